@@ -1,0 +1,69 @@
+//! `check = "html-entity"`: HTML character references left in the text
+//! (`&amp;`, `&nbsp;`, `&#8217;`, `&#x2019;`). Only references that decode
+//! to something count, so `R&D;` or `&foo;` stay alone. The fix writes the
+//! character; `&nbsp;` becomes a plain space (option `nbsp_as_space`).
+
+use super::{Check, CompileError, Ctx, applicability, options, regex};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::Rule;
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    #[serde(default = "yes")]
+    nbsp_as_space: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub struct HtmlEntity {
+    rule: Arc<Rule>,
+    re: Regex,
+    nbsp_as_space: bool,
+    applicability: Applicability,
+}
+
+impl HtmlEntity {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let opts: Options = options(rule)?;
+        Ok(HtmlEntity {
+            rule: rule.clone(),
+            re: regex(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")?,
+            nbsp_as_space: opts.nbsp_as_space,
+            applicability: applicability(rule, Applicability::Safe),
+        })
+    }
+}
+
+impl Check for HtmlEntity {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) || !ctx.text.contains('&') {
+            return;
+        }
+        for m in self.re.find_iter(ctx.text) {
+            let decoded = html_escape::decode_html_entities(m.as_str());
+            if decoded == m.as_str() {
+                continue;
+            }
+            let mut d = self.rule.finding(ctx.text, ctx.lines, m.range(), None);
+            let replacement = match decoded.as_ref() {
+                "\u{A0}" if self.nbsp_as_space => Some(" ".to_string()),
+                s if s.chars().any(|c| c.is_control() && c != '\t' && c != '\n')
+                    || s.contains('\u{FFFD}') =>
+                {
+                    None
+                }
+                s => Some(s.to_string()),
+            };
+            d.fix = replacement
+                .map(|r| Fix::new(self.applicability, vec![Edit::replace(m.range(), r)]));
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Check kinds: the code behind rules. A rule file names a kind (`pattern`,
+//! `phrases`, `line`, `builtin`); this module compiles a rule into the check
+//! that runs it. Pattern and builtin rules get a check each; phrase rules and
+//! line rules are run together, in one automaton pass ([`PhraseSet`]) and one
+//! regex-set pass per line ([`LineSet`]), so their cost does not grow rule
+//! by rule.
+//!
+//! Adding a builtin check is one file here and one arm in [`builtin`].
+
+mod entity;
+mod html_tag;
+mod line;
+mod missing_space;
+mod mojibake;
+mod pattern;
+mod phrases;
+mod quotes;
+mod related;
+mod repeated;
+mod sentence_join;
+
+pub use line::LineSet;
+pub use phrases::PhraseSet;
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
+use crate::rules::{Kind, Rule};
+use crate::text::LineIndex;
+use serde::de::DeserializeOwned;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// What a check sees of one document.
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+    /// ISO 639-1 code of the document language, if known.
+    pub lang: Option<&'a str>,
+}
+
+/// A compiled check. It reports findings for its rule(s) into `out`, in any
+/// order; the engine sorts them.
+pub trait Check: Send + Sync {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Which key of the rule a compile error is about (for its position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Pattern,
+    Check,
+    Options,
+    Fix,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl CompileError {
+    fn new(field: Field, message: impl Into<String>) -> Self {
+        CompileError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// The builtin checks a rule may name with `check = "..."`.
+pub const BUILTIN_CHECKS: &[&str] = &[
+    "after-marker",
+    "html-entity",
+    "html-tag",
+    "missing-space",
+    "mojibake",
+    "quote-balance",
+    "repeated-line",
+    "sentence-join",
+];
+
+/// Compiles `rule`. Phrase and line rules are validated here but run by the
+/// shared [`PhraseSet`] / [`LineSet`], so they return `None`.
+pub fn compile(rule: &Arc<Rule>) -> Result<Option<Arc<dyn Check>>, CompileError> {
+    match rule.kind {
+        Kind::Pattern => Ok(Some(Arc::new(pattern::PatternCheck::new(rule)?))),
+        Kind::Line => {
+            line::compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+            Ok(None)
+        }
+        Kind::Phrases => Ok(None),
+        Kind::Builtin => builtin(rule.check.as_deref().unwrap_or_default(), rule).map(Some),
+    }
+}
+
+fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError> {
+    if rule.pattern.is_some() && !matches!(name, "after-marker") {
+        return Err(CompileError::new(
+            Field::Pattern,
+            format!("the `{name}` check takes no `pattern`"),
+        ));
+    }
+    Ok(match name {
+        "after-marker" => Arc::new(related::AfterMarker::new(rule)?),
+        "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
+        "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
+        "missing-space" => Arc::new(missing_space::MissingSpace::new(rule)?),
+        "mojibake" => Arc::new(mojibake::Mojibake::new(rule)?),
+        "quote-balance" => Arc::new(quotes::QuoteBalance::new(rule)?),
+        "repeated-line" => Arc::new(repeated::RepeatedLine::new(rule)?),
+        "sentence-join" => Arc::new(sentence_join::SentenceJoin::new(rule)?),
+        _ => {
+            return Err(CompileError::new(
+                Field::Check,
+                format!(
+                    "unknown builtin check `{name}` (known: {})",
+                    BUILTIN_CHECKS.join(", ")
+                ),
+            ));
+        }
+    })
+}
+
+/// Reads a builtin check's `options` table into its typed settings.
+fn options<T: DeserializeOwned>(rule: &Rule) -> Result<T, CompileError> {
+    toml::Value::Table(rule.options.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| {
+            CompileError::new(
+                Field::Options,
+                format!("bad `options`: {}", e.message().trim()),
+            )
+        })
+}
+
+/// The applicability of a builtin's own fix: the rule's `fix` table decides,
+/// else `default`.
+fn applicability(rule: &Rule, default: Applicability) -> Applicability {
+    rule.fix.as_ref().map_or(default, |f| f.applicability)
+}
+
+/// `range` without leading and trailing whitespace.
+pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let end = range.end - (s.len() - s.trim_end().len());
+    if start >= end {
+        range.start..range.start
+    } else {
+        start..end
+    }
+}
+
+/// Builds a regex with limits large enough for long phrase alternations.
+fn regex(pattern: &str) -> Result<regex::Regex, CompileError> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(64 << 20)
+        .build()
+        .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))
+}
+
+/// The regex crate's error, on one line.
+fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("error:"));
+    match last {
+        Some(l) => format!(
+            "invalid regex: {}",
+            l.trim_start().trim_start_matches("error:").trim()
+        ),
+        None => format!("invalid regex: {}", text.lines().next().unwrap_or_default()),
+    }
+}

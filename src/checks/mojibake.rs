@@ -1,0 +1,187 @@
+//! `check = "mojibake"`: UTF-8 text that was decoded as Windows-1252 (or
+//! Latin-1) on its way into the corpus: `fÃ¼r` for `für`, `â€ž` for `„`,
+//! `Â©` for `©`. The check re-encodes runs of such characters to bytes and
+//! decodes them as UTF-8; a run that decodes to plausible characters is a
+//! finding whose fix is the decoded text.
+//!
+//! Plausible means the decoded character lies in a block where mojibake
+//! comes from (Latin, Greek, Cyrillic, punctuation, symbols, CJK, emoji),
+//! which keeps rare legitimate pairs such as `Ü“` from matching.
+
+use super::{Check, CompileError, Ctx, applicability};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::Rule;
+use std::ops::Range;
+use std::sync::Arc;
+
+pub struct Mojibake {
+    rule: Arc<Rule>,
+    applicability: Applicability,
+}
+
+impl Mojibake {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        Ok(Mojibake {
+            rule: rule.clone(),
+            applicability: applicability(rule, Applicability::Safe),
+        })
+    }
+}
+
+/// The Windows-1252 byte of `c`, for non-ASCII characters; Latin-1 for the
+/// rest of U+0080..U+00FF (which also covers cp1252's undefined slots, that
+/// decoders pass through as C1 controls).
+fn cp1252_byte(c: char) -> Option<u8> {
+    let b = match c {
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        c if ('\u{80}'..='\u{FF}').contains(&c) => c as u32 as u8,
+        _ => return None,
+    };
+    Some(b)
+}
+
+fn plausible(c: char) -> bool {
+    matches!(c as u32,
+        0xA0..=0x24F          // Latin-1 supplement, Latin extended A/B
+        | 0x370..=0x52F       // Greek, Cyrillic
+        | 0x5D0..=0x6FF       // Hebrew, Arabic
+        | 0x1E00..=0x1EFF     // Latin extended additional
+        | 0x2000..=0x2BFF     // punctuation, currency, letterlike, arrows, symbols
+        | 0x3000..=0x30FF     // CJK punctuation, kana
+        | 0x4E00..=0x9FFF     // CJK ideographs
+        | 0xAC00..=0xD7AF     // Hangul
+        | 0xFB00..=0xFB06     // ligatures
+        | 0x1F300..=0x1FAFF   // emoji
+    )
+}
+
+/// Length of the UTF-8 sequence a lead byte opens, if it is one.
+fn utf8_len(lead: u8) -> Option<usize> {
+    match lead {
+        0xC2..=0xDF => Some(2),
+        0xE0..=0xEF => Some(3),
+        0xF0..=0xF4 => Some(4),
+        _ => None,
+    }
+}
+
+impl Mojibake {
+    /// Scans one run of cp1252-encodable characters (`chars`: offset, char,
+    /// byte) and reports the stretches that decode as UTF-8.
+    fn scan_run(&self, ctx: &Ctx<'_>, run: &[(usize, char, u8)], out: &mut Vec<Diagnostic>) {
+        let mut i = 0;
+        let mut group: Option<(Range<usize>, String)> = None;
+        let flush = |group: &mut Option<(Range<usize>, String)>, out: &mut Vec<Diagnostic>| {
+            if let Some((range, decoded)) = group.take() {
+                let mut d = self.rule.finding(ctx.text, ctx.lines, range.clone(), None);
+                d.help = Some(format!(
+                    "{}: `{}`",
+                    self.rule
+                        .help
+                        .as_deref()
+                        .unwrap_or("replace it with the decoded text"),
+                    decoded
+                ));
+                d.fix = Some(Fix::new(
+                    self.applicability,
+                    vec![Edit::replace(range, decoded)],
+                ));
+                out.push(d);
+            }
+        };
+        while i < run.len() {
+            let decoded = utf8_len(run[i].2).and_then(|n| {
+                let bytes: Vec<u8> = run.get(i..i + n)?.iter().map(|x| x.2).collect();
+                let s = std::str::from_utf8(&bytes).ok()?;
+                let c = s.chars().next()?;
+                plausible(c).then_some((n, c))
+            });
+            match decoded {
+                Some((n, c)) => {
+                    let start = run[i].0;
+                    let last = run[i + n - 1];
+                    let end = last.0 + last.1.len_utf8();
+                    match &mut group {
+                        Some((range, s)) if range.end == start => {
+                            range.end = end;
+                            s.push(c);
+                        }
+                        _ => {
+                            flush(&mut group, out);
+                            group = Some((start..end, c.to_string()));
+                        }
+                    }
+                    i += n;
+                }
+                None => {
+                    flush(&mut group, out);
+                    i += 1;
+                }
+            }
+        }
+        flush(&mut group, out);
+    }
+}
+
+impl Check for Mojibake {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) || ctx.text.is_ascii() {
+            return;
+        }
+        let mut run: Vec<(usize, char, u8)> = Vec::new();
+        for (pos, c) in ctx.text.char_indices() {
+            match cp1252_byte(c) {
+                Some(b) => run.push((pos, c, b)),
+                None => {
+                    if run.len() >= 2 {
+                        self.scan_run(ctx, &run, out);
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if run.len() >= 2 {
+            self.scan_run(ctx, &run, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cp1252_round_trip_of_common_mojibake() {
+        let bytes: Vec<u8> = "Ã¼".chars().map(|c| cp1252_byte(c).unwrap()).collect();
+        assert_eq!(std::str::from_utf8(&bytes).unwrap(), "ü");
+        let bytes: Vec<u8> = "â€ž".chars().map(|c| cp1252_byte(c).unwrap()).collect();
+        assert_eq!(std::str::from_utf8(&bytes).unwrap(), "„");
+    }
+}

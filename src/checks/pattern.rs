@@ -1,0 +1,88 @@
+//! `kind = "pattern"`: a regular expression matched anywhere in a document.
+//! A capture group named `span` narrows the finding to that group, which
+//! stands in for the look-around the `regex` crate does not have.
+
+use super::{Check, CompileError, Ctx, regex, trim_range};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{FixAction, Rule, Scope};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::Arc;
+
+pub struct PatternCheck {
+    rule: Arc<Rule>,
+    re: Regex,
+    span_group: Option<usize>,
+    needs_captures: bool,
+}
+
+impl PatternCheck {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let re = regex(rule.pattern.as_deref().unwrap_or_default())?;
+        let span_group = re.capture_names().position(|n| n == Some("span"));
+        let expands = rule
+            .fix
+            .as_ref()
+            .is_some_and(|f| f.action == FixAction::Replace && f.with.contains('$'));
+        Ok(PatternCheck {
+            rule: rule.clone(),
+            needs_captures: span_group.is_some() || expands,
+            re,
+            span_group,
+        })
+    }
+
+    fn emit(
+        &self,
+        ctx: &Ctx<'_>,
+        range: Range<usize>,
+        caps: Option<&regex::Captures<'_>>,
+        last_line: &mut Option<usize>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if range.is_empty() {
+            return;
+        }
+        let rule = &self.rule;
+        let mut span = range;
+        if rule.max_line_chars.is_some() || rule.scope == Scope::Line {
+            let line = ctx.lines.line_of(span.start);
+            let content = trim_range(ctx.text, ctx.lines.content(ctx.text, line));
+            if !rule.line_short_enough(&ctx.text[content.clone()]) {
+                return;
+            }
+            if rule.scope == Scope::Line {
+                if *last_line == Some(line) {
+                    return;
+                }
+                *last_line = Some(line);
+                span = content;
+            }
+        }
+        out.push(rule.finding(ctx.text, ctx.lines, span, caps));
+    }
+}
+
+impl Check for PatternCheck {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        let mut last_line = None;
+        if self.needs_captures {
+            for caps in self.re.captures_iter(ctx.text) {
+                let m = self
+                    .span_group
+                    .and_then(|g| caps.get(g))
+                    .or_else(|| caps.get(0));
+                if let Some(m) = m {
+                    self.emit(ctx, m.range(), Some(&caps), &mut last_line, out);
+                }
+            }
+        } else {
+            for m in self.re.find_iter(ctx.text) {
+                self.emit(ctx, m.range(), None, &mut last_line, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! `check = "quote-balance"`: quotation marks that do not pair up within a
+//! paragraph (one line of scraped text). Option `report` picks what a rule
+//! reports: `unbalanced` (an opening mark never closed, a closing mark
+//! never opened) or `mismatched` (`„…'`: opened in one style, closed in
+//! another).
+//!
+//! Whether a mark opens or closes is read from its neighbours, as Markdown
+//! reads emphasis: a mark with a space before and a letter after opens, one
+//! with a letter or punctuation before and a space after closes. `„` and `‚`
+//! always open; `“` closes in German text when a `„` is open. An `'` or `’`
+//! between letters, or after a letter with nothing open, is an apostrophe.
+//!
+//! A quotation that runs over several paragraphs reopens at the start of
+//! each one without closing: an opening mark left open is tolerated when the
+//! next paragraph starts with the same mark.
+
+use super::{Check, CompileError, Ctx, Field, options};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::rules::Rule;
+use serde::Deserialize;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Report {
+    Unbalanced,
+    Mismatched,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    report: Report,
+}
+
+pub struct QuoteBalance {
+    rule: Arc<Rule>,
+    report: Report,
+}
+
+impl QuoteBalance {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let opts: Options =
+            options(rule).map_err(|e| CompileError::new(Field::Options, e.message))?;
+        Ok(QuoteBalance {
+            rule: rule.clone(),
+            report: opts.report,
+        })
+    }
+}
+
+const QUOTES: &[char] = &['"', '\'', '„', '‚', '“', '”', '‘', '’', '»', '«'];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Open,
+    Close,
+    /// A straight `"` with no side to tell: closes an open `"`, else opens.
+    Toggle,
+    Ignore,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    ch: char,
+    pos: usize,
+}
+
+/// What a paragraph's scan found.
+enum Problem {
+    Unclosed(Mark),
+    Stray(Mark),
+    Mismatch { open: Mark, close: Mark },
+}
+
+fn is_space(c: Option<char>) -> bool {
+    c.is_none_or(|c| c.is_whitespace())
+}
+
+fn is_opening_context(c: Option<char>) -> bool {
+    is_space(c)
+        || c.is_some_and(|c| {
+            matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':') || QUOTES.contains(&c)
+        })
+}
+
+fn is_closing_context(c: Option<char>) -> bool {
+    is_space(c)
+        || c.is_some_and(|c| {
+            matches!(
+                c,
+                ')' | ']' | '}' | '.' | ',' | ';' | ':' | '!' | '?' | '…' | '—' | '–' | '-' | '/'
+            ) || QUOTES.contains(&c)
+        })
+}
+
+/// Which closing marks end a quotation opened with `open`.
+fn closes(open: char, close: char) -> bool {
+    matches!(
+        (open, close),
+        ('„', '“' | '”')
+            | ('‚', '‘' | '’')
+            | ('“', '”')
+            | ('”', '”')
+            | ('‘', '’')
+            | ('»', '«')
+            | ('«', '»')
+            | ('"', '"')
+            | ('\'', '\'' | '’')
+    )
+}
+
+/// A closing mark that can only be a quotation mark (not an apostrophe).
+fn strong_closer(c: char, prev: Option<char>) -> bool {
+    match c {
+        '\'' | '’' => prev.is_some_and(|p| !p.is_alphanumeric()),
+        _ => true,
+    }
+}
+
+fn classify(prev: Option<char>, c: char, next: Option<char>, german: bool, stack: &[Mark]) -> Role {
+    let opens_here = is_opening_context(prev) && !is_space(next);
+    let closes_here = !is_space(prev) && is_closing_context(next);
+    let open_has = |f: &dyn Fn(char) -> bool| stack.iter().any(|m| f(m.ch));
+    match c {
+        '„' | '‚' => Role::Open,
+        '“' => {
+            if german && open_has(&|o| o == '„') {
+                Role::Close
+            } else if opens_here {
+                Role::Open
+            } else if closes_here {
+                Role::Close
+            } else {
+                Role::Ignore
+            }
+        }
+        '‘' => {
+            if german && open_has(&|o| o == '‚') {
+                Role::Close
+            } else if opens_here {
+                Role::Open
+            } else if closes_here {
+                Role::Close
+            } else {
+                Role::Ignore
+            }
+        }
+        '”' => {
+            if closes_here || open_has(&|o| closes(o, '”')) {
+                Role::Close
+            } else if opens_here {
+                Role::Open
+            } else {
+                Role::Ignore
+            }
+        }
+        '»' | '«' => {
+            if opens_here && !closes_here {
+                Role::Open
+            } else if (closes_here && !opens_here) || open_has(&|o| closes(o, c)) {
+                Role::Close
+            } else {
+                Role::Ignore
+            }
+        }
+        '"' => {
+            if prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| o == '"') {
+                Role::Ignore // 11" (inches)
+            } else if opens_here && !closes_here {
+                Role::Open
+            } else if closes_here && !opens_here {
+                Role::Close
+            } else {
+                Role::Toggle
+            }
+        }
+        '\'' | '’' => {
+            let between_word_chars = prev.is_some_and(|p| p.is_alphanumeric())
+                && next.is_some_and(|n| n.is_alphanumeric());
+            if between_word_chars {
+                Role::Ignore // don't, geht's, 5'11
+            } else if opens_here && c == '\'' && next.is_some_and(|n| n.is_alphabetic()) {
+                Role::Open
+            } else if closes_here {
+                let after_letter = prev.is_some_and(|p| p.is_alphanumeric());
+                if open_has(&|o| closes(o, c)) || !after_letter {
+                    Role::Close
+                } else {
+                    Role::Ignore // possessive: Hans' Buch, the students' books
+                }
+            } else {
+                Role::Ignore // 'n', ’90s
+            }
+        }
+        _ => Role::Ignore,
+    }
+}
+
+/// Scans one paragraph and returns its problems, plus the marks left open.
+fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mark>) {
+    let para = &text[range.clone()];
+    let mut problems = Vec::new();
+    let mut stack: Vec<Mark> = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut iter = para.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        if QUOTES.contains(&c) {
+            let mark = Mark {
+                ch: c,
+                pos: range.start + i,
+            };
+            match classify(prev, c, next, german, &stack) {
+                Role::Open => stack.push(mark),
+                Role::Toggle => {
+                    if stack.last().is_some_and(|m| m.ch == '"') {
+                        stack.pop();
+                    } else {
+                        stack.push(mark);
+                    }
+                }
+                Role::Close => {
+                    if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
+                        for inner in stack.drain(at + 1..) {
+                            problems.push(Problem::Unclosed(inner));
+                        }
+                        stack.pop();
+                    } else if let Some(&open) = stack.last().filter(|_| strong_closer(c, prev)) {
+                        problems.push(Problem::Mismatch { open, close: mark });
+                        stack.pop();
+                    } else if strong_closer(c, prev) {
+                        problems.push(Problem::Stray(mark));
+                    }
+                }
+                Role::Ignore => {}
+            }
+        }
+        prev = Some(c);
+    }
+    (problems, stack)
+}
+
+impl Check for QuoteBalance {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) || !ctx.text.contains(QUOTES) {
+            return;
+        }
+        let german = ctx.lang == Some("de");
+        let paragraphs: Vec<Range<usize>> = ctx
+            .lines
+            .lines(ctx.text)
+            .map(|(_, r)| r)
+            .filter(|r| !ctx.text[r.clone()].trim().is_empty())
+            .collect();
+        for (n, para) in paragraphs.iter().enumerate() {
+            if !ctx.text[para.clone()].contains(QUOTES) {
+                continue;
+            }
+            let (problems, open) = scan(ctx.text, para.clone(), german);
+            let next_starts_with = paragraphs
+                .get(n + 1)
+                .and_then(|r| ctx.text[r.clone()].trim_start().chars().next());
+            for p in problems {
+                self.emit(ctx, p, out);
+            }
+            for (k, mark) in open.into_iter().enumerate() {
+                // Multi-paragraph quotation: the outermost open mark reopens
+                // at the start of the next paragraph.
+                if k == 0 && next_starts_with == Some(mark.ch) {
+                    continue;
+                }
+                self.emit(ctx, Problem::Unclosed(mark), out);
+            }
+        }
+    }
+}
+
+impl QuoteBalance {
+    fn emit(&self, ctx: &Ctx<'_>, problem: Problem, out: &mut Vec<Diagnostic>) {
+        let span = |m: &Mark| m.pos..m.pos + m.ch.len_utf8();
+        let (report, d) = match problem {
+            Problem::Unclosed(m) => {
+                let mut d = self.rule.finding(ctx.text, ctx.lines, span(&m), None);
+                d.message = format!(
+                    "quotation mark `{}` is never closed in this paragraph",
+                    m.ch
+                );
+                (Report::Unbalanced, d)
+            }
+            Problem::Stray(m) => {
+                let mut d = self.rule.finding(ctx.text, ctx.lines, span(&m), None);
+                d.message = format!("closing quotation mark `{}` has no opening mark", m.ch);
+                (Report::Unbalanced, d)
+            }
+            Problem::Mismatch { open, close } => {
+                let mut d = self.rule.finding(ctx.text, ctx.lines, span(&close), None);
+                d.message = format!(
+                    "quotation opened with `{}` is closed with `{}`",
+                    open.ch, close.ch
+                );
+                d.labels.push(Label {
+                    span: span(&open),
+                    message: format!("opened with `{}` here", open.ch),
+                });
+                (Report::Mismatched, d)
+            }
+        };
+        if report == self.report {
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(s: &str, german: bool) -> Vec<String> {
+        let (p, open) = scan(s, 0..s.len(), german);
+        let mut out: Vec<String> = p
+            .into_iter()
+            .map(|p| match p {
+                Problem::Unclosed(m) => format!("unclosed {}", m.ch),
+                Problem::Stray(m) => format!("stray {}", m.ch),
+                Problem::Mismatch { open, close } => format!("mismatch {}{}", open.ch, close.ch),
+            })
+            .collect();
+        out.extend(open.into_iter().map(|m| format!("open {}", m.ch)));
+        out
+    }
+
+    #[test]
+    fn german_pairs_balance() {
+        assert!(problems("Er sagte: „Das ist ‚gut‘.“ Dann ging er.", true).is_empty());
+        assert!(problems("Die »Zeit« und die \"Times\" berichten.", true).is_empty());
+    }
+
+    #[test]
+    fn english_pairs_and_apostrophes() {
+        assert!(problems("“It’s the students’ books,” she said, ‘really’.", false).is_empty());
+        assert!(problems("Kim's train isn't 5'11\" tall.", false).is_empty());
+    }
+
+    #[test]
+    fn mismatch_and_unclosed() {
+        assert_eq!(
+            problems("„Russland will auch Waffen.'", true),
+            vec!["mismatch „'"]
+        );
+        assert_eq!(
+            problems("„Zum Beispiel feuerte Russland.", true),
+            vec!["open „"]
+        );
+        assert_eq!(problems("Das war es.“ Dann", true), vec!["stray “"]);
+    }
+}

@@ -1,0 +1,114 @@
+//! `check = "after-marker"`: the lines that follow a marker line, as long as
+//! they look like headlines: the links under "Mehr:", "Lesen Sie auch" or
+//! "Read more" that a scraper keeps as text. The rule's `pattern` is the
+//! marker (matched against the whole trimmed line, like a `line` rule); the
+//! marker itself is left to a rule of its own.
+//!
+//! A headline-like line is short, has a few words and does not end like a
+//! sentence (`.`, `!`, `?`, `:`, `;`, `,`). The block ends at the first line
+//! that is not headline-like, so the article text after it stays untouched.
+
+use super::{Check, CompileError, Ctx, line::compile_line_pattern, options, trim_range};
+use crate::diagnostic::Diagnostic;
+use crate::rules::Rule;
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Most headline lines after one marker.
+    #[serde(default = "default_max_lines")]
+    max_lines: usize,
+    /// Longest headline, in characters.
+    #[serde(default = "default_max_chars")]
+    max_chars: usize,
+    /// Fewest words in a headline.
+    #[serde(default = "default_min_words")]
+    min_words: usize,
+}
+
+fn default_max_lines() -> usize {
+    8
+}
+fn default_max_chars() -> usize {
+    160
+}
+fn default_min_words() -> usize {
+    2
+}
+
+pub struct AfterMarker {
+    rule: Arc<Rule>,
+    marker: Regex,
+    opts: Options,
+}
+
+impl AfterMarker {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let Some(pattern) = rule.pattern.as_deref() else {
+            return Err(CompileError::new(
+                super::Field::Check,
+                "`after-marker` needs a `pattern` (the marker line)",
+            ));
+        };
+        Ok(AfterMarker {
+            rule: rule.clone(),
+            marker: compile_line_pattern(pattern)?,
+            opts: options(rule)?,
+        })
+    }
+
+    fn headline_like(&self, line: &str) -> bool {
+        let core = line.trim_end_matches(|c: char| {
+            matches!(
+                c,
+                '“' | '”' | '"' | '\'' | '’' | '«' | '»' | ')' | ']' | '*' | '_'
+            ) || c.is_whitespace()
+        });
+        let Some(last) = core.chars().next_back() else {
+            return false;
+        };
+        let words = line
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+        !matches!(last, '.' | '!' | '?' | ':' | ';' | ',' | '…')
+            && words >= self.opts.min_words
+            && line.chars().take(self.opts.max_chars + 1).count() <= self.opts.max_chars
+    }
+}
+
+impl Check for AfterMarker {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        let text = ctx.text;
+        let count = ctx.lines.count();
+        let mut i = 0;
+        while i < count {
+            let span = trim_range(text, ctx.lines.content(text, i));
+            i += 1;
+            if span.is_empty() || !self.marker.is_match(&text[span]) {
+                continue;
+            }
+            let mut taken = 0;
+            while i < count && taken < self.opts.max_lines {
+                let span = trim_range(text, ctx.lines.content(text, i));
+                let line = &text[span.clone()];
+                if line.is_empty() {
+                    i += 1;
+                    continue;
+                }
+                if self.marker.is_match(line) || !self.headline_like(line) {
+                    break;
+                }
+                out.push(self.rule.finding(text, ctx.lines, span, None));
+                taken += 1;
+                i += 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! `check = "sentence-join"`: two sentences run together without a full
+//! stop, as when a scraper drops the `.` between paragraphs:
+//! `eingesetzt werden Die russische Armee`, `es sein Am Ende`.
+//!
+//! A capital letter after a lower-case word is normal German (every noun is
+//! capitalised), so a capital alone is no evidence. The check needs three
+//! things: a word that only starts sentences when capitalised (an article,
+//! pronoun or preposition: `Die`, `Am`, `Es`; `The`, `It`), directly after
+//! a lower-case word that can end a clause (not an article, preposition or
+//! conjunction, which always need a continuation), and a word after it.
+//! Known names that begin with such a word (`Die Zeit`, `The Times`) are
+//! exceptions. All lists are per language, in the rule's `options`.
+
+use super::{Check, CompileError, Ctx, Field, applicability, options, regex};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::Rule;
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LangOptions {
+    /// Capitalised words that, after a lower-case word, start a sentence.
+    starters: Vec<String>,
+    /// Lower-case words that cannot end a clause (the join needs one that can).
+    not_after: Vec<String>,
+    /// Names starting with a starter word, which may follow any word.
+    #[serde(default)]
+    names: Vec<String>,
+    /// Skip lines written in Title Case (English headlines).
+    #[serde(default)]
+    skip_title_case: bool,
+}
+
+struct Lang {
+    re: Regex,
+    not_after: HashSet<String>,
+    names: Vec<String>,
+    skip_title_case: bool,
+}
+
+pub struct SentenceJoin {
+    rule: Arc<Rule>,
+    langs: HashMap<String, Lang>,
+    applicability: Applicability,
+}
+
+impl SentenceJoin {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let opts: HashMap<String, LangOptions> = options(rule)?;
+        if opts.is_empty() {
+            return Err(CompileError::new(
+                Field::Options,
+                "`sentence-join` needs `[rule.options.<lang>]` tables with `starters` and `not_after`",
+            ));
+        }
+        let mut langs = HashMap::new();
+        for (code, o) in opts {
+            if o.starters.is_empty() {
+                return Err(CompileError::new(
+                    Field::Options,
+                    format!("options.{code}.starters is empty"),
+                ));
+            }
+            let alternation = o
+                .starters
+                .iter()
+                .map(|s| regex::escape(s))
+                .collect::<Vec<_>>()
+                .join("|");
+            // lower-case letter, one space, starter, space(s), start of a word
+            let re = regex(&format!(
+                r"\p{{Ll}}[ \t]+(?P<starter>{alternation})[ \t]+[\p{{L}}\p{{N}}„“‚»\x22']"
+            ))?;
+            langs.insert(
+                code,
+                Lang {
+                    re,
+                    not_after: o.not_after.iter().map(|w| w.to_lowercase()).collect(),
+                    names: o.names,
+                    skip_title_case: o.skip_title_case,
+                },
+            );
+        }
+        Ok(SentenceJoin {
+            rule: rule.clone(),
+            langs,
+            applicability: applicability(rule, Applicability::Unsafe),
+        })
+    }
+}
+
+/// Start of the word ending at `end` (letters, marks, apostrophes inside).
+fn word_start(text: &str, end: usize) -> usize {
+    let mut start = end;
+    for (i, c) in text[..end].char_indices().rev() {
+        if c.is_alphabetic() || c == '\u{AD}' {
+            start = i;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+/// Whether most words of the line are capitalised (a Title Case headline).
+fn title_case(line: &str) -> bool {
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .collect();
+    if words.len() < 3 {
+        return false;
+    }
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    capitalised * 10 >= words.len() * 6
+}
+
+impl Check for SentenceJoin {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        let Some(lang) = ctx.lang.and_then(|l| self.langs.get(l)) else {
+            return;
+        };
+        let text = ctx.text;
+        for caps in lang.re.captures_iter(text) {
+            let whole = caps.get(0).unwrap();
+            let starter = caps.name("starter").unwrap();
+            let prev_end = whole.start()
+                + text[whole.start()..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+            let prev_start = word_start(text, prev_end);
+            let prev = &text[prev_start..prev_end];
+            // The previous word must be a whole, lower-case word of two letters or more.
+            let before = text[..prev_start].chars().next_back();
+            if prev.chars().count() < 2
+                || !prev.chars().next().is_some_and(char::is_lowercase)
+                || before.is_some_and(|c| {
+                    c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
+                })
+                || lang.not_after.contains(&prev.to_lowercase())
+            {
+                continue;
+            }
+            let rest = &text[starter.start()..];
+            let is_name = lang.names.iter().any(|n| {
+                rest.starts_with(n.as_str())
+                    && !rest[n.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
+            });
+            if is_name {
+                continue;
+            }
+            if lang.skip_title_case {
+                let line = ctx.lines.content(text, ctx.lines.line_of(prev_start));
+                if title_case(&text[line]) {
+                    continue;
+                }
+            }
+            let span = prev_start..starter.end();
+            let mut d = self.rule.finding(text, ctx.lines, span, None);
+            d.fix = Some(Fix::new(
+                self.applicability,
+                vec![Edit::insert(prev_end, ".")],
+            ));
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_start_walks_back_over_letters() {
+        let t = "eingesetzt werden Die";
+        assert_eq!(&t[word_start(t, 17)..17], "werden");
+    }
+
+    #[test]
+    fn title_case_lines() {
+        assert!(title_case("How The West Was Won Again"));
+        assert!(!title_case("the west was won by The Guardian"));
+    }
+}

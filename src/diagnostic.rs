@@ -1,0 +1,65 @@
+//! What a check found: a rule id, a severity, a message, a byte span in the
+//! document and, optionally, a fix. Plain data: rendering lives in `report/`.
+
+use crate::fix::Fix;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// How much a finding matters. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place the finding points at (for example where a quote opened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// One finding in one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: Arc<str>,
+    pub severity: Severity,
+    pub message: String,
+    /// Byte range in the document text.
+    pub span: Range<usize>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+    pub labels: Vec<Label>,
+}
+
+impl Diagnostic {
+    /// The order DESIGN.md fixes within a document: offset, then rule id.
+    pub fn sort_key(&self) -> (usize, &str, usize) {
+        (self.span.start, &self.rule, self.span.end)
+    }
+}
+
+/// Sorts findings of one document into their reporting order.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}

@@ -1,0 +1,31 @@
+//! corpuslint finds what a scraper left behind in a text corpus.
+//!
+//! The data flow, in five steps:
+//!
+//! 1. [`rules`] loads rule files (TOML data, the built-in packs compiled in)
+//!    and compiles each into a [`checks::Check`];
+//! 2. [`input`] turns paths into documents (plain files now, one text each);
+//! 3. [`engine`] runs every applicable check over each document, in parallel,
+//!    and sorts the [`diagnostic::Diagnostic`]s it finds;
+//! 4. [`fix`] applies the fixes they carry, pass after pass until stable;
+//! 5. [`report`] prints them: rustc-style diagnostics, concise lines or JSON.
+//!
+//! The library never prints to standard output or error on its own; the
+//! binary in `main.rs` picks the reporter and the exit code.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod checks;
+pub mod diagnostic;
+pub mod engine;
+pub mod fix;
+pub mod input;
+pub mod lang;
+pub mod report;
+pub mod rules;
+pub mod text;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use engine::Linter;
+pub use fix::{Applicability, Edit, Fix};
+pub use rules::{Rule, RuleSet};

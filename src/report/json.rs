@@ -1,0 +1,126 @@
+//! `--format json` (one array) and `--format jsonl` (one object per line):
+//! the finding schema of DESIGN.md, field for field and in its order.
+
+use super::{Reporter, Summary, positions};
+use crate::diagnostic::Diagnostic;
+use crate::engine::Document;
+use crate::text::LineIndex;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io;
+use termcolor::WriteColor;
+
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    pub path: &'a str,
+    pub record: Option<usize>,
+    pub doc_id: Option<&'a serde_json::Value>,
+    pub rule: &'a str,
+    pub severity: &'a str,
+    pub message: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub help: Option<&'a str>,
+    pub fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonFix<'a> {
+    pub applicability: &'a str,
+    pub edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonEdit<'a> {
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub replacement: &'a str,
+}
+
+impl<'a> JsonFinding<'a> {
+    pub fn new(doc: &'a Document, d: &'a Diagnostic, pos: &HashMap<usize, (usize, usize)>) -> Self {
+        let clamp = |b: usize| b.min(doc.text.len());
+        let (line, column) = pos[&clamp(d.span.start)];
+        let (end_line, end_column) = pos[&clamp(d.span.end)];
+        JsonFinding {
+            path: &doc.path,
+            record: doc.record,
+            doc_id: doc.doc_id.as_ref(),
+            rule: &d.rule,
+            severity: d.severity.as_str(),
+            message: &d.message,
+            line,
+            column,
+            end_line,
+            end_column,
+            byte_start: d.span.start,
+            byte_end: d.span.end,
+            help: d.help.as_deref(),
+            fix: d.fix.as_ref().map(|f| JsonFix {
+                applicability: f.applicability.as_str(),
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| JsonEdit {
+                        byte_start: e.range.start,
+                        byte_end: e.range.end,
+                        replacement: &e.replacement,
+                    })
+                    .collect(),
+            }),
+        }
+    }
+}
+
+fn each_finding(
+    doc: &Document,
+    mut f: impl FnMut(&JsonFinding<'_>) -> io::Result<()>,
+) -> io::Result<()> {
+    let lines = LineIndex::new(&doc.text);
+    let pos = positions(&doc.text, &lines, &doc.diagnostics);
+    for d in &doc.diagnostics {
+        f(&JsonFinding::new(doc, d, &pos))?;
+    }
+    Ok(())
+}
+
+/// One JSON array, one finding per line inside it.
+#[derive(Default)]
+pub struct Json {
+    count: usize,
+}
+
+impl Reporter for Json {
+    fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
+        each_finding(doc, |f| {
+            out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
+            serde_json::to_writer(&mut *out, f)?;
+            self.count += 1;
+            Ok(())
+        })
+    }
+
+    fn finish(&mut self, out: &mut dyn WriteColor, _: &Summary) -> io::Result<()> {
+        out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })
+    }
+}
+
+/// One JSON object per line.
+pub struct Jsonl;
+
+impl Reporter for Jsonl {
+    fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
+        each_finding(doc, |f| {
+            serde_json::to_writer(&mut *out, f)?;
+            out.write_all(b"\n")
+        })
+    }
+
+    fn finish(&mut self, _: &mut dyn WriteColor, _: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,193 @@
+//! Reporters: how findings are printed. One trait, one file per format. A
+//! reporter gets each document's results in input order and a summary at the
+//! end; it writes to the stream it is given and never decides exit codes.
+
+mod concise;
+mod human;
+mod json;
+
+pub use concise::Concise;
+pub use human::Human;
+pub use json::{Json, JsonFinding, Jsonl};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::{Document, Mode};
+use crate::fix::Applicability;
+use crate::text::LineIndex;
+use std::collections::HashMap;
+use std::io;
+use termcolor::WriteColor;
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with the source excerpt (default)
+    Human,
+    /// one line per finding: `path:line:col: severity[rule] message`
+    Concise,
+    /// one JSON array of findings
+    Json,
+    /// one JSON object per line
+    Jsonl,
+}
+
+pub trait Reporter {
+    fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()>;
+    fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()>;
+}
+
+/// A reporter for `format`.
+pub fn reporter(format: Format) -> Box<dyn Reporter> {
+    match format {
+        Format::Human => Box::new(Human::default()),
+        Format::Concise => Box::new(Concise),
+        Format::Json => Box::new(Json::default()),
+        Format::Jsonl => Box::new(Jsonl),
+    }
+}
+
+/// Totals over a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub mode: Option<Mode>,
+    pub files: usize,
+    pub files_with_findings: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Findings whose fix `--fix` would apply.
+    pub fixable_safe: usize,
+    /// Findings whose fix needs `--unsafe-fixes`.
+    pub fixable_unsafe: usize,
+    /// Fixes applied (`--fix`) or shown (`--diff`).
+    pub fixed: usize,
+    pub files_fixed: usize,
+    /// Inputs that could not be checked.
+    pub failed: usize,
+    pub unsafe_fixes: bool,
+}
+
+impl Summary {
+    pub fn add(&mut self, doc: &Document) {
+        self.files += 1;
+        if !doc.diagnostics.is_empty() {
+            self.files_with_findings += 1;
+        }
+        for d in &doc.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+            match d.fix.as_ref().map(|f| f.applicability) {
+                Some(Applicability::Safe) => self.fixable_safe += 1,
+                Some(Applicability::Unsafe) => self.fixable_unsafe += 1,
+                None => {}
+            }
+        }
+        self.fixed += doc.fixed;
+        if doc.changed {
+            self.files_fixed += 1;
+        }
+    }
+
+    pub fn findings(&self) -> usize {
+        self.errors + self.warnings + self.infos
+    }
+
+    /// The closing line of human and concise output.
+    pub fn line(&self) -> String {
+        let mut out = String::new();
+        if self.mode == Some(Mode::Fix) {
+            out.push_str(&format!(
+                "fixed {} in {}; ",
+                plural(self.fixed, "finding"),
+                plural(self.files_fixed, "file")
+            ));
+        }
+        if self.findings() == 0 {
+            out.push_str(&format!("no findings in {}", plural(self.files, "file")));
+        } else {
+            let mut parts = vec![
+                plural(self.errors, "error"),
+                plural(self.warnings, "warning"),
+            ];
+            if self.infos > 0 {
+                parts.push(plural(self.infos, "info"));
+            }
+            out.push_str(&format!(
+                "{} in {}",
+                parts.join(", "),
+                plural(self.files, "file")
+            ));
+            let (safe, unsafe_) = if self.unsafe_fixes {
+                (self.fixable_safe + self.fixable_unsafe, 0)
+            } else {
+                (self.fixable_safe, self.fixable_unsafe)
+            };
+            let flag = if self.unsafe_fixes {
+                "--fix --unsafe-fixes"
+            } else {
+                "--fix"
+            };
+            if safe > 0 || unsafe_ > 0 {
+                out.push_str(&format!("; {safe} fixable with {flag}"));
+                if unsafe_ > 0 {
+                    out.push_str(&format!(" ({unsafe_} more with --fix --unsafe-fixes)"));
+                }
+            }
+        }
+        if self.failed > 0 {
+            out.push_str(&format!(
+                "; {} could not be checked",
+                plural(self.failed, "file")
+            ));
+        }
+        out
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Line and column of every start and end offset of `diags`, computed in one
+/// pass over the text, so that a 50 MB one-line document with many findings
+/// costs one scan, not one per finding.
+pub(crate) fn positions(
+    text: &str,
+    lines: &LineIndex,
+    diags: &[Diagnostic],
+) -> HashMap<usize, (usize, usize)> {
+    let mut offsets: Vec<usize> = diags
+        .iter()
+        .flat_map(|d| {
+            let mut v = vec![d.span.start, d.span.end];
+            v.extend(d.labels.iter().flat_map(|l| [l.span.start, l.span.end]));
+            v
+        })
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut map = HashMap::with_capacity(offsets.len());
+    let mut cursor = 0usize; // byte
+    let mut line = usize::MAX;
+    let mut column = 1usize;
+    for off in offsets {
+        let off = off.min(text.len());
+        let l = lines.line_of(off);
+        if l != line {
+            line = l;
+            cursor = lines.full(l).start;
+            column = 1;
+        }
+        column += text[cursor..off].chars().count();
+        cursor = off;
+        map.insert(off, (line + 1, column));
+    }
+    map
+}

@@ -1,0 +1,655 @@
+//! Rule files: the TOML schema (serde, unknown keys rejected), loading from
+//! the built-in packs and from `--rules` folders, and validation with errors
+//! that point at `file:line:column` inside the rule file.
+//!
+//! A rule is data. Loading compiles each rule once into a
+//! [`Check`](crate::checks::Check) so that a bad regex or a bad option is
+//! reported when the file is read, never in the middle of a run.
+
+mod examples;
+mod schema;
+
+pub use examples::{ExampleFailure, run_examples};
+pub use schema::{Example, FixAction, FixSpec, InsertAt, Kind, Scope};
+
+use crate::checks::{self, Check, CompileError, Field};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Edit, Fix};
+use crate::text::{LineIndex, preview};
+use regex::Captures;
+use schema::{RuleFile, RuleSpec};
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// The category prefixes a rule id may start with (DESIGN.md).
+pub const CATEGORIES: &[&str] = &[
+    "html",
+    "boilerplate",
+    "join",
+    "quote",
+    "encoding",
+    "whitespace",
+    "repeat",
+    "pii",
+    "structure",
+];
+
+/// Where a rule was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The rule file, as given (built-in rules: `rules/<category>/<name>.toml`).
+    pub path: String,
+    /// 1-based line of the rule's `[[rule]]` table.
+    pub line: usize,
+    pub builtin: bool,
+}
+
+/// A loaded rule: its metadata, its settings and its examples.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Arc<str>,
+    pub severity: Severity,
+    pub kind: Kind,
+    pub message: String,
+    pub help: Option<String>,
+    pub docs: String,
+    /// ISO 639-1 codes, or `*` for every language.
+    pub languages: Vec<String>,
+    pub fix: Option<FixSpec>,
+    pub scope: Scope,
+    pub max_line_chars: Option<usize>,
+    pub case_sensitive: bool,
+    pub pattern: Option<String>,
+    pub phrases: Vec<String>,
+    pub check: Option<String>,
+    pub options: toml::Table,
+    pub examples: Vec<Example>,
+    pub origin: Origin,
+}
+
+impl Rule {
+    /// Whether the rule runs on a document of language `lang` (`None`: unknown).
+    /// Language-specific rules stay silent on documents of unknown language.
+    pub fn applies_to(&self, lang: Option<&str>) -> bool {
+        self.languages
+            .iter()
+            .any(|l| l == "*" || lang.is_some_and(|lang| lang == l))
+    }
+
+    /// The rule's message with `{match}` replaced by a preview of `matched`.
+    pub fn format_message(&self, matched: &str) -> String {
+        if self.message.contains("{match}") {
+            self.message.replace("{match}", &preview(matched, 60))
+        } else {
+            self.message.clone()
+        }
+    }
+
+    /// A finding of this rule on `span`, with the fix its `fix` table describes.
+    /// `caps` expands `$1`/`${name}` in a replacement for pattern rules.
+    pub fn finding(
+        &self,
+        text: &str,
+        lines: &LineIndex,
+        span: Range<usize>,
+        caps: Option<&Captures<'_>>,
+    ) -> Diagnostic {
+        let matched = &text[span.clone()];
+        let fix = self.fix.as_ref().map(|spec| {
+            let edit = match spec.action {
+                FixAction::Replace => {
+                    let mut with = String::new();
+                    match caps {
+                        Some(caps) => caps.expand(&spec.with, &mut with),
+                        None => with.push_str(&spec.with),
+                    }
+                    Edit::replace(span.clone(), with)
+                }
+                FixAction::DeleteLine => {
+                    Edit::delete(lines.delete_range(text, lines.line_of(span.start)))
+                }
+                FixAction::Insert => {
+                    let at = match spec.at {
+                        InsertAt::Start => span.start,
+                        InsertAt::End => span.end,
+                    };
+                    Edit::insert(at, spec.with.clone())
+                }
+            };
+            Fix::new(spec.applicability, vec![edit])
+        });
+        Diagnostic {
+            rule: self.id.clone(),
+            severity: self.severity,
+            message: self.format_message(matched),
+            span,
+            help: self.help.clone(),
+            fix,
+            labels: Vec::new(),
+        }
+    }
+
+    /// Whether a match that sits on `line` (its trimmed content) may count,
+    /// given `max_line_chars`.
+    pub fn line_short_enough(&self, line: &str) -> bool {
+        self.max_line_chars
+            .is_none_or(|max| line.chars().take(max + 1).count() <= max)
+    }
+}
+
+/// A loaded rule with its compiled check. Phrase and line rules have no
+/// check of their own: the linter runs all of them in one shared pass.
+#[derive(Clone)]
+pub struct Entry {
+    pub rule: Arc<Rule>,
+    pub check: Option<Arc<dyn Check>>,
+}
+
+/// A broken rule file: where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// How a rule file is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    pub builtin: bool,
+    /// Run every rule's examples while loading and reject the file when one
+    /// fails (user rules; built-in ones are checked by the test suite).
+    pub verify_examples: bool,
+}
+
+/// Every loaded rule, in a stable order (file path, then position).
+#[derive(Clone, Default)]
+pub struct RuleSet {
+    entries: Vec<Entry>,
+}
+
+impl RuleSet {
+    pub fn new() -> Self {
+        RuleSet::default()
+    }
+
+    /// The rules compiled into the binary.
+    pub fn builtin() -> Result<Self, Vec<RuleError>> {
+        let mut set = RuleSet::new();
+        let opts = LoadOptions {
+            builtin: true,
+            verify_examples: false,
+        };
+        let mut errors = Vec::new();
+        for (path, source) in BUILTIN_RULES {
+            if let Err(e) = set.load_str(path, source, opts) {
+                errors.extend(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &Arc<Rule>> {
+        self.entries.iter().map(|e| &e.rule)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| &*e.rule.id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Loads every `*.toml` file under `dir` (recursively, in path order).
+    /// Returns the paths of the files read.
+    pub fn load_dir(
+        &mut self,
+        dir: &Path,
+        opts: LoadOptions,
+    ) -> Result<Vec<String>, Vec<RuleError>> {
+        let display = dir.display().to_string();
+        if !dir.is_dir() {
+            return Err(vec![RuleError {
+                path: display,
+                line: 1,
+                column: 1,
+                message: "rule folder does not exist or is not a directory".into(),
+            }]);
+        }
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            match entry {
+                Ok(e)
+                    if e.file_type().is_file()
+                        && e.path().extension().is_some_and(|x| x == "toml") =>
+                {
+                    files.push(e.into_path())
+                }
+                Ok(_) => {}
+                Err(e) => errors.push(RuleError {
+                    path: e.path().unwrap_or(dir).display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read rule folder: {e}"),
+                }),
+            }
+        }
+        let mut loaded = Vec::new();
+        for file in files {
+            let path = file.display().to_string();
+            match std::fs::read_to_string(&file) {
+                Ok(source) => match self.load_str(&path, &source, opts) {
+                    Ok(()) => loaded.push(path),
+                    Err(e) => errors.extend(e),
+                },
+                Err(e) => errors.push(RuleError {
+                    path,
+                    line: 1,
+                    column: 1,
+                    message: format!("cannot read rule file: {e}"),
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(loaded)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Parses, validates and compiles the rules of one file. On error no rule
+    /// of the file is added.
+    pub fn load_str(
+        &mut self,
+        path: &str,
+        source: &str,
+        opts: LoadOptions,
+    ) -> Result<(), Vec<RuleError>> {
+        let lines = LineIndex::new(source);
+        let at = |span: Range<usize>, message: String| {
+            let (line, column) = lines.position(source, span.start);
+            RuleError {
+                path: path.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let file: RuleFile = toml::from_str(source).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            vec![at(span, e.message().trim().replace('\n', " "))]
+        })?;
+        if file.rule.is_empty() {
+            return Err(vec![at(0..0, "no `[[rule]]` table in this file".into())]);
+        }
+        let mut errors = Vec::new();
+        let mut new_entries: Vec<Entry> = Vec::new();
+        let mut seen: HashMap<String, String> = self
+            .entries
+            .iter()
+            .map(|e| {
+                (
+                    e.rule.id.to_string(),
+                    format!("{}:{}", e.rule.origin.path, e.rule.origin.line),
+                )
+            })
+            .collect();
+        for spanned in file.rule {
+            let rule_span = spanned.span();
+            let spec = spanned.into_inner();
+            let origin = Origin {
+                path: path.to_string(),
+                line: lines.position(source, rule_span.start).0,
+                builtin: opts.builtin,
+            };
+            match build_rule(spec, origin, &mut seen) {
+                Ok(entry) => new_entries.push(entry),
+                Err((span, message)) => errors.push(at(span.unwrap_or(rule_span), message)),
+            }
+        }
+        if errors.is_empty() && opts.verify_examples {
+            for entry in &new_entries {
+                for failure in run_examples(entry) {
+                    let (line, column) = failure
+                        .span
+                        .clone()
+                        .map(|s| lines.position(source, s.start))
+                        .unwrap_or((entry.rule.origin.line, 1));
+                    errors.push(RuleError {
+                        path: path.to_string(),
+                        line,
+                        column,
+                        message: format!("rule `{}`: {}", entry.rule.id, failure.message),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.entries.extend(new_entries);
+        Ok(())
+    }
+
+    /// Keeps the rules that `select` names (all when empty) and `ignore` does
+    /// not. A selector is a rule id, a prefix ending in `/`, or a bare
+    /// category. A selector that matches no rule is an error.
+    pub fn filter(&self, select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
+        for (flag, list) in [("select", select), ("ignore", ignore)] {
+            for sel in list {
+                if !self
+                    .entries
+                    .iter()
+                    .any(|e| selector_matches(sel, &e.rule.id))
+                {
+                    return Err(format!(
+                        "--{flag} `{sel}` matches no rule (see `corpuslint rules` for the list)"
+                    ));
+                }
+            }
+        }
+        let entries = self
+            .entries
+            .iter()
+            .filter(|e| select.is_empty() || select.iter().any(|s| selector_matches(s, &e.rule.id)))
+            .filter(|e| !ignore.iter().any(|s| selector_matches(s, &e.rule.id)))
+            .cloned()
+            .collect();
+        Ok(RuleSet { entries })
+    }
+}
+
+/// `html/leftover-tag` matches itself, `html/`, `html` and `html/leftover`
+/// does not: prefixes end at a `/`.
+pub fn selector_matches(selector: &str, id: &str) -> bool {
+    let sel = selector.trim();
+    if sel == id {
+        return true;
+    }
+    let prefix = sel.strip_suffix('/').unwrap_or(sel);
+    id.strip_prefix(prefix)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+type BuildError = (Option<Range<usize>>, String);
+
+fn build_rule(
+    spec: RuleSpec,
+    origin: Origin,
+    seen: &mut HashMap<String, String>,
+) -> Result<Entry, BuildError> {
+    let id_span = spec.id.span();
+    let id = spec.id.get_ref().clone();
+    validate_id(&id).map_err(|m| (Some(id_span.clone()), m))?;
+    if let Some(first) = seen.get(&id) {
+        return Err((
+            Some(id_span),
+            format!("duplicate rule id `{id}` (first defined at {first})"),
+        ));
+    }
+    let kind_span = spec.kind.span();
+    let kind = *spec.kind.get_ref();
+    let need = |present: bool, key: &str| -> Result<(), BuildError> {
+        if present {
+            Ok(())
+        } else {
+            Err((
+                Some(kind_span.clone()),
+                format!("a `{}` rule needs a `{key}` key", kind.as_str()),
+            ))
+        }
+    };
+    let forbid = |present: bool, key: &str| -> Result<(), BuildError> {
+        if present {
+            Err((
+                Some(kind_span.clone()),
+                format!("a `{}` rule takes no `{key}` key", kind.as_str()),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    match kind {
+        Kind::Pattern | Kind::Line => {
+            need(spec.pattern.is_some(), "pattern")?;
+            forbid(spec.phrases.is_some(), "phrases")?;
+            forbid(spec.check.is_some(), "check")?;
+        }
+        Kind::Phrases => {
+            need(spec.phrases.is_some(), "phrases")?;
+            forbid(spec.pattern.is_some(), "pattern")?;
+            forbid(spec.check.is_some(), "check")?;
+        }
+        Kind::Builtin => {
+            need(spec.check.is_some(), "check")?;
+            forbid(spec.phrases.is_some(), "phrases")?;
+        }
+    }
+    if kind != Kind::Builtin {
+        forbid(spec.options.is_some(), "options")?;
+    }
+    if kind == Kind::Line && spec.scope.is_some() {
+        forbid(true, "scope")?;
+    }
+    if let Some(phrases) = &spec.phrases
+        && (phrases.get_ref().is_empty() || phrases.get_ref().iter().any(|p| p.trim().is_empty()))
+    {
+        return Err((
+            Some(phrases.span()),
+            "`phrases` needs at least one phrase, and no empty ones".into(),
+        ));
+    }
+    for lang in &spec.languages {
+        if lang != "*" && !(lang.len() == 2 || lang.len() == 3) {
+            return Err((
+                None,
+                format!("`{lang}` is not a language code: use `*` or ISO 639-1 codes such as `de`"),
+            ));
+        }
+    }
+    if let Some(fix) = &spec.fix
+        && fix.get_ref().action == FixAction::Insert
+        && fix.get_ref().with.is_empty()
+    {
+        return Err((
+            Some(fix.span()),
+            "an `insert` fix needs a non-empty `with`".into(),
+        ));
+    }
+    let examples: Vec<Example> = spec
+        .examples
+        .iter()
+        .map(|e| {
+            let mut ex = e.get_ref().clone();
+            ex.span = Some(e.span());
+            ex
+        })
+        .collect();
+    for (ex, raw) in examples.iter().zip(&spec.examples) {
+        if ex.bad.is_none() && ex.good.is_none() {
+            return Err((Some(raw.span()), "an example needs `bad` or `good`".into()));
+        }
+        if ex.fixed.is_some() && ex.bad.is_none() {
+            return Err((
+                Some(raw.span()),
+                "`fixed` belongs to a `bad` example".into(),
+            ));
+        }
+    }
+    let spans = FieldSpans {
+        pattern: spec.pattern.as_ref().map(|p| p.span()),
+        check: spec.check.as_ref().map(|c| c.span()),
+        options: spec.options.as_ref().map(|o| o.span()),
+        fix: spec.fix.as_ref().map(|f| f.span()),
+    };
+    let rule = Arc::new(Rule {
+        id: Arc::from(id.as_str()),
+        severity: spec.severity,
+        kind,
+        message: spec.message,
+        help: spec.help,
+        docs: spec.docs.trim().to_string(),
+        languages: spec.languages,
+        fix: spec.fix.map(|f| f.into_inner()),
+        scope: spec.scope.unwrap_or_default(),
+        max_line_chars: spec.max_line_chars,
+        case_sensitive: spec.case_sensitive,
+        pattern: spec.pattern.map(|p| p.into_inner()),
+        phrases: spec.phrases.map(|p| p.into_inner()).unwrap_or_default(),
+        check: spec.check.map(|c| c.into_inner()),
+        options: spec.options.map(|o| o.into_inner()).unwrap_or_default(),
+        examples,
+        origin: origin.clone(),
+    });
+    let check = checks::compile(&rule).map_err(|CompileError { field, message }| {
+        let span = match field {
+            Field::Pattern => spans.pattern.clone(),
+            Field::Check => spans.check.clone(),
+            Field::Options => spans.options.clone().or(spans.check.clone()),
+            Field::Fix => spans.fix.clone(),
+        };
+        (span, message)
+    })?;
+    seen.insert(id, format!("{}:{}", origin.path, origin.line));
+    Ok(Entry { rule, check })
+}
+
+struct FieldSpans {
+    pattern: Option<Range<usize>>,
+    check: Option<Range<usize>>,
+    options: Option<Range<usize>>,
+    fix: Option<Range<usize>>,
+}
+
+fn validate_id(id: &str) -> Result<(), String> {
+    let Some((category, name)) = id.split_once('/') else {
+        return Err(format!(
+            "rule id `{id}` must be `category/name`, e.g. `html/leftover-tag`"
+        ));
+    };
+    if !CATEGORIES.contains(&category) {
+        return Err(format!(
+            "rule id `{id}`: unknown category `{category}` (one of {})",
+            CATEGORIES.join(", ")
+        ));
+    }
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-');
+    if !ok {
+        return Err(format!(
+            "rule id `{id}`: the name must be lower-case ASCII letters, digits and `-`"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USER: LoadOptions = LoadOptions {
+        builtin: false,
+        verify_examples: true,
+    };
+
+    fn load(src: &str) -> Result<RuleSet, Vec<RuleError>> {
+        let mut set = RuleSet::new();
+        set.load_str("r.toml", src, USER)?;
+        Ok(set)
+    }
+
+    #[test]
+    fn selectors() {
+        assert!(selector_matches("html/", "html/leftover-tag"));
+        assert!(selector_matches("html", "html/leftover-tag"));
+        assert!(selector_matches("html/leftover-tag", "html/leftover-tag"));
+        assert!(!selector_matches("html/leftover", "html/leftover-tag"));
+        assert!(!selector_matches("htm", "html/leftover-tag"));
+    }
+
+    #[test]
+    fn bad_regex_points_at_the_pattern() {
+        let src = "[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'a(b'\nmessage = \"m\"\n";
+        let err = load(src).err().unwrap();
+        assert_eq!((err[0].line, err[0].column), (5, 11), "{err:?}");
+        assert!(err[0].message.contains("regex"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn unknown_key_is_positioned() {
+        let src = "[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'ab'\nmessage = \"m\"\ncolour = 1\n";
+        let err = load(src).err().unwrap();
+        assert!(err[0].message.contains("colour"), "{}", err[0].message);
+        assert_eq!(err[0].path, "r.toml");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let one = "[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'ab'\nmessage = \"m\"\n";
+        let two = format!("{one}{one}");
+        let err = load(&two).err().unwrap();
+        assert!(
+            err[0].message.contains("duplicate rule id"),
+            "{}",
+            err[0].message
+        );
+        assert_eq!(err[0].line, 8);
+    }
+
+    #[test]
+    fn failing_example_is_an_error() {
+        let src = "[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'ab'\nmessage = \"m\"\n[[rule.examples]]\nbad = \"nothing here\"\n";
+        let err = load(src).err().unwrap();
+        assert_eq!(err[0].line, 7, "{err:?}");
+        assert!(err[0].message.contains("no finding"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn bad_category() {
+        let src = "[[rule]]\nid = \"style/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'ab'\nmessage = \"m\"\n";
+        let err = load(src).err().unwrap();
+        assert!(err[0].message.contains("unknown category"));
+        assert_eq!((err[0].line, err[0].column), (2, 6));
+    }
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = RuleSet::builtin().unwrap_or_else(|e| panic!("{}", e[0]));
+        assert!(!set.is_empty());
+    }
+}

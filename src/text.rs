@@ -1,0 +1,190 @@
+//! Text positions: byte offsets to lines and columns, line ranges, and the
+//! small character classes the checks share. Columns count Unicode scalar
+//! values, as DESIGN.md fixes for the JSON output.
+
+use std::ops::Range;
+
+/// Start offsets of every line of a text, for byte → line/column lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Number of lines; a final line break does not open a new line.
+    pub fn count(&self) -> usize {
+        if self.starts.len() > 1 && *self.starts.last().unwrap() == self.len {
+            self.starts.len() - 1
+        } else {
+            self.starts.len()
+        }
+    }
+
+    /// 0-based line holding `byte`.
+    pub fn line_of(&self, byte: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= byte)
+            .saturating_sub(1)
+    }
+
+    /// Bytes of line `line` (0-based) without its line break (`\n` or `\r\n`).
+    pub fn content(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts[line];
+        let mut end = self.starts.get(line + 1).map_or(self.len, |&s| s - 1);
+        if end > start && text.as_bytes()[end - 1] == b'\r' && end < self.len {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// Bytes of line `line` including its line break, if it has one.
+    pub fn full(&self, line: usize) -> Range<usize> {
+        self.starts[line]..self.starts.get(line + 1).copied().unwrap_or(self.len)
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of `byte`.
+    pub fn position(&self, text: &str, byte: usize) -> (usize, usize) {
+        let byte = byte.min(text.len());
+        let line = self.line_of(byte);
+        let start = self.starts[line];
+        let column = text
+            .get(start..byte)
+            .map_or(byte - start, |s| s.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// The lines of the text, each as its content range (no line break).
+    pub fn lines<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, Range<usize>)> + 'a {
+        (0..self.count()).map(move |i| (i, self.content(text, i)))
+    }
+
+    /// The edit range that removes line `line` cleanly: the line and its
+    /// break, or, for a last line without a break, the break before it.
+    pub fn delete_range(&self, text: &str, line: usize) -> Range<usize> {
+        let full = self.full(line);
+        let has_break = full.end > full.start && text.as_bytes()[full.end - 1] == b'\n';
+        if has_break || line == 0 {
+            return full;
+        }
+        let mut start = full.start - 1; // the '\n' ending the previous line
+        if start > 0 && text.as_bytes()[start - 1] == b'\r' {
+            start -= 1;
+        }
+        start..full.end
+    }
+}
+
+/// Letters and digits: what a word boundary separates.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// True when `range` in `text` is not glued to word characters on either side.
+pub fn on_word_boundaries(text: &str, range: &Range<usize>) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    let first = text[range.clone()].chars().next();
+    let last = text[range.clone()].chars().next_back();
+    // A boundary is only needed where the phrase itself starts or ends with a word character.
+    let left_ok = !first.is_some_and(is_word_char) || !before.is_some_and(is_word_char);
+    let right_ok = !last.is_some_and(is_word_char) || !after.is_some_and(is_word_char);
+    left_ok && right_ok
+}
+
+/// A short, single-line rendering of `s` for messages: control and
+/// invisible characters escaped, at most `max` characters, `…` when cut.
+pub fn preview(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_invisible(c) => out.push_str(&format!("\\u{{{:04X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Control and format characters that show nothing (or garbage) on a terminal.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
+}
+
+/// Characters that may end a sentence.
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_scalar_values() {
+        let text = "äb\nc„d“e\r\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.count(), 3);
+        assert_eq!(idx.position(text, 0), (1, 1));
+        assert_eq!(idx.position(text, 2), (1, 2));
+        let e = text.find('e').unwrap();
+        assert_eq!(idx.position(text, e), (2, 5));
+        assert_eq!(&text[idx.content(text, 1)], "c„d“e");
+        assert_eq!(&text[idx.content(text, 2)], "last");
+    }
+
+    #[test]
+    fn delete_range_handles_last_line_without_break() {
+        let text = "a\nb\nc";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.delete_range(text, 0), 0..2);
+        assert_eq!(idx.delete_range(text, 2), 3..5);
+        let text = "a\r\nb";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.delete_range(text, 1), 1..4);
+        let text = "only";
+        assert_eq!(LineIndex::new(text).delete_range(text, 0), 0..4);
+    }
+
+    #[test]
+    fn trailing_newline_does_not_open_a_line() {
+        assert_eq!(LineIndex::new("a\nb\n").count(), 2);
+        assert_eq!(LineIndex::new("").count(), 1);
+        assert_eq!(LineIndex::new("\n").count(), 1);
+    }
+
+    #[test]
+    fn boundaries() {
+        let t = "xMehr: y";
+        assert!(!on_word_boundaries(t, &(1..5)));
+        let t = "Mehr: y";
+        assert!(on_word_boundaries(t, &(0..5)));
+    }
+
+    #[test]
+    fn preview_escapes_and_cuts() {
+        assert_eq!(preview("a\u{200B}b\nc", 10), "a\\u{200B}b\\nc");
+        assert_eq!(preview("abcdef", 3), "abc…");
+    }
+}
