@@ -26,12 +26,16 @@ struct Options {
     /// Words that end with a full stop as abbreviations (compared without case).
     #[serde(default)]
     abbreviations: Vec<String>,
+    /// Top-level domains: `DoSchu.Com` is an address, not two sentences.
+    #[serde(default)]
+    domains: Vec<String>,
 }
 
 pub struct MissingSpace {
     rule: Arc<Rule>,
     re: Regex,
     abbreviations: HashSet<String>,
+    domains: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -46,6 +50,7 @@ impl MissingSpace {
                 .iter()
                 .map(|a| a.to_lowercase())
                 .collect(),
+            domains: opts.domains.iter().map(|a| a.to_lowercase()).collect(),
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -91,7 +96,9 @@ impl Check for MissingSpace {
             }) {
                 continue;
             }
-            if self.abbreviations.contains(&before.as_str().to_lowercase()) {
+            if self.abbreviations.contains(&before.as_str().to_lowercase())
+                || self.domains.contains(&after.as_str().to_lowercase())
+            {
                 continue;
             }
             let token_start = text[..before.start()]

@@ -90,25 +90,51 @@ fn is_closing_context(c: Option<char>) -> bool {
         || c.is_some_and(|c| {
             matches!(
                 c,
-                ')' | ']' | '}' | '.' | ',' | ';' | ':' | '!' | '?' | '…' | '—' | '–' | '-' | '/'
+                ')' | ']'
+                    | '}'
+                    | '.'
+                    | ','
+                    | ';'
+                    | ':'
+                    | '!'
+                    | '?'
+                    | '…'
+                    | '—'
+                    | '–'
+                    | '-'
+                    | '/'
+                    | '*'
+                    | '_'
             ) || QUOTES.contains(&c)
         })
 }
 
+/// Families of marks: within a family, any closing mark ends a quotation
+/// opened by any opening mark. Mixed typography inside one family (`„…"`,
+/// `“…“`) is a style slip, not a scrape artifact; a quotation opened with a
+/// double mark and closed with a single one (`„…'`) is.
+#[derive(Debug, PartialEq, Eq)]
+enum Family {
+    Double,
+    Single,
+    Guillemet,
+}
+
+fn family(c: char) -> Family {
+    match c {
+        '"' | '„' | '“' | '”' => Family::Double,
+        '\'' | '‚' | '‘' | '’' => Family::Single,
+        _ => Family::Guillemet,
+    }
+}
+
 /// Which closing marks end a quotation opened with `open`.
 fn closes(open: char, close: char) -> bool {
-    matches!(
-        (open, close),
-        ('„', '“' | '”')
-            | ('‚', '‘' | '’')
-            | ('“', '”')
-            | ('”', '”')
-            | ('‘', '’')
-            | ('»', '«')
-            | ('«', '»')
-            | ('"', '"')
-            | ('\'', '\'' | '’')
-    )
+    match (open, close) {
+        ('»', '«') | ('«', '»') => true,
+        ('»' | '«', _) | (_, '»' | '«') => false,
+        _ => family(open) == family(close),
+    }
 }
 
 /// A closing mark that can only be a quotation mark (not an apostrophe).
@@ -119,12 +145,57 @@ fn strong_closer(c: char, prev: Option<char>) -> bool {
     }
 }
 
-fn classify(prev: Option<char>, c: char, next: Option<char>, german: bool, stack: &[Mark]) -> Role {
+/// Han, kana, Hangul and full-width punctuation: text where quotation
+/// marks are not spaced, so their identity alone says open or close.
+fn is_cjk(c: Option<char>) -> bool {
+    c.is_some_and(|c| {
+        matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF)
+    })
+}
+
+/// Words that start with an apostrophe typed as a quote: 'em, ‘til, ’90s.
+fn elision_follows(rest: &str) -> bool {
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    matches!(
+        word.as_str(),
+        "em" | "til" | "cause" | "n" | "tis" | "twas" | "bout" | "round" | "s"
+    ) || (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn classify(
+    prev: Option<char>,
+    c: char,
+    next: Option<char>,
+    rest: &str,
+    german: bool,
+    stack: &[Mark],
+) -> Role {
     let opens_here = is_opening_context(prev) && !is_space(next);
     let closes_here = !is_space(prev) && is_closing_context(next);
     let open_has = |f: &dyn Fn(char) -> bool| stack.iter().any(|m| f(m.ch));
+    if prev == Some(c) && c != '"' {
+        return Role::Ignore; // ,,Liebe’’: a doubled single mark stands for one double mark
+    }
+    if is_cjk(prev) || is_cjk(next) {
+        return match c {
+            '„' | '‚' | '“' | '‘' | '«' | '「' => Role::Open,
+            '”' | '’' | '»' => Role::Close,
+            _ => Role::Ignore,
+        };
+    }
+    if matches!(c, '‘' | '’' | '\'') && opens_here && elision_follows(rest) {
+        return Role::Ignore;
+    }
     match c {
         '„' | '‚' => Role::Open,
+        '“' | '”' if prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c)) =>
+        {
+            Role::Ignore // 10,25“-Touchscreen (inches)
+        }
         '“' => {
             if german && open_has(&|o| o == '„') {
                 Role::Close
@@ -137,14 +208,15 @@ fn classify(prev: Option<char>, c: char, next: Option<char>, german: bool, stack
             }
         }
         '‘' => {
+            let after_letter = prev.is_some_and(|p| p.is_alphanumeric());
             if german && open_has(&|o| o == '‚') {
                 Role::Close
             } else if opens_here {
                 Role::Open
-            } else if closes_here {
+            } else if closes_here && (!after_letter || open_has(&|o| closes(o, c))) {
                 Role::Close
             } else {
-                Role::Ignore
+                Role::Ignore // Bleib‘ (an apostrophe typed as ‘)
             }
         }
         '”' => {
@@ -157,7 +229,14 @@ fn classify(prev: Option<char>, c: char, next: Option<char>, german: bool, stack
             }
         }
         '»' | '«' => {
-            if opens_here && !closes_here {
+            // French spacing: « selon l’Élysée »
+            let spaced_before = prev.is_some_and(char::is_whitespace);
+            let spaced_after = next.is_none_or(|n| {
+                n.is_whitespace() || matches!(n, ',' | '.' | ';' | ':' | '!' | '?')
+            });
+            if spaced_before && spaced_after {
+                if c == '«' { Role::Open } else { Role::Close }
+            } else if opens_here && !closes_here {
                 Role::Open
             } else if (closes_here && !opens_here) || open_has(&|o| closes(o, c)) {
                 Role::Close
@@ -166,8 +245,10 @@ fn classify(prev: Option<char>, c: char, next: Option<char>, german: bool, stack
             }
         }
         '"' => {
-            if prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| o == '"') {
+            if prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c)) {
                 Role::Ignore // 11" (inches)
+            } else if is_space(prev) && is_space(next) {
+                Role::Ignore // a table cell: `" | "`
             } else if opens_here && !closes_here {
                 Role::Open
             } else if closes_here && !opens_here {
@@ -198,21 +279,32 @@ fn classify(prev: Option<char>, c: char, next: Option<char>, german: bool, stack
     }
 }
 
+/// A line that reads like program code: straight quotes there delimit
+/// strings (`replace(' ', '+')`), and are not checked.
+fn looks_like_code(line: &str) -> bool {
+    const TOKENS: &[&str] = &[
+        "('", "(\"", "='", "=\"", "')", "\")", "';", "\";", "', '", "\", \"", "[\"", "['",
+    ];
+    TOKENS.iter().any(|t| line.contains(t))
+}
+
 /// Scans one paragraph and returns its problems, plus the marks left open.
 fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mark>) {
     let para = &text[range.clone()];
+    let code = looks_like_code(para);
     let mut problems = Vec::new();
     let mut stack: Vec<Mark> = Vec::new();
     let mut prev: Option<char> = None;
     let mut iter = para.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         let next = iter.peek().map(|&(_, n)| n);
-        if QUOTES.contains(&c) {
+        if QUOTES.contains(&c) && !(code && matches!(c, '"' | '\'')) {
             let mark = Mark {
                 ch: c,
                 pos: range.start + i,
             };
-            match classify(prev, c, next, german, &stack) {
+            let rest = &para[i + c.len_utf8()..];
+            match classify(prev, c, next, rest, german, &stack) {
                 Role::Open => stack.push(mark),
                 Role::Toggle => {
                     if stack.last().is_some_and(|m| m.ch == '"') {
@@ -254,24 +346,45 @@ impl Check for QuoteBalance {
             .map(|(_, r)| r)
             .filter(|r| !ctx.text[r.clone()].trim().is_empty())
             .collect();
-        for (n, para) in paragraphs.iter().enumerate() {
-            if !ctx.text[para.clone()].contains(QUOTES) {
-                continue;
-            }
-            let (problems, open) = scan(ctx.text, para.clone(), german);
-            let next_starts_with = paragraphs
-                .get(n + 1)
-                .and_then(|r| ctx.text[r.clone()].trim_start().chars().next());
-            for p in problems {
-                self.emit(ctx, p, out);
-            }
-            for (k, mark) in open.into_iter().enumerate() {
-                // Multi-paragraph quotation: the outermost open mark reopens
-                // at the start of the next paragraph.
-                if k == 0 && next_starts_with == Some(mark.ch) {
-                    continue;
+        let mut scans: Vec<(Vec<Problem>, Vec<Mark>)> = paragraphs
+            .iter()
+            .map(|p| {
+                if ctx.text[p.clone()].contains(QUOTES) {
+                    scan(ctx.text, p.clone(), german)
+                } else {
+                    (Vec::new(), Vec::new())
                 }
-                self.emit(ctx, Problem::Unclosed(mark), out);
+            })
+            .collect();
+        for n in 0..scans.len() {
+            let mut open = std::mem::take(&mut scans[n].1);
+            if let Some(next) = paragraphs.get(n + 1) {
+                let first = ctx.text[next.clone()].trim_start().chars().next();
+                // A quotation over several paragraphs either reopens at the
+                // start of the next one (typographic convention) ...
+                if let (Some(outer), Some(first)) = (open.first(), first)
+                    && QUOTES.contains(&first)
+                    && family(outer.ch) == family(first)
+                {
+                    open.remove(0);
+                }
+                // ... or closes in the next one without reopening.
+                if let Some(last) = open.last().copied()
+                    && let Some(at) = scans[n + 1]
+                        .0
+                        .iter()
+                        .position(|p| matches!(p, Problem::Stray(m) if closes(last.ch, m.ch)))
+                {
+                    scans[n + 1].0.remove(at);
+                    open.pop();
+                }
+            }
+            let problems = std::mem::take(&mut scans[n].0);
+            for p in problems
+                .into_iter()
+                .chain(open.into_iter().map(Problem::Unclosed))
+            {
+                self.emit(ctx, p, out);
             }
         }
     }
@@ -341,6 +454,16 @@ mod tests {
     fn english_pairs_and_apostrophes() {
         assert!(problems("“It’s the students’ books,” she said, ‘really’.", false).is_empty());
         assert!(problems("Kim's train isn't 5'11\" tall.", false).is_empty());
+    }
+
+    #[test]
+    fn french_cjk_code_and_elisions() {
+        assert!(problems("fini de sourcer « selon l’Élysée », et pas", false).is_empty());
+        assert!(problems("钟南山院士说：“武汉本来就是一个英雄的城市。”", false).is_empty());
+        assert!(problems("query = query.replace(' ', '+')", false).is_empty());
+        assert!(problems("you could probably use more of ‘em.", false).is_empty());
+        assert!(problems("zwei Wörter für ,,Liebe’’ stehen.", true).is_empty());
+        assert!(problems("ein 10,25“-Touchscreen und Bleib‘ nachhaltig", true).is_empty());
     }
 
     #[test]

@@ -33,6 +33,10 @@ struct LangOptions {
     /// Skip lines written in Title Case (English headlines).
     #[serde(default)]
     skip_title_case: bool,
+    /// Require the word after the starter to be lower-case: in English a
+    /// capitalised one (`founded The Sports Brat`) almost always makes a name.
+    #[serde(default)]
+    next_lowercase: bool,
 }
 
 struct Lang {
@@ -40,6 +44,7 @@ struct Lang {
     not_after: HashSet<String>,
     names: Vec<String>,
     skip_title_case: bool,
+    next_lowercase: bool,
 }
 
 pub struct SentenceJoin {
@@ -71,9 +76,10 @@ impl SentenceJoin {
                 .map(|s| regex::escape(s))
                 .collect::<Vec<_>>()
                 .join("|");
-            // lower-case letter, one space, starter, space(s), start of a word
+            // lower-case letter, one space, starter, one space, start of a
+            // word. Runs of spaces are layout (table cells), not a join.
             let re = regex(&format!(
-                r"\p{{Ll}}[ \t]+(?P<starter>{alternation})[ \t]+[\p{{L}}\p{{N}}„“‚»\x22']"
+                r"\p{{Ll}} (?P<starter>{alternation}) (?P<next>[\p{{L}}\p{{N}}„“‚»\x22'])"
             ))?;
             langs.insert(
                 code,
@@ -82,6 +88,7 @@ impl SentenceJoin {
                     not_after: o.not_after.iter().map(|w| w.to_lowercase()).collect(),
                     names: o.names,
                     skip_title_case: o.skip_title_case,
+                    next_lowercase: o.next_lowercase,
                 },
             );
         }
@@ -149,6 +156,16 @@ impl Check for SentenceJoin {
                     c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
                 })
                 || lang.not_after.contains(&prev.to_lowercase())
+            {
+                continue;
+            }
+            if lang.next_lowercase
+                && !caps
+                    .name("next")
+                    .map_or("", |m| m.as_str())
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
             {
                 continue;
             }
