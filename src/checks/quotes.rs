@@ -245,10 +245,10 @@ fn classify(
             }
         }
         '"' => {
-            if prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c)) {
-                Role::Ignore // 11" (inches)
-            } else if is_space(prev) && is_space(next) {
-                Role::Ignore // a table cell: `" | "`
+            let inches = prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c));
+            let spaced = is_space(prev) && is_space(next); // a table cell: `" | "`
+            if inches || spaced {
+                Role::Ignore
             } else if opens_here && !closes_here {
                 Role::Open
             } else if closes_here && !opens_here {
