@@ -1,0 +1,142 @@
+//! UI tests, as clippy has them: for every `tests/ui/<case>.txt` the exact
+//! human output of `corpuslint check` is checked in as `<case>.stdout`, the
+//! text after `--fix` as `<case>.fixed`, and after `--fix --unsafe-fixes` as
+//! `<case>.unsafe.fixed`. An optional `<case>.args` holds extra flags (one
+//! per line, e.g. `--lang=en`).
+//!
+//! Re-bless every expectation after an intended change with
+//! `BLESS=1 cargo test --test ui`, then review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn extra_args(case: &Path) -> Vec<String> {
+    fs::read_to_string(case.with_extension("args"))
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn run(args: &[&str], extra: &[String]) -> std::process::Output {
+    Command::new(BIN)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .args(extra)
+        .output()
+        .expect("run corpuslint")
+}
+
+/// The text of `case` after fixing a copy with `flags`.
+fn fixed(case: &Path, flags: &[&str], extra: &[String]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join(case.file_name().unwrap());
+    fs::copy(case, &copy).unwrap();
+    let mut args = vec!["check", "--fail-on", "never"];
+    args.extend_from_slice(flags);
+    let path = copy.to_str().unwrap().to_string();
+    args.push(&path);
+    let out = run(&args, extra);
+    assert!(
+        out.status.success(),
+        "{} {flags:?} failed: {}",
+        case.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::read_to_string(&copy).unwrap()
+}
+
+/// Compares `actual` with the file `expected` (or writes it when blessing).
+fn expect(expected: &Path, actual: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("BLESS").is_some() {
+        fs::write(expected, actual).unwrap();
+        return;
+    }
+    let want = fs::read_to_string(expected).unwrap_or_default();
+    if want != actual {
+        let diff = similar::TextDiff::from_lines(&want, actual)
+            .unified_diff()
+            .header("expected", "actual")
+            .to_string();
+        failures.push(format!("{} differs:\n{diff}", expected.display()));
+    }
+}
+
+#[test]
+fn ui() {
+    let dir = root().join("tests/ui");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no UI cases in {}", dir.display());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let extra = extra_args(case);
+        let rel = case
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('\\', "/");
+        let out = run(&["check", "--fail-on", "never", &rel], &extra);
+        assert!(
+            out.status.success(),
+            "{rel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        expect(&case.with_extension("stdout"), &stdout, &mut failures);
+        expect(
+            &case.with_extension("fixed"),
+            &fixed(case, &["--fix"], &extra),
+            &mut failures,
+        );
+        expect(
+            &case.with_extension("unsafe.fixed"),
+            &fixed(case, &["--fix", "--unsafe-fixes"], &extra),
+            &mut failures,
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} UI expectation(s) differ (re-bless with `BLESS=1 cargo test --test ui` if intended):\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every `.stdout`/`.fixed` file belongs to a case: no orphaned expectations.
+#[test]
+fn no_orphaned_expectations() {
+    let dir = root().join("tests/ui");
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if let Some(stem) = name
+            .strip_suffix(".unsafe.fixed")
+            .or_else(|| name.strip_suffix(".fixed"))
+            .or_else(|| name.strip_suffix(".stdout"))
+            .or_else(|| name.strip_suffix(".args"))
+        {
+            assert!(
+                dir.join(format!("{stem}.txt")).exists(),
+                "{name} has no {stem}.txt"
+            );
+        }
+    }
+}
