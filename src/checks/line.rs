@@ -6,6 +6,7 @@ use super::{Check, CompileError, Ctx, Field, regex_error, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use regex::{Regex, RegexSet, RegexSetBuilder};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Anchors a line rule's pattern to the whole line.
@@ -18,17 +19,16 @@ pub fn compile_line_pattern(pattern: &str) -> Result<Regex, CompileError> {
     super::regex(&anchored(pattern))
 }
 
-/// Every line rule of a linter, matched in one pass per line.
-pub struct LineSet {
+/// One regex set and the rules behind its patterns.
+struct Group {
     rules: Vec<Arc<Rule>>,
     set: RegexSet,
 }
 
-impl LineSet {
-    /// Builds the set; `None` when there are no line rules.
-    pub fn new(rules: Vec<Arc<Rule>>) -> Option<Result<Self, CompileError>> {
+impl Group {
+    fn new(rules: Vec<Arc<Rule>>) -> Result<Option<Self>, CompileError> {
         if rules.is_empty() {
-            return None;
+            return Ok(None);
         }
         let patterns: Vec<String> = rules
             .iter()
@@ -38,15 +38,61 @@ impl LineSet {
             .size_limit(256 << 20)
             .dfa_size_limit(64 << 20)
             .build()
-            .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)));
-        Some(set.map(|set| LineSet { rules, set }))
+            .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))?;
+        Ok(Some(Group { rules, set }))
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, span: &Range<usize>, line: &str, out: &mut Vec<Diagnostic>) {
+        for idx in self.set.matches(line).iter() {
+            let rule = &self.rules[idx];
+            if rule.applies_to(ctx.lang) && rule.line_short_enough(line) {
+                out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
+            }
+        }
+    }
+}
+
+/// Every line rule of a linter, matched in one pass per line. Rules with a
+/// `max_line_chars` limit form a set of their own, skipped on longer lines,
+/// so a paragraph of 50 MB on one line costs no boilerplate regex at all.
+pub struct LineSet {
+    limited: Option<Group>,
+    unlimited: Option<Group>,
+    /// The largest `max_line_chars` of the limited rules.
+    limit: usize,
+    rules: Vec<Arc<Rule>>,
+}
+
+impl LineSet {
+    /// Builds the set; `None` when there are no line rules.
+    pub fn new(rules: Vec<Arc<Rule>>) -> Option<Result<Self, CompileError>> {
+        if rules.is_empty() {
+            return None;
+        }
+        let limit = rules
+            .iter()
+            .filter_map(|r| r.max_line_chars)
+            .max()
+            .unwrap_or(0);
+        let (limited, unlimited): (Vec<_>, Vec<_>) = rules
+            .iter()
+            .cloned()
+            .partition(|r| r.max_line_chars.is_some());
+        let build = || -> Result<Self, CompileError> {
+            Ok(LineSet {
+                limited: Group::new(limited)?,
+                unlimited: Group::new(unlimited)?,
+                limit,
+                rules,
+            })
+        };
+        Some(build())
     }
 }
 
 impl Check for LineSet {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-        let active: Vec<bool> = self.rules.iter().map(|r| r.applies_to(ctx.lang)).collect();
-        if !active.iter().any(|&a| a) {
+        if !self.rules.iter().any(|r| r.applies_to(ctx.lang)) {
             return;
         }
         for (_, range) in ctx.lines.lines(ctx.text) {
@@ -55,11 +101,14 @@ impl Check for LineSet {
                 continue;
             }
             let line = &ctx.text[span.clone()];
-            for idx in self.set.matches(line).iter() {
-                let rule = &self.rules[idx];
-                if active[idx] && rule.line_short_enough(line) {
-                    out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
-                }
+            if let Some(group) = &self.limited
+                && (line.len() <= self.limit
+                    || line.chars().take(self.limit + 1).count() <= self.limit)
+            {
+                group.run(ctx, &span, line, out);
+            }
+            if let Some(group) = &self.unlimited {
+                group.run(ctx, &span, line, out);
             }
         }
     }

@@ -1,0 +1,599 @@
+//! The command line as a user meets it: exit codes, errors that name the
+//! file, rule folders, selection, output formats, fixing files in place,
+//! and inputs that are not what they should be.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
+
+fn corpuslint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run corpuslint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A scratch folder with the given files.
+fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+const CLEAN: &[u8] = "Die Regierung hat am Montag neue Regeln vorgestellt.\nSie gelten ab Januar für alle Betriebe im Land.\n".as_bytes();
+const TAG: &[u8] = b"Die Regierung hat neue Regeln vorgestellt.< /p>\n";
+const JOIN: &[u8] = "Die Waffen sollen an der Front eingesetzt werden Die Armee kämpft mit erschöpften Beständen.\n".as_bytes();
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = scratch(&[("clean.txt", CLEAN), ("join.txt", JOIN)]);
+    let p = dir.path();
+    assert_eq!(
+        corpuslint(p, &["check", "clean.txt"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(corpuslint(p, &["check", "join.txt"]).status.code(), Some(1));
+    assert_eq!(
+        corpuslint(p, &["check", "--fail-on", "error", "join.txt"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        corpuslint(p, &["check", "--fail-on", "never", "join.txt"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bad_flag = corpuslint(p, &["check", "--no-such-flag"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(stderr(&bad_flag).contains("--no-such-flag"));
+}
+
+#[test]
+fn default_path_is_the_current_folder() {
+    let dir = scratch(&[
+        ("sub/a.txt", TAG),
+        (".hidden/b.txt", TAG),
+        ("image.png", TAG),
+    ]);
+    let out = corpuslint(dir.path(), &["check", "--format", "concise"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("sub/a.txt:1:43: error[html/leftover-tag]"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(".hidden"),
+        "hidden folders are skipped: {text}"
+    );
+    assert!(
+        !text.contains("image.png"),
+        "non-text files are skipped when walking: {text}"
+    );
+}
+
+#[test]
+fn broken_rule_file_names_file_line_and_column() {
+    let dir = scratch(&[
+        ("a.txt", CLEAN),
+        (
+            "myrules/bad.toml",
+            b"[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'a(b'\nmessage = \"m\"\n",
+        ),
+    ]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "myrules", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("myrules/bad.toml:5:11: invalid regex"),
+        "{err}"
+    );
+
+    let dir = scratch(&[
+        ("a.txt", CLEAN),
+        ("r/syntax.toml", b"[[rule]]\nid = \"html/x\nseverity = 1\n"),
+    ]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("r/syntax.toml:2:"),
+        "{}",
+        stderr(&out)
+    );
+
+    let dir = scratch(&[("a.txt", CLEAN), ("r/key.toml", b"[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'x'\nmessage = \"m\"\nserverity = 2\n")]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("r/key.toml:") && err.contains("serverity"),
+        "{err}"
+    );
+}
+
+const USER_RULE: &[u8] = br#"[[rule]]
+id = "boilerplate/house-signature"
+severity = "warning"
+kind = "phrases"
+scope = "line"
+phrases = ["Ihr Team von Beispiel.de"]
+message = "newsletter signature"
+help = "delete the line"
+fix = { action = "delete-line", applicability = "safe" }
+
+[[rule.examples]]
+bad = "Ihr Team von Beispiel.de"
+fixed = ""
+
+[[rule.examples]]
+good = "Das Team von Beispiel.de gewann."
+"#;
+
+#[test]
+fn user_rules_folder_adds_a_rule() {
+    let doc: &[u8] = "Hallo.\nIhr Team von Beispiel.de\n".as_bytes();
+    let dir = scratch(&[("doc.txt", doc), ("house/signature.toml", USER_RULE)]);
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check", "--rules", "house", "--format", "concise", "doc.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out)
+            .contains("doc.txt:2:1: warning[boilerplate/house-signature] newsletter signature")
+    );
+
+    let out = corpuslint(
+        dir.path(),
+        &["rules", "--rules", "house", "--no-default-rules"],
+    );
+    let list = stdout(&out);
+    assert!(
+        list.contains("boilerplate/house-signature") && list.contains("1 rule"),
+        "{list}"
+    );
+
+    let out = corpuslint(dir.path(), &["test-rules", "house"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok    boilerplate/house-signature (2 examples)"));
+}
+
+#[test]
+fn failing_user_example_is_reported() {
+    let broken = String::from_utf8(USER_RULE.to_vec()).unwrap().replace(
+        "good = \"Das Team",
+        "good = \"Ihr Team von Beispiel.de. Das Team",
+    );
+    let dir = scratch(&[
+        ("doc.txt", CLEAN),
+        ("house/signature.toml", broken.as_bytes()),
+    ]);
+    let out = corpuslint(dir.path(), &["test-rules", "house"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("FAIL  boilerplate/house-signature"),
+        "{}",
+        stdout(&out)
+    );
+    let out = corpuslint(dir.path(), &["check", "--rules", "house", "doc.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "house/signature.toml:15:1: rule `boilerplate/house-signature`: good example"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn select_and_ignore() {
+    let mut both = TAG.to_vec();
+    both.extend_from_slice(JOIN);
+    let dir = scratch(&[("both.txt", &both)]);
+    let p = dir.path();
+    let only_html = stdout(&corpuslint(
+        p,
+        &[
+            "check", "--format", "concise", "--select", "html/", "both.txt",
+        ],
+    ));
+    assert!(
+        only_html.contains("html/leftover-tag") && !only_html.contains("join/"),
+        "{only_html}"
+    );
+    let no_html = stdout(&corpuslint(
+        p,
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--ignore",
+            "html/leftover-tag",
+            "both.txt",
+        ],
+    ));
+    assert!(
+        !no_html.contains("html/") && no_html.contains("join/missing-full-stop"),
+        "{no_html}"
+    );
+    let lists = stdout(&corpuslint(
+        p,
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "html,join/missing-full-stop",
+            "both.txt",
+        ],
+    ));
+    assert!(
+        lists.contains("html/") && lists.contains("join/"),
+        "{lists}"
+    );
+    let unknown = corpuslint(p, &["check", "--select", "htlm/", "both.txt"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("--select `htlm/` matches no rule"));
+}
+
+#[test]
+fn long_one_line_paragraph_prints_a_window() {
+    let mut para = String::new();
+    while para.chars().count() < 5000 {
+        para.push_str(
+            "Die Regierung hat am Montag in Berlin neue Regeln für die Wirtschaft vorgestellt. ",
+        );
+    }
+    let insert_at = para.char_indices().nth(2500).unwrap().0;
+    para.insert_str(insert_at, "< /p>");
+    let dir = scratch(&[("long.txt", para.as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "long.txt"]);
+    let text = stdout(&out);
+    assert!(text.contains("--> long.txt:1:2501"), "{text}");
+    assert!(text.contains('…'), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 140,
+            "output line of {} chars: {line}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_is_checked() {
+    let dir = scratch(&[
+        ("a-bad-utf8.txt", b"ok\nab\xffcd\n"),
+        ("b-binary.txt", b"PK\x03\x04\x00\x00\x00binary"),
+        ("c-empty.txt", b""),
+        ("d-tag.txt", TAG),
+    ]);
+    let out = corpuslint(
+        dir.path(),
+        &["check", "--format", "concise", ".", "missing.txt"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("a-bad-utf8.txt: invalid UTF-8 at line 2, column 3 (byte 0xFF at offset 5); file skipped"), "{err}");
+    assert!(
+        err.contains("b-binary.txt: binary file (NUL byte at offset 4); file skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("missing.txt: no such file or directory"),
+        "{err}"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("d-tag.txt:1:43: error[html/leftover-tag]"),
+        "{text}"
+    );
+    assert!(text.contains("3 files could not be checked"), "{text}");
+}
+
+#[test]
+fn empty_file_has_no_findings() {
+    let dir = scratch(&[("empty.txt", b"")]);
+    let out = corpuslint(dir.path(), &["check", "empty.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "no findings in 1 file\n");
+}
+
+#[test]
+fn json_follows_the_design_schema() {
+    let dir = scratch(&[("004.txt", TAG)]);
+    let out = corpuslint(dir.path(), &["check", "--format", "json", "004.txt"]);
+    let raw = stdout(&out);
+    let order = [
+        "path",
+        "record",
+        "doc_id",
+        "rule",
+        "severity",
+        "message",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "byte_start",
+        "byte_end",
+        "help",
+        "fix",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|k| raw.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(
+        at.windows(2).all(|w| w[0] < w[1]),
+        "keys in DESIGN.md order: {raw}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v.as_array().unwrap()[0];
+    assert_eq!(f.as_object().unwrap().len(), order.len());
+    assert_eq!(f["path"], "004.txt");
+    assert_eq!(f["record"], serde_json::Value::Null);
+    assert_eq!(f["rule"], "html/leftover-tag");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(43))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(1), Some(48))
+    );
+    assert_eq!(
+        (f["byte_start"].as_u64(), f["byte_end"].as_u64()),
+        (Some(42), Some(47))
+    );
+    assert_eq!(f["fix"]["applicability"], "safe");
+    assert_eq!(f["fix"]["edits"][0]["replacement"], "");
+
+    let out = corpuslint(dir.path(), &["check", "--format", "jsonl", "004.txt"]);
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), 1);
+    let g: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(&g, f);
+
+    let empty = scratch(&[("c.txt", CLEAN)]);
+    assert_eq!(
+        stdout(&corpuslint(
+            empty.path(),
+            &["check", "--format", "json", "c.txt"]
+        )),
+        "[]\n"
+    );
+}
+
+#[test]
+fn columns_count_characters_not_bytes() {
+    let dir = scratch(&[("u.txt", "Über „Größe“ wurde gestritten.< /p>\n".as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "--format", "json", "u.txt"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v[0];
+    assert_eq!(f["column"], 31);
+    assert_eq!(f["byte_start"], 37);
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_rewrites_in_place_keeping_permissions_and_is_idempotent() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut text = TAG.to_vec();
+    text.extend_from_slice(
+        "Um dieses Video anzusehen, aktivieren Sie bitte JavaScript.\nLetzter Satz.".as_bytes(),
+    );
+    let dir = scratch(&[("a.txt", &text)]);
+    let path = dir.path().join("a.txt");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+
+    let diff = corpuslint(dir.path(), &["check", "--diff", "a.txt"]);
+    assert_eq!(fs::read(&path).unwrap(), text, "--diff changes nothing");
+    let d = stdout(&diff);
+    assert!(d.starts_with("--- a/a.txt\n+++ b/a.txt\n"), "{d}");
+    assert!(
+        d.contains("-Um dieses Video")
+            && d.contains("+Die Regierung hat neue Regeln vorgestellt.\n"),
+        "{d}"
+    );
+
+    let out = corpuslint(dir.path(), &["check", "--fix", "a.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "Die Regierung hat neue Regeln vorgestellt.\nLetzter Satz."
+    );
+    assert!(
+        stdout(&out).starts_with("fixed 2 findings in 1 file"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<PathBuf> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
+
+    let before = fs::read(&path).unwrap();
+    corpuslint(dir.path(), &["check", "--fix", "--unsafe-fixes", "a.txt"]);
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "a second fix changes nothing"
+    );
+}
+
+#[test]
+fn unsafe_fixes_only_on_request() {
+    let dir = scratch(&[("j.txt", JOIN)]);
+    let path = dir.path().join("j.txt");
+    corpuslint(dir.path(), &["check", "--fix", "j.txt"]);
+    assert_eq!(fs::read(&path).unwrap(), JOIN);
+    corpuslint(dir.path(), &["check", "--fix", "--unsafe-fixes", "j.txt"]);
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("eingesetzt werden. Die Armee")
+    );
+}
+
+#[test]
+fn deleting_the_last_line_without_newline() {
+    let text = "Erster Absatz.\nNehmen Sie Kontakt mit unserem Nachrichtenteam auf, indem Sie uns schreiben.";
+    let dir = scratch(&[("a.txt", text.as_bytes())]);
+    corpuslint(dir.path(), &["check", "--fix", "a.txt"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+        "Erster Absatz."
+    );
+}
+
+#[test]
+fn standard_input() {
+    let mut child = Command::new(BIN)
+        .args(["check", "--format", "concise", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(TAG).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with("-:1:43: error[html/leftover-tag]"),
+        "{}",
+        stdout(&out)
+    );
+
+    let mut child = Command::new(BIN)
+        .args(["check", "--fix", "-"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(TAG).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        stdout(&out),
+        "Die Regierung hat neue Regeln vorgestellt.\n",
+        "the fixed text goes to stdout"
+    );
+    assert!(
+        stderr(&out).contains("fixed 1 finding"),
+        "the report goes to stderr: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = scratch(&[("a.txt", TAG)]);
+    let plain = corpuslint(dir.path(), &["check", "a.txt"]);
+    assert!(!stdout(&plain).contains('\x1b'), "no colour on a pipe");
+    let forced = corpuslint(dir.path(), &["--color", "always", "check", "a.txt"]);
+    assert!(stdout(&forced).contains("\x1b["), "--color always colours");
+}
+
+#[test]
+fn output_is_the_same_for_any_thread_count() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..40 {
+        let body = if i % 3 == 0 {
+            TAG
+        } else if i % 3 == 1 {
+            JOIN
+        } else {
+            CLEAN
+        };
+        files.push((format!("d{i:02}/doc.txt"), body.to_vec()));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = scratch(&refs);
+    let one = corpuslint(dir.path(), &["check", "-j", "1", "--format", "json", "."]);
+    let many = corpuslint(dir.path(), &["check", "-j", "8", "--format", "json", "."]);
+    assert_eq!(one.stdout, many.stdout);
+    let human1 = corpuslint(dir.path(), &["check", "-j", "1", "."]);
+    let human8 = corpuslint(dir.path(), &["check", "-j", "8", "."]);
+    assert_eq!(human1.stdout, human8.stdout);
+}
+
+#[test]
+fn explain_and_rules() {
+    let dir = scratch(&[]);
+    let out = corpuslint(dir.path(), &["explain", "join/missing-full-stop"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("join/missing-full-stop (warning, builtin rule `sentence-join`)"),
+        "{text}"
+    );
+    assert!(text.contains("bad:   Diese könnten"), "{text}");
+    let out = corpuslint(dir.path(), &["explain", "join/nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("join/missing-full-stop"),
+        "suggests rules of the category"
+    );
+    let out = corpuslint(dir.path(), &["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "html/leftover-tag" && r["kind"] == "builtin")
+    );
+}
+
+#[test]
+fn language_can_be_forced() {
+    // English run-together sentences in a text too short to detect.
+    let dir = scratch(&[("e.txt", b"Rain all night It was cold.\n")]);
+    let auto = corpuslint(dir.path(), &["check", "--format", "concise", "e.txt"]);
+    assert!(
+        !stdout(&auto).contains("join/"),
+        "unknown language: language rules stay silent"
+    );
+    let en = corpuslint(
+        dir.path(),
+        &["check", "--format", "concise", "--lang", "en", "e.txt"],
+    );
+    assert!(
+        stdout(&en).contains("join/missing-full-stop"),
+        "{}",
+        stdout(&en)
+    );
+    let bad = corpuslint(dir.path(), &["check", "--lang", "german!", "e.txt"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
