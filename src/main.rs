@@ -252,7 +252,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     });
     let mut summary = Summary {
         mode: Some(mode),
-        unsafe_fixes: args.unsafe_fixes && mode != Mode::Check,
+        unsafe_fixes: args.unsafe_fixes,
         failed: walk_errors.len(),
         ..Summary::default()
     };
