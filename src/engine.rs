@@ -1,114 +1,30 @@
-//! The engine: runs the compiled checks over documents, repeats fixes until
-//! the text is stable, and processes many files in parallel while keeping the
-//! results in input order, so output is the same for any thread count.
+//! The engine: documents in, findings out, in input order whatever the
+//! thread count, with memory bounded by the chunk size and the largest
+//! document rather than by the corpus.
+//!
+//! One coordinator (the calling thread) walks the inputs in order. Articles
+//! become one job each (the worker reads, checks and, with `--fix`, rewrites
+//! the file). JSONL shards are read by the coordinator, decompressed, and cut
+//! into chunks of records, one job per chunk, so a single 10 GB shard keeps
+//! every core busy. Jobs run on the rayon pool; their results come back over
+//! a channel and are handed to the [`Sink`] strictly in sequence, as soon as
+//! every earlier job is done. At most a few jobs per thread are in flight.
+//!
+//! With `--fix`, a shard is rewritten as its chunks are emitted: every line
+//! the fixes did not touch is copied byte for byte, into a temporary file
+//! with the shard's compression that replaces the shard only when the whole
+//! shard was read without error.
 
-use crate::checks::{Check, Ctx, LineSet, PhraseSet};
-use crate::diagnostic::{self, Diagnostic};
-use crate::fix;
-use crate::input::{self, InputError, Source};
+pub use crate::linter::{FixOutcome, Linter, MAX_FIX_PASSES};
+
+use crate::diagnostic::Diagnostic;
+use crate::input::jsonl::{self, FieldPath};
+use crate::input::{self, Compression, Format, InputError, Origin, Source};
 use crate::lang::LangChoice;
-use crate::rules::{Entry, Kind, RuleSet};
-use crate::text::LineIndex;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
 use std::sync::Arc;
-
-/// Fix passes before giving up on reaching a stable text.
-pub const MAX_FIX_PASSES: usize = 10;
-
-/// The compiled checks of a rule set.
-pub struct Linter {
-    checks: Vec<Arc<dyn Check>>,
-}
-
-/// A text after fixing, and what is left to report on it.
-#[derive(Debug, Clone)]
-pub struct FixOutcome {
-    pub text: String,
-    /// Fixes applied over all passes.
-    pub fixed: usize,
-    /// Findings on the fixed text.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Linter {
-    pub fn new(set: &RuleSet) -> Result<Self, String> {
-        Self::try_from_entries(set.entries())
-    }
-
-    /// A linter for exactly these rules.
-    pub fn try_from_entries(entries: &[Entry]) -> Result<Self, String> {
-        let mut checks: Vec<Arc<dyn Check>> = Vec::new();
-        let mut phrase_rules = Vec::new();
-        let mut line_rules = Vec::new();
-        for entry in entries {
-            match entry.rule.kind {
-                Kind::Phrases => phrase_rules.push(entry.rule.clone()),
-                Kind::Line => line_rules.push(entry.rule.clone()),
-                _ => checks.extend(entry.check.clone()),
-            }
-        }
-        if let Some(set) = PhraseSet::new(phrase_rules) {
-            checks.push(Arc::new(set));
-        }
-        if let Some(set) = LineSet::new(line_rules) {
-            let set = set.map_err(|e| format!("line rules together: {}", e.message))?;
-            checks.push(Arc::new(set));
-        }
-        Ok(Linter { checks })
-    }
-
-    /// For entries already compiled one by one (their line patterns valid).
-    pub(crate) fn from_entries(entries: &[Entry]) -> Self {
-        Self::try_from_entries(entries).unwrap_or(Linter { checks: Vec::new() })
-    }
-
-    /// Every finding in `text`, in reporting order.
-    pub fn check(&self, text: &str, lang: Option<&str>) -> Vec<Diagnostic> {
-        let lines = LineIndex::new(text);
-        let ctx = Ctx {
-            text,
-            lines: &lines,
-            lang,
-        };
-        let mut out = Vec::new();
-        for check in &self.checks {
-            check.run(&ctx, &mut out);
-        }
-        diagnostic::sort(&mut out);
-        out.dedup();
-        out
-    }
-
-    /// Applies fixes (unsafe ones too when asked) pass after pass until the
-    /// text stops changing, at most [`MAX_FIX_PASSES`] times.
-    pub fn fix(&self, text: &str, lang: Option<&str>, unsafe_fixes: bool) -> FixOutcome {
-        let mut current = text.to_string();
-        let mut fixed = 0;
-        for _ in 0..MAX_FIX_PASSES {
-            let diagnostics = self.check(&current, lang);
-            let fixes = diagnostics
-                .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .filter(|f| f.allowed(unsafe_fixes));
-            let (next, applied) = fix::apply(&current, fixes);
-            if applied == 0 || next == current {
-                return FixOutcome {
-                    text: current,
-                    fixed,
-                    diagnostics,
-                };
-            }
-            fixed += applied;
-            current = next;
-        }
-        let diagnostics = self.check(&current, lang);
-        FixOutcome {
-            text: current,
-            fixed,
-            diagnostics,
-        }
-    }
-}
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a run does with each document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +42,26 @@ pub struct RunOptions {
     pub mode: Mode,
     pub unsafe_fixes: bool,
     pub lang: LangChoice,
+    pub text_field: FieldPath,
+    pub id_field: FieldPath,
+    /// What `-` holds; `None`: guessed from its first byte.
+    pub stdin_format: Option<Format>,
+    /// Bytes of JSONL records per job.
+    pub chunk_bytes: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            mode: Mode::Check,
+            unsafe_fixes: false,
+            lang: LangChoice::Auto,
+            text_field: FieldPath::parse("text").expect("valid path"),
+            id_field: FieldPath::parse("id").expect("valid path"),
+            stdin_format: None,
+            chunk_bytes: 1 << 20,
+        }
+    }
 }
 
 /// One checked document.
@@ -148,82 +84,487 @@ pub struct Document {
     pub changed: bool,
 }
 
-/// The outcome for one input, in input order.
-pub type FileResult = Result<Document, InputError>;
-
-/// Checks (and fixes) every source, in parallel; results come back in the
-/// order of `sources`.
-pub fn run(linter: &Linter, sources: &[Source], opts: &RunOptions) -> Vec<FileResult> {
-    sources
-        .par_iter()
-        .map(|s| run_one(linter, s, opts))
-        .collect()
+impl Document {
+    /// How the document is named in human and concise output: the path, and
+    /// for a JSONL record `path#record`.
+    pub fn name(&self) -> String {
+        match self.record {
+            Some(n) => format!("{}#{n}", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
-fn run_one(linter: &Linter, source: &Source, opts: &RunOptions) -> FileResult {
-    let text = input::read(source)?;
-    check_text(linter, source, text, opts)
+/// Receives the results of a run, in input order.
+pub trait Sink {
+    fn document(&mut self, doc: Document) -> io::Result<()>;
+    fn error(&mut self, error: InputError) -> io::Result<()>;
+    /// `--fix` on standard input: the fixed bytes, in order.
+    fn fixed_stdin(&mut self, bytes: &[u8]) -> io::Result<()>;
 }
 
-/// Checks one document's text under `opts`, writing the fix back for files.
-pub fn check_text(linter: &Linter, source: &Source, text: String, opts: &RunOptions) -> FileResult {
-    let path = source.display().to_string();
+/// Counters a progress display can read while a run goes on.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of the input files read so far (as stored: compressed bytes
+    /// for compressed files), so that file sizes give an ETA.
+    pub bytes: Arc<AtomicU64>,
+    pub documents: AtomicU64,
+}
+
+/// Checks (and fixes) `text` as one document named `path`; no I/O.
+pub fn process(
+    linter: &Linter,
+    opts: &RunOptions,
+    path: &str,
+    diff_label: &str,
+    text: String,
+) -> Document {
     let lang = opts.lang.resolve(&text);
     let mut doc = Document {
-        path,
+        path: path.to_string(),
         record: None,
         doc_id: None,
         text: String::new(),
-        lang: lang.clone(),
+        lang,
         diagnostics: Vec::new(),
         fixed: 0,
         diff: String::new(),
         changed: false,
     };
+    let lang = doc.lang.as_deref();
     match opts.mode {
         Mode::Check => {
-            doc.diagnostics = linter.check(&text, lang.as_deref());
+            doc.diagnostics = linter.check(&text, lang);
             doc.text = text;
         }
-        Mode::Fix | Mode::Diff => {
-            let outcome = linter.fix(&text, lang.as_deref(), opts.unsafe_fixes);
+        Mode::Fix => {
+            let outcome = linter.fix(&text, lang, opts.unsafe_fixes);
             doc.changed = outcome.text != text;
             doc.fixed = outcome.fixed;
-            if opts.mode == Mode::Diff {
-                if doc.changed {
-                    doc.diff = unified_diff(&doc.path, &text, &outcome.text);
-                }
-                doc.diagnostics = linter.check(&text, lang.as_deref());
-                doc.text = text;
-            } else {
-                if doc.changed
-                    && let Source::File { path, .. } = source
-                {
-                    input::write_atomic(path, outcome.text.as_bytes()).map_err(|e| {
-                        InputError::new(
-                            doc.path.clone(),
-                            format!("cannot write the fixed file: {e}"),
-                        )
-                    })?;
-                }
-                doc.diagnostics = outcome.diagnostics;
-                doc.text = outcome.text;
+            doc.diagnostics = outcome.diagnostics;
+            doc.text = outcome.text;
+        }
+        Mode::Diff => {
+            let outcome = linter.fix(&text, lang, opts.unsafe_fixes);
+            doc.changed = outcome.text != text;
+            doc.fixed = outcome.fixed;
+            if doc.changed {
+                doc.diff = unified_diff(diff_label, &text, &outcome.text);
             }
+            doc.diagnostics = linter.check(&text, lang);
+            doc.text = text;
         }
     }
-    Ok(doc)
+    doc
 }
 
 /// A unified diff with three lines of context, `a/` and `b/` headers.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+pub fn unified_diff(label: &str, old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut out = diff
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .header(&format!("a/{label}"), &format!("b/{label}"))
         .to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
     out
+}
+
+/// Records of one shard, read as one block of bytes.
+struct Chunk {
+    /// 1-based line number of the first line.
+    first: usize,
+    data: Vec<u8>,
+    /// End offset (after the line break) of every line in `data`.
+    ends: Vec<usize>,
+}
+
+enum Work {
+    /// An article file: read, check, rewrite.
+    Article(Source),
+    /// An article already read (standard input).
+    Text(Source, String),
+    Chunk(Arc<Source>, Chunk),
+}
+
+struct ChunkOut {
+    results: Vec<Result<Document, InputError>>,
+    /// `--fix`: the chunk's lines as they are to be written.
+    bytes: Vec<u8>,
+    changed: bool,
+}
+
+enum Output {
+    Article(Result<Document, InputError>),
+    ShardBegin(Arc<Source>),
+    Chunk(ChunkOut),
+    ShardEnd(Arc<Source>, Option<InputError>),
+    Error(InputError),
+}
+
+/// How far into a shard a NUL byte marks it as binary.
+const BINARY_SNIFF: usize = 8 * 1024;
+
+fn do_work(linter: &Linter, opts: &RunOptions, work: Work) -> Output {
+    match work {
+        Work::Article(source) => Output::Article(article(linter, opts, source)),
+        Work::Text(source, text) => Output::Article(Ok(process(
+            linter,
+            opts,
+            &source.display,
+            &source.display,
+            text,
+        ))),
+        Work::Chunk(shard, chunk) => Output::Chunk(check_chunk(linter, opts, &shard, chunk)),
+    }
+}
+
+fn article(linter: &Linter, opts: &RunOptions, mut source: Source) -> Result<Document, InputError> {
+    let reader = input::open(&mut source, None, Arc::new(AtomicU64::new(0)))?;
+    let text = input::read_text(reader, &source.display)?;
+    let doc = process(linter, opts, &source.display, &source.display, text);
+    if opts.mode == Mode::Fix
+        && doc.changed
+        && let Origin::File(path) = &source.origin
+    {
+        input::write_atomic(path, doc.text.as_bytes(), source.compression).map_err(|e| {
+            InputError::new(
+                doc.path.clone(),
+                format!("cannot write the fixed file: {e}"),
+            )
+        })?;
+    }
+    Ok(doc)
+}
+
+fn check_chunk(linter: &Linter, opts: &RunOptions, shard: &Source, chunk: Chunk) -> ChunkOut {
+    let fixing = opts.mode == Mode::Fix;
+    let mut out = ChunkOut {
+        results: Vec::new(),
+        bytes: Vec::with_capacity(if fixing { chunk.data.len() } else { 0 }),
+        changed: false,
+    };
+    let mut start = 0;
+    for (i, &end) in chunk.ends.iter().enumerate() {
+        let raw = &chunk.data[start..end];
+        start = end;
+        let number = chunk.first + i;
+        let mut content_end = raw.len();
+        if raw.ends_with(b"\n") {
+            content_end -= 1;
+            if raw[..content_end].ends_with(b"\r") {
+                content_end -= 1;
+            }
+        }
+        let content = &raw[..content_end];
+        let mut replacement: Option<String> = None;
+        if !content.iter().all(u8::is_ascii_whitespace) {
+            let result = std::str::from_utf8(content)
+                .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
+                .and_then(|line| {
+                    let record = jsonl::parse_record(line, &opts.text_field, &opts.id_field)?;
+                    let label = format!("{}:record {number}", shard.display);
+                    let mut doc =
+                        process(linter, opts, &shard.display, &label, record.text.clone());
+                    doc.record = Some(number);
+                    doc.doc_id = record.id.clone();
+                    if fixing && doc.changed {
+                        replacement = Some(jsonl::replace_text(line, &record, &doc.text));
+                    }
+                    Ok(doc)
+                })
+                .map_err(|msg| {
+                    InputError::new(shard.display.clone(), format!("record {number}: {msg}"))
+                });
+            out.results.push(result);
+        }
+        if fixing {
+            match replacement {
+                Some(line) => {
+                    out.changed = true;
+                    out.bytes.extend_from_slice(line.as_bytes());
+                    out.bytes.extend_from_slice(&raw[content_end..]);
+                }
+                None => out.bytes.extend_from_slice(raw),
+            }
+        }
+    }
+    out
+}
+
+/// Where the fixed lines of the shard being emitted go.
+enum ShardWriter {
+    File {
+        replacement: input::Replacement,
+        writer: Box<dyn input::FinishWrite>,
+        changed: bool,
+    },
+    Stdin,
+    /// Writing failed; the shard is left as it was.
+    Failed,
+}
+
+struct Coordinator<'a> {
+    linter: Arc<Linter>,
+    opts: Arc<RunOptions>,
+    sink: &'a mut dyn Sink,
+    progress: Arc<Progress>,
+    tx: crossbeam_channel::Sender<(u64, Output)>,
+    rx: crossbeam_channel::Receiver<(u64, Output)>,
+    next_seq: u64,
+    next_out: u64,
+    in_flight: usize,
+    limit: usize,
+    pending: BTreeMap<u64, Output>,
+    writer: Option<ShardWriter>,
+}
+
+impl Coordinator<'_> {
+    fn submit(&mut self, work: Work) -> io::Result<()> {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.in_flight += 1;
+        let (linter, opts, tx) = (self.linter.clone(), self.opts.clone(), self.tx.clone());
+        rayon::spawn(move || {
+            let out = do_work(&linter, &opts, work);
+            let _ = tx.send((seq, out));
+        });
+        self.absorb(false)
+    }
+
+    fn ready(&mut self, out: Output) -> io::Result<()> {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.pending.insert(seq, out);
+        self.absorb(false)
+    }
+
+    /// Takes in finished jobs and emits everything that is next in line.
+    /// Blocks while too many jobs are in flight, or, with `all`, until none is.
+    fn absorb(&mut self, all: bool) -> io::Result<()> {
+        loop {
+            while let Ok((seq, out)) = self.rx.try_recv() {
+                self.in_flight -= 1;
+                self.pending.insert(seq, out);
+            }
+            while let Some(out) = self.pending.remove(&self.next_out) {
+                self.next_out += 1;
+                self.emit(out)?;
+            }
+            let must_wait = if all {
+                self.in_flight > 0
+            } else {
+                self.in_flight >= self.limit
+            };
+            if !must_wait {
+                return Ok(());
+            }
+            let (seq, out) = self
+                .rx
+                .recv()
+                .expect("workers hold a sender while jobs are in flight");
+            self.in_flight -= 1;
+            self.pending.insert(seq, out);
+        }
+    }
+
+    fn document(&mut self, doc: Document) -> io::Result<()> {
+        self.progress.documents.fetch_add(1, Ordering::Relaxed);
+        self.sink.document(doc)
+    }
+
+    fn emit(&mut self, out: Output) -> io::Result<()> {
+        match out {
+            Output::Article(Ok(doc)) => {
+                let stdin_fix = self.opts.mode == Mode::Fix && doc.path == "-";
+                let text = stdin_fix.then(|| doc.text.clone());
+                self.document(doc)?;
+                if let Some(text) = text {
+                    self.sink.fixed_stdin(text.as_bytes())?;
+                }
+            }
+            Output::Article(Err(e)) | Output::Error(e) => self.sink.error(e)?,
+            Output::ShardBegin(source) => {
+                if self.opts.mode == Mode::Fix {
+                    self.writer = Some(match &source.origin {
+                        Origin::Stdin => ShardWriter::Stdin,
+                        Origin::File(path) => match shard_writer(path, source.compression) {
+                            Ok((replacement, writer)) => ShardWriter::File {
+                                replacement,
+                                writer,
+                                changed: false,
+                            },
+                            Err(e) => {
+                                self.sink.error(InputError::new(
+                                    source.display.clone(),
+                                    format!("cannot write the fixed shard: {e}"),
+                                ))?;
+                                ShardWriter::Failed
+                            }
+                        },
+                    });
+                }
+            }
+            Output::Chunk(chunk) => {
+                for result in chunk.results {
+                    match result {
+                        Ok(doc) => self.document(doc)?,
+                        Err(e) => self.sink.error(e)?,
+                    }
+                }
+                match &mut self.writer {
+                    Some(ShardWriter::File {
+                        writer, changed, ..
+                    }) => {
+                        *changed |= chunk.changed;
+                        if let Err(e) = writer.write_all(&chunk.bytes) {
+                            self.writer = Some(ShardWriter::Failed);
+                            return Err(io::Error::new(
+                                e.kind(),
+                                format!("writing the fixed shard: {e}"),
+                            ));
+                        }
+                    }
+                    Some(ShardWriter::Stdin) => self.sink.fixed_stdin(&chunk.bytes)?,
+                    _ => {}
+                }
+            }
+            Output::ShardEnd(source, error) => {
+                let writer = self.writer.take();
+                if let Some(e) = error {
+                    // A shard that could not be read to its end is never rewritten.
+                    self.sink.error(e)?;
+                } else if let Some(ShardWriter::File {
+                    replacement,
+                    writer,
+                    changed: true,
+                }) = writer
+                    && let Err(e) = writer.finish_write().and_then(|()| replacement.commit())
+                {
+                    self.sink.error(InputError::new(
+                        source.display.clone(),
+                        format!("cannot write the fixed shard: {e}"),
+                    ))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a shard in chunks and submits them.
+    fn shard(&mut self, source: Source, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+        let source = Arc::new(source);
+        self.ready(Output::ShardBegin(source.clone()))?;
+        let mut number = 1;
+        let mut error = None;
+        let mut first = true;
+        loop {
+            let mut chunk = Chunk {
+                first: number,
+                data: Vec::with_capacity(self.opts.chunk_bytes + 4096),
+                ends: Vec::new(),
+            };
+            let mut eof = false;
+            while chunk.data.len() < self.opts.chunk_bytes {
+                match reader.read_until(b'\n', &mut chunk.data) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(_) => {
+                        chunk.ends.push(chunk.data.len());
+                        number += 1;
+                    }
+                    Err(e) => {
+                        error = Some(InputError::new(
+                            source.display.clone(),
+                            format!(
+                                "cannot read on from record {number}: {}; the rest of the shard is not checked",
+                                input::stream_error(&e)
+                            ),
+                        ));
+                        // Bytes of a partial line stay unchecked.
+                        chunk.data.truncate(chunk.ends.last().copied().unwrap_or(0));
+                        eof = true;
+                        break;
+                    }
+                }
+            }
+            if first {
+                first = false;
+                let head = &chunk.data[..chunk.data.len().min(BINARY_SNIFF)];
+                if let Some(pos) = memchr::memchr(0, head) {
+                    let e = InputError::new(
+                        source.display.clone(),
+                        format!("binary file (NUL byte at offset {pos}); file skipped"),
+                    );
+                    return self.ready(Output::ShardEnd(source, Some(e)));
+                }
+            }
+            if !chunk.ends.is_empty() {
+                self.submit(Work::Chunk(source.clone(), chunk))?;
+            }
+            if eof {
+                break;
+            }
+        }
+        self.ready(Output::ShardEnd(source, error))
+    }
+}
+
+fn shard_writer(
+    path: &std::path::Path,
+    compression: Compression,
+) -> io::Result<(input::Replacement, Box<dyn input::FinishWrite>)> {
+    let mut replacement = input::Replacement::new(path)?;
+    let file = replacement.file().try_clone()?;
+    let writer = input::compressor(io::BufWriter::with_capacity(256 * 1024, file), compression)?;
+    Ok((replacement, writer))
+}
+
+/// Runs `linter` over `sources` and hands every result to `sink`, in the
+/// order of `sources` (records in shard order). Returns when all is done.
+pub fn run(
+    linter: Arc<Linter>,
+    sources: Vec<Source>,
+    opts: Arc<RunOptions>,
+    sink: &mut dyn Sink,
+    progress: Arc<Progress>,
+) -> io::Result<()> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut co = Coordinator {
+        limit: rayon::current_num_threads() * 4,
+        linter,
+        opts,
+        sink,
+        progress,
+        tx,
+        rx,
+        next_seq: 0,
+        next_out: 0,
+        in_flight: 0,
+        pending: BTreeMap::new(),
+        writer: None,
+    };
+    for mut source in sources {
+        match (source.format, &source.origin) {
+            (Format::Text, Origin::File(path)) => {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                co.progress.bytes.fetch_add(size, Ordering::Relaxed);
+                co.submit(Work::Article(source))?;
+            }
+            _ => match input::open(&mut source, co.opts.stdin_format, co.progress.bytes.clone()) {
+                Err(e) => co.ready(Output::Error(e))?,
+                Ok(reader) if source.format == Format::Jsonl => co.shard(source, reader)?,
+                Ok(reader) => match input::read_text(reader, &source.display) {
+                    Ok(text) => co.submit(Work::Text(source, text))?,
+                    Err(e) => co.ready(Output::Error(e))?,
+                },
+            },
+        }
+    }
+    co.absorb(true)
 }

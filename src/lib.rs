@@ -21,6 +21,7 @@ pub mod engine;
 pub mod fix;
 pub mod input;
 pub mod lang;
+pub mod linter;
 pub mod report;
 pub mod rules;
 pub mod text;

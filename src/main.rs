@@ -2,16 +2,20 @@
 //! mode and reporter, and the exit code. Everything else is the library's.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use corpuslint::engine::{self, Linter, Mode, RunOptions};
-use corpuslint::input::{self, Source};
+use corpuslint::engine::{self, Document, Linter, Mode, Progress, RunOptions, Sink};
+use corpuslint::input::jsonl::FieldPath;
+use corpuslint::input::{self, Format, InputError, Source};
 use corpuslint::lang::LangChoice;
-use corpuslint::report::{self, Format, Summary};
+use corpuslint::report::{self, Reporter, Summary};
 use corpuslint::rules::{self, LoadOptions, RuleError, RuleSet};
 use corpuslint::{Severity, text::preview};
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use termcolor::{BufferedStandardStream, ColorChoice};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use termcolor::{BufferedStandardStream, ColorChoice, WriteColor};
 
 #[derive(Parser)]
 #[command(
@@ -84,8 +88,8 @@ struct CheckArgs {
     #[arg(default_value = ".")]
     paths: Vec<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    format: report::Format,
     #[command(flatten)]
     rules: RuleSource,
     /// Run only these rules: ids or prefixes such as html/ (repeatable, comma lists)
@@ -112,6 +116,27 @@ struct CheckArgs {
     /// Worker threads (default: all cores)
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
+    /// JSONL: the field holding the text; a dotted path for nested records (meta.body)
+    #[arg(long, default_value = "text", value_parser = FieldPath::parse)]
+    text_field: FieldPath,
+    /// JSONL: the field naming the document, reported as doc_id; a dotted path
+    #[arg(long, default_value = "id", value_parser = FieldPath::parse)]
+    id_field: FieldPath,
+    /// What `-` (standard input) holds (default: JSONL when it starts with `{`, else text)
+    #[arg(long, value_enum)]
+    stdin_format: Option<StdinFormat>,
+    /// Print counts per rule (findings, documents affected, fixable) instead of each finding
+    #[arg(long)]
+    statistics: bool,
+    /// JSONL: bytes of records per parallel job (tuning and tests)
+    #[arg(long, hide = true, default_value_t = 1 << 20)]
+    chunk_bytes: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StdinFormat {
+    Text,
+    Jsonl,
 }
 
 #[derive(Args)]
@@ -188,6 +213,117 @@ fn load_rules(source: &RuleSource, verify_examples: bool) -> Result<RuleSet, Vec
     }
 }
 
+/// Errors printed per input before the rest are only counted.
+const ERRORS_SHOWN_PER_INPUT: usize = 20;
+
+/// Receives the engine's results in order: reports them, counts them.
+struct CliSink<'a> {
+    reporter: Box<dyn Reporter>,
+    /// Where the report goes (standard error when `--fix` rewrites stdin).
+    out: &'a mut dyn WriteColor,
+    summary: Summary,
+    mode: Mode,
+    threshold: Option<Severity>,
+    failing: bool,
+    errors_per_input: HashMap<String, usize>,
+}
+
+impl Sink for CliSink<'_> {
+    fn document(&mut self, doc: Document) -> io::Result<()> {
+        self.summary.add(&doc);
+        if let Some(t) = self.threshold {
+            self.failing |= doc.diagnostics.iter().any(|d| d.severity >= t);
+        }
+        match self.mode {
+            Mode::Diff => self.out.write_all(doc.diff.as_bytes()),
+            _ => self.reporter.document(self.out, &doc),
+        }
+    }
+
+    fn error(&mut self, error: InputError) -> io::Result<()> {
+        if error.message.starts_with("record ") {
+            self.summary.bad_records += 1;
+        } else {
+            self.summary.failed += 1;
+        }
+        let shown = self.errors_per_input.entry(error.path.clone()).or_default();
+        *shown += 1;
+        if *shown <= ERRORS_SHOWN_PER_INPUT {
+            self.out.flush()?;
+            eprintln!("error: {error}");
+        } else if *shown == ERRORS_SHOWN_PER_INPUT + 1 {
+            self.out.flush()?;
+            eprintln!(
+                "error: {}: more errors in this input are counted but not shown",
+                error.path
+            );
+        }
+        Ok(())
+    }
+
+    fn fixed_stdin(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()
+    }
+}
+
+/// A progress bar on standard error for large runs, when standard error is
+/// a terminal and the findings do not stream to the same terminal. Never in
+/// CI or on pipes.
+fn progress_bar(
+    sources: &[Source],
+    progress: &Arc<Progress>,
+    statistics: bool,
+) -> Option<(
+    indicatif::ProgressBar,
+    std::thread::JoinHandle<()>,
+    Arc<std::sync::atomic::AtomicBool>,
+)> {
+    const LARGE: u64 = 64 << 20;
+    let interactive = io::stderr().is_terminal() && (statistics || !io::stdout().is_terminal());
+    if !interactive || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    let stdin = sources.iter().any(Source::is_stdin);
+    let total: u64 = sources
+        .iter()
+        .filter_map(|s| match &s.origin {
+            corpuslint::input::Origin::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            corpuslint::input::Origin::Stdin => None,
+        })
+        .sum();
+    if total < LARGE && !stdin {
+        return None;
+    }
+    let bar = if stdin {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    let template = if stdin {
+        "{spinner} {bytes} read, {binary_bytes_per_sec} {msg}"
+    } else {
+        "{wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} ETA {eta}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (b, p, d) = (bar.clone(), progress.clone(), done.clone());
+    let ticker = std::thread::spawn(move || {
+        let start = std::time::Instant::now();
+        while !d.load(Ordering::Relaxed) {
+            b.set_position(p.bytes.load(Ordering::Relaxed));
+            let docs = p.documents.load(Ordering::Relaxed);
+            let rate = docs as f64 / start.elapsed().as_secs_f64().max(0.001);
+            b.set_message(format!("{docs} documents ({rate:.0}/s)"));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
+    Some((bar, ticker, done))
+}
+
 fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     let set = match load_rules(&args.rules, true) {
         Ok(set) => set,
@@ -210,7 +346,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         return Ok(2);
     }
     let linter = match Linter::new(&set) {
-        Ok(l) => l,
+        Ok(l) => Arc::new(l),
         Err(msg) => {
             eprintln!("error: {msg}");
             return Ok(2);
@@ -233,62 +369,71 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     } else {
         Mode::Check
     };
-    let opts = RunOptions {
+    let opts = Arc::new(RunOptions {
         mode,
         unsafe_fixes: args.unsafe_fixes,
         lang: args.lang.clone(),
-    };
+        text_field: args.text_field.clone(),
+        id_field: args.id_field.clone(),
+        stdin_format: args.stdin_format.map(|f| match f {
+            StdinFormat::Text => Format::Text,
+            StdinFormat::Jsonl => Format::Jsonl,
+        }),
+        chunk_bytes: args.chunk_bytes.max(1),
+    });
     let (sources, walk_errors) = input::collect(&args.paths);
-    let stdin_fix = mode == Mode::Fix && sources.contains(&Source::Stdin);
-    let results = engine::run(&linter, &sources, &opts);
+    let stdin_fix = mode == Mode::Fix && sources.iter().any(Source::is_stdin);
 
     // With `--fix` on standard input the fixed text is the output, and the
     // report goes to standard error.
     let mut stdout = BufferedStandardStream::stdout(color);
-    let mut stderr = BufferedStandardStream::stderr(if color == ColorChoice::Never {
-        ColorChoice::Never
+    let mut stderr = BufferedStandardStream::stderr(color);
+    let reporter: Box<dyn Reporter> = if args.statistics {
+        Box::new(report::Statistics::new(args.format))
     } else {
-        ColorChoice::Auto
-    });
-    let mut summary = Summary {
-        mode: Some(mode),
-        unsafe_fixes: args.unsafe_fixes,
-        failed: walk_errors.len(),
-        ..Summary::default()
+        report::reporter(args.format)
     };
-    for e in &walk_errors {
-        eprintln!("error: {e}");
+    let mut sink = CliSink {
+        reporter,
+        out: if stdin_fix { &mut stderr } else { &mut stdout },
+        summary: Summary::new(mode, args.unsafe_fixes),
+        mode,
+        threshold: match args.fail_on {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        },
+        failing: false,
+        errors_per_input: HashMap::new(),
+    };
+    for e in walk_errors {
+        sink.error(e)?;
     }
-    let mut reporter = report::reporter(args.format);
-    for result in &results {
-        match result {
-            Ok(doc) => {
-                summary.add(doc);
-                match mode {
-                    Mode::Diff => stdout.write_all(doc.diff.as_bytes())?,
-                    Mode::Fix if stdin_fix && doc.path == Source::Stdin.display() => {
-                        stdout.write_all(doc.text.as_bytes())?;
-                        reporter.document(&mut stderr, doc)?;
-                    }
-                    _ if stdin_fix => reporter.document(&mut stderr, doc)?,
-                    _ => reporter.document(&mut stdout, doc)?,
-                }
-            }
-            Err(e) => {
-                summary.failed += 1;
-                stdout.flush()?;
-                eprintln!("error: {e}");
-            }
-        }
+    let progress = Arc::new(Progress::default());
+    let bar = progress_bar(&sources, &progress, args.statistics);
+    let result = engine::run(linter, sources, opts, &mut sink, progress);
+    if let Some((bar, ticker, done)) = bar {
+        done.store(true, Ordering::Relaxed);
+        let _ = ticker.join();
+        bar.finish_and_clear();
     }
+    result?;
+    let summary = sink.summary.clone();
     match mode {
         Mode::Diff => {
-            stdout.flush()?;
-            let files = results.iter().flatten().filter(|d| d.changed).count();
+            sink.out.flush()?;
             eprintln!(
                 "{} in {} would change; run with --fix{} to apply",
                 report::plural(summary.fixed, "fix"),
-                report::plural(files, "file"),
+                report::plural(
+                    summary.files_fixed,
+                    if summary.documents == summary.files {
+                        "file"
+                    } else {
+                        "document"
+                    }
+                ),
                 if args.unsafe_fixes {
                     " --unsafe-fixes"
                 } else {
@@ -296,26 +441,14 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
                 }
             );
         }
-        _ if stdin_fix => reporter.finish(&mut stderr, &summary)?,
-        _ => reporter.finish(&mut stdout, &summary)?,
+        _ => sink.reporter.finish(sink.out, &summary)?,
     }
+    let failing = sink.failing;
     stdout.flush()?;
     stderr.flush()?;
-    if summary.failed > 0 {
+    if summary.failed > 0 || summary.bad_records > 0 {
         return Ok(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failing = threshold.is_some_and(|t| {
-        results
-            .iter()
-            .flatten()
-            .any(|doc| doc.diagnostics.iter().any(|d| d.severity >= t))
-    });
     Ok(u8::from(failing))
 }
 

@@ -1,33 +1,101 @@
-//! Documents from paths: walking folders, reading files and standard input,
+//! Documents from paths: walking folders, telling articles from JSONL
+//! shards and their compression, reading files and standard input,
 //! refusing what is not UTF-8 text with an error that says where, and
-//! writing fixed files back atomically.
+//! writing fixed files back atomically with the compression they had.
 //!
 //! One unreadable file never stops a run: every problem is an [`InputError`]
-//! for that file, and the caller goes on with the rest.
+//! for that file (or record), and the caller goes on with the rest.
+
+pub mod jsonl;
 
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+
+/// How a file holds its documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// The whole file is one article.
+    Text,
+    /// One JSON record per line, the text in a field.
+    Jsonl,
+}
+
+/// How a file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    File { path: PathBuf, display: String },
+pub enum Origin {
+    File(PathBuf),
     Stdin,
+}
+
+/// An input: a file or standard input, its format and compression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub origin: Origin,
+    pub display: String,
+    pub format: Format,
+    pub compression: Compression,
+}
+
+/// Format and compression from a file name: `x.jsonl.gz`, `x.txt.zst`.
+pub fn classify(path: &Path) -> (Format, Compression) {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let (stem, compression) = if let Some(stem) = name.strip_suffix(".gz") {
+        (stem, Compression::Gzip)
+    } else if let Some(stem) = name.strip_suffix(".zst") {
+        (stem, Compression::Zstd)
+    } else {
+        (name.as_str(), Compression::None)
+    };
+    let format = if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+        Format::Jsonl
+    } else {
+        Format::Text
+    };
+    (format, compression)
 }
 
 impl Source {
     pub fn file(path: PathBuf) -> Self {
-        let display = path.display().to_string();
-        Source::File { path, display }
+        let (format, compression) = classify(&path);
+        Source {
+            display: path.display().to_string(),
+            origin: Origin::File(path),
+            format,
+            compression,
+        }
+    }
+
+    /// Standard input; its format and compression are settled when it is read.
+    pub fn stdin() -> Self {
+        Source {
+            origin: Origin::Stdin,
+            display: "-".to_string(),
+            format: Format::Text,
+            compression: Compression::None,
+        }
     }
 
     /// The name findings carry: the path as given or walked, `-` for stdin.
     pub fn display(&self) -> &str {
-        match self {
-            Source::File { display, .. } => display,
-            Source::Stdin => "-",
-        }
+        &self.display
+    }
+
+    pub fn is_stdin(&self) -> bool {
+        self.origin == Origin::Stdin
     }
 }
 
@@ -59,9 +127,23 @@ impl std::error::Error for InputError {}
 /// explicitly are always read, whatever their name.
 const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown"];
 
-fn is_article(path: &Path) -> bool {
-    match path.extension().and_then(|e| e.to_str()) {
-        None => true,
+/// Whether a walked file is an input: an article (`.txt`, `.md`, no
+/// extension) or a shard (`.jsonl`, `.ndjson`), each maybe `.gz` / `.zst`.
+fn is_input(path: &Path) -> bool {
+    let (format, compression) = classify(path);
+    if format == Format::Jsonl {
+        return true;
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let stem = match compression {
+        Compression::None => name,
+        _ => name.rsplit_once('.').map_or(name, |(stem, _)| stem),
+    };
+    match Path::new(stem).extension().and_then(|e| e.to_str()) {
+        None => compression == Compression::None,
         Some(ext) => TEXT_EXTENSIONS.iter().any(|t| t.eq_ignore_ascii_case(ext)),
     }
 }
@@ -74,14 +156,21 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
             .is_some_and(|n| n.starts_with('.'))
 }
 
-/// Expands the command-line paths into documents, in a stable order: each
-/// argument in turn, folders walked in file-name order. `-` is stdin.
+/// Expands the command-line paths into inputs, sorted by path (the order
+/// findings are reported in), each input once. `-` is stdin.
 pub fn collect(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
+    let (mut sources, errors) = walk(paths);
+    sources.sort_by(|a, b| a.display.cmp(&b.display));
+    sources.dedup_by(|a, b| a.display == b.display);
+    (sources, errors)
+}
+
+fn walk(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for arg in paths {
         if arg == "-" {
-            sources.push(Source::Stdin);
+            sources.push(Source::stdin());
             continue;
         }
         let path = PathBuf::from(arg);
@@ -94,8 +183,15 @@ pub fn collect(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
                     .filter_entry(|e| !is_hidden(e));
                 for entry in walker {
                     match entry {
-                        Ok(e) if e.file_type().is_file() && is_article(e.path()) => {
-                            sources.push(Source::file(e.into_path()))
+                        Ok(e) if e.file_type().is_file() && is_input(e.path()) => {
+                            let mut source = Source::file(e.into_path());
+                            // `check .` names files as `a.txt`, not `./a.txt`.
+                            if arg == "."
+                                && let Some(rest) = source.display.strip_prefix("./")
+                            {
+                                source.display = rest.to_string();
+                            }
+                            sources.push(source)
                         }
                         Ok(_) => {}
                         Err(e) => {
@@ -120,21 +216,210 @@ fn io_message(e: &io::Error) -> String {
     }
 }
 
-/// Reads a document as UTF-8 text.
-pub fn read(source: &Source) -> Result<String, InputError> {
-    let name = source.display();
-    let bytes = match source {
-        Source::File { path, .. } => std::fs::read(path)
-            .map_err(|e| InputError::new(name, format!("cannot read: {}", io_message(&e))))?,
-        Source::Stdin => {
-            let mut buf = Vec::new();
-            io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| InputError::new(name, format!("cannot read standard input: {e}")))?;
-            buf
-        }
+/// The first bytes of gzip and zstd streams.
+const GZIP_MAGIC: &[u8] = &[0x1F, 0x8B];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xB5, 0x2F, 0xFD];
+
+/// Counts the bytes read through it (for progress on compressed input).
+pub struct Counting<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn decompress<'a>(
+    raw: Box<dyn BufRead + Send + 'a>,
+    compression: Compression,
+) -> io::Result<Box<dyn BufRead + Send + 'a>> {
+    Ok(match compression {
+        Compression::None => raw,
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            256 * 1024,
+            flate2::bufread::MultiGzDecoder::new(raw),
+        )),
+        Compression::Zstd => Box::new(BufReader::with_capacity(
+            256 * 1024,
+            zstd::Decoder::with_buffer(raw)?,
+        )),
+    })
+}
+
+/// Opens `source` as a stream of decompressed bytes. For standard input the
+/// compression (by magic bytes) and, unless `stdin_format` says, the format
+/// (JSONL when the first non-blank byte is `{`) are settled here, in place.
+pub fn open(
+    source: &mut Source,
+    stdin_format: Option<Format>,
+    read_bytes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> Result<Box<dyn BufRead + Send>, InputError> {
+    let name = source.display.clone();
+    let err = |what: &str, e: io::Error| {
+        InputError::new(name.clone(), format!("{what}: {}", io_message(&e)))
     };
+    match &source.origin {
+        Origin::File(path) => {
+            let file = File::open(path).map_err(|e| err("cannot read", e))?;
+            let counted = Counting {
+                inner: file,
+                count: read_bytes,
+            };
+            let raw: Box<dyn BufRead + Send> =
+                Box::new(BufReader::with_capacity(256 * 1024, counted));
+            decompress(raw, source.compression).map_err(|e| err("cannot decompress", e))
+        }
+        Origin::Stdin => {
+            let counted = Counting {
+                inner: io::stdin(),
+                count: read_bytes,
+            };
+            let mut raw: Box<dyn BufRead + Send> =
+                Box::new(BufReader::with_capacity(256 * 1024, counted));
+            let head = raw
+                .fill_buf()
+                .map_err(|e| err("cannot read standard input", e))?;
+            source.compression = if head.starts_with(GZIP_MAGIC) {
+                Compression::Gzip
+            } else if head.starts_with(ZSTD_MAGIC) {
+                Compression::Zstd
+            } else {
+                Compression::None
+            };
+            let mut reader =
+                decompress(raw, source.compression).map_err(|e| err("cannot decompress", e))?;
+            source.format = match stdin_format {
+                Some(f) => f,
+                None => {
+                    let head = reader
+                        .fill_buf()
+                        .map_err(|e| err("cannot read standard input", e))?;
+                    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+                    if first == Some(&b'{') {
+                        Format::Jsonl
+                    } else {
+                        Format::Text
+                    }
+                }
+            };
+            Ok(reader)
+        }
+    }
+}
+
+/// Reads a whole article (decompressed) as UTF-8 text.
+pub fn read_text(mut reader: Box<dyn BufRead + Send>, name: &str) -> Result<String, InputError> {
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::new(name, format!("cannot read: {}", stream_error(&e))))?;
     decode(name, bytes)
+}
+
+/// What a read error means for a user: corrupt compressed data reads as an
+/// "invalid" or "unexpected end" error from the decoder.
+pub fn stream_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => {
+            "the file ends too early (truncated or corrupt compressed data)".into()
+        }
+        io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::Other => {
+            format!("corrupt data ({e})")
+        }
+        _ => io_message(e),
+    }
+}
+
+/// A writer that compresses like the file it will replace.
+pub fn compressor<'a, W: Write + 'a>(
+    out: W,
+    compression: Compression,
+) -> io::Result<Box<dyn FinishWrite + 'a>> {
+    Ok(match compression {
+        Compression::None => Box::new(Plain(out)),
+        Compression::Gzip => Box::new(flate2::write::GzEncoder::new(
+            out,
+            flate2::Compression::default(),
+        )),
+        Compression::Zstd => Box::new(zstd::Encoder::new(out, 3)?),
+    })
+}
+
+/// A writer that must be finished (compression trailers) before use.
+pub trait FinishWrite: Write {
+    fn finish_write(self: Box<Self>) -> io::Result<()>;
+}
+
+struct Plain<W>(W);
+
+impl<W: Write> Write for Plain<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl<W: Write> FinishWrite for Plain<W> {
+    fn finish_write(mut self: Box<Self>) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl<W: Write> FinishWrite for flate2::write::GzEncoder<W> {
+    fn finish_write(self: Box<Self>) -> io::Result<()> {
+        self.finish()?.flush()
+    }
+}
+
+impl<W: Write> FinishWrite for zstd::Encoder<'static, W> {
+    fn finish_write(self: Box<Self>) -> io::Result<()> {
+        self.finish()?.flush()
+    }
+}
+
+/// A replacement for a file, written beside it and renamed over it on
+/// [`Replacement::commit`]; dropped without commit, it leaves the original.
+pub struct Replacement {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    perms: std::fs::Permissions,
+}
+
+impl Replacement {
+    pub fn new(path: &Path) -> io::Result<Self> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let perms = std::fs::metadata(path)?.permissions();
+        let tmp = tempfile::Builder::new()
+            .prefix(".corpuslint-")
+            .tempfile_in(dir)?;
+        Ok(Replacement {
+            path: path.to_path_buf(),
+            tmp,
+            perms,
+        })
+    }
+
+    pub fn file(&mut self) -> &mut File {
+        self.tmp.as_file_mut()
+    }
+
+    pub fn commit(self) -> io::Result<()> {
+        self.tmp.as_file().sync_all()?;
+        self.tmp.as_file().set_permissions(self.perms)?;
+        self.tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }
 
 /// How far into a file a NUL byte marks it as binary.
@@ -170,22 +455,15 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
     })
 }
 
-/// Replaces `path` with `contents` atomically: a temporary file beside it,
-/// the original permissions, then a rename.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let perms = std::fs::metadata(path)?.permissions();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".corpuslint-")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.as_file().set_permissions(perms)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// Replaces `path` with `contents`, compressed as `compression`,
+/// atomically: a temporary file beside it, the original permissions, then a
+/// rename.
+pub fn write_atomic(path: &Path, contents: &[u8], compression: Compression) -> io::Result<()> {
+    let mut replacement = Replacement::new(path)?;
+    let mut writer = compressor(replacement.file(), compression)?;
+    writer.write_all(contents)?;
+    writer.finish_write()?;
+    replacement.commit()
 }
 
 #[cfg(test)]
@@ -213,9 +491,20 @@ mod tests {
     }
 
     #[test]
-    fn articles() {
-        assert!(is_article(Path::new("a/b.txt")));
-        assert!(is_article(Path::new("a/README")));
-        assert!(!is_article(Path::new("a/b.png")));
+    fn inputs_by_name() {
+        assert!(is_input(Path::new("a/b.txt")));
+        assert!(is_input(Path::new("a/README")));
+        assert!(is_input(Path::new("a/b.jsonl.zst")));
+        assert!(is_input(Path::new("a/b.txt.gz")));
+        assert!(!is_input(Path::new("a/b.png")));
+        assert!(!is_input(Path::new("a/b.tar.gz")));
+        assert_eq!(
+            classify(Path::new("x.NDJSON.gz")),
+            (Format::Jsonl, Compression::Gzip)
+        );
+        assert_eq!(
+            classify(Path::new("x.md")),
+            (Format::Text, Compression::None)
+        );
     }
 }

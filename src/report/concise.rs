@@ -13,12 +13,13 @@ impl Reporter for Concise {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
         let lines = LineIndex::new(&doc.text);
         let pos = positions(&doc.text, &lines, &doc.diagnostics);
+        let name = doc.name();
         for d in &doc.diagnostics {
             let (line, col) = pos[&d.span.start.min(doc.text.len())];
             writeln!(
                 out,
-                "{}:{line}:{col}: {}[{}] {}",
-                doc.path, d.severity, d.rule, d.message
+                "{name}:{line}:{col}: {}[{}] {}",
+                d.severity, d.rule, d.message
             )?;
         }
         Ok(())

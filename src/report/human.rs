@@ -240,10 +240,12 @@ fn severity(s: Severity) -> CsSeverity {
 }
 
 impl Human {
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
         out: &mut dyn WriteColor,
         doc: &Document,
+        name: &str,
         lines: &LineIndex,
         d: &Diagnostic,
         pos: (usize, usize),
@@ -252,7 +254,7 @@ impl Human {
         let text = &doc.text;
         let line_no = lines.line_of(d.span.start.min(text.len()));
         let line = lines.content(text, line_no);
-        let window = Window::new(&doc.path, text, line, d.span.clone(), pos.0, pos.1);
+        let window = Window::new(name, text, line, d.span.clone(), pos.0, pos.1);
         let mut labels = vec![];
         if let Some(r) = window.range(&d.span) {
             labels.push(Label::new(LabelStyle::Primary, (), r));
@@ -268,6 +270,9 @@ impl Human {
                     notes.push(format!("note: {} (line {ll}, column {lc})", l.message));
                 }
             }
+        }
+        if let Some(id) = &doc.doc_id {
+            notes.push(format!("note: document id {id}"));
         }
         if let Some(help) = &d.help {
             notes.push(format!("help: {help}"));
@@ -310,8 +315,9 @@ impl Reporter for Human {
         let lines = LineIndex::new(&doc.text);
         let pos = positions(&doc.text, &lines, &doc.diagnostics);
         let at = |b: usize| pos[&b.min(doc.text.len())];
+        let name = doc.name();
         for d in &doc.diagnostics {
-            self.render(out, doc, &lines, d, at(d.span.start), &at)?;
+            self.render(out, doc, &name, &lines, d, at(d.span.start), &at)?;
         }
         Ok(())
     }

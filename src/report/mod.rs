@@ -5,10 +5,12 @@
 mod concise;
 mod human;
 mod json;
+mod statistics;
 
 pub use concise::Concise;
 pub use human::Human;
 pub use json::{Json, JsonFinding, Jsonl};
+pub use statistics::Statistics;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{Document, Mode};
@@ -50,7 +52,11 @@ pub fn reporter(format: Format) -> Box<dyn Reporter> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub mode: Option<Mode>,
+    /// Inputs checked (a shard counts once).
     pub files: usize,
+    /// Documents checked (each JSONL record counts).
+    pub documents: usize,
+    last_path: Option<String>,
     pub files_with_findings: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -64,12 +70,26 @@ pub struct Summary {
     pub files_fixed: usize,
     /// Inputs that could not be checked.
     pub failed: usize,
+    /// JSONL records that could not be checked.
+    pub bad_records: usize,
     pub unsafe_fixes: bool,
 }
 
 impl Summary {
+    pub fn new(mode: Mode, unsafe_fixes: bool) -> Self {
+        Summary {
+            mode: Some(mode),
+            unsafe_fixes,
+            ..Summary::default()
+        }
+    }
+
     pub fn add(&mut self, doc: &Document) {
-        self.files += 1;
+        if self.last_path.as_deref() != Some(doc.path.as_str()) {
+            self.files += 1;
+            self.last_path = Some(doc.path.clone());
+        }
+        self.documents += 1;
         if !doc.diagnostics.is_empty() {
             self.files_with_findings += 1;
         }
@@ -98,15 +118,29 @@ impl Summary {
     /// The closing line of human and concise output.
     pub fn line(&self) -> String {
         let mut out = String::new();
+        let unit = if self.documents == self.files {
+            "file"
+        } else {
+            "document"
+        };
+        let checked = if self.documents == self.files {
+            plural(self.files, "file")
+        } else {
+            format!(
+                "{} ({})",
+                plural(self.documents, "document"),
+                plural(self.files, "file")
+            )
+        };
         if self.mode == Some(Mode::Fix) {
             out.push_str(&format!(
                 "fixed {} in {}; ",
                 plural(self.fixed, "finding"),
-                plural(self.files_fixed, "file")
+                plural(self.files_fixed, unit)
             ));
         }
         if self.findings() == 0 {
-            out.push_str(&format!("no findings in {}", plural(self.files, "file")));
+            out.push_str(&format!("no findings in {checked}"));
         } else {
             let mut parts = vec![
                 plural(self.errors, "error"),
@@ -115,11 +149,7 @@ impl Summary {
             if self.infos > 0 {
                 parts.push(plural(self.infos, "info"));
             }
-            out.push_str(&format!(
-                "{} in {}",
-                parts.join(", "),
-                plural(self.files, "file")
-            ));
+            out.push_str(&format!("{} in {checked}", parts.join(", ")));
             let (safe, unsafe_) = if self.unsafe_fixes {
                 (self.fixable_safe + self.fixable_unsafe, 0)
             } else {
@@ -141,6 +171,12 @@ impl Summary {
             out.push_str(&format!(
                 "; {} could not be checked",
                 plural(self.failed, "file")
+            ));
+        }
+        if self.bad_records > 0 {
+            out.push_str(&format!(
+                "; {} could not be checked",
+                plural(self.bad_records, "record")
             ));
         }
         out

@@ -1,0 +1,238 @@
+//! JSONL records: finding the text (and id) field of one record, by a dotted
+//! path such as `meta.text`, and writing a changed text back into the line
+//! without touching any other byte of it.
+//!
+//! The record is parsed once into a map of `RawValue`s that borrow from the
+//! line, so the exact byte span of the text field's JSON string is known.
+//! A fix re-encodes only that string; key order, spacing, escapes and every
+//! other field stay as they were. When the original string escaped all
+//! non-ASCII characters (`\u00fc`, as Python's `json.dumps` does by
+//! default), the new one does too.
+
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// A dotted path to a field: `text`, `meta.id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    keys: Vec<String>,
+    display: String,
+}
+
+impl FieldPath {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let keys: Vec<String> = s.split('.').map(str::to_string).collect();
+        if keys.iter().any(|k| k.is_empty()) {
+            return Err(format!(
+                "`{s}` is not a field path: use names joined by dots, e.g. `meta.id`"
+            ));
+        }
+        Ok(FieldPath {
+            keys,
+            display: s.to_string(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.display
+    }
+}
+
+/// What the engine needs of one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub text: String,
+    pub id: Option<serde_json::Value>,
+    /// Byte range of the text field's JSON string (quotes included) in the line.
+    pub span: Range<usize>,
+    /// The original string escaped every non-ASCII character.
+    pub ascii_escaped: bool,
+}
+
+type Object<'a> = HashMap<String, &'a RawValue>;
+
+fn kind_of(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// The raw value at `path` in `top`, if every step exists.
+fn lookup<'a>(top: &Object<'a>, path: &FieldPath) -> Result<Option<&'a RawValue>, String> {
+    let (first, rest) = path.keys.split_first().expect("a field path has a key");
+    let Some(mut current) = top.get(first).copied() else {
+        return Ok(None);
+    };
+    for (i, key) in rest.iter().enumerate() {
+        let nested: Object<'a> = match serde_json::from_str(current.get()) {
+            Ok(map) => map,
+            Err(_) => {
+                let at = path.keys[..=i].join(".");
+                return Err(format!(
+                    "field `{at}` is {}, not an object",
+                    kind_of(current.get())
+                ));
+            }
+        };
+        match nested.get(key) {
+            Some(v) => current = v,
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(current))
+}
+
+/// Parses one record (a line without its line break).
+pub fn parse_record(
+    line: &str,
+    text_field: &FieldPath,
+    id_field: &FieldPath,
+) -> Result<Record, String> {
+    let top: Object<'_> = serde_json::from_str(line).map_err(|e| {
+        if line.trim_start().starts_with('{') {
+            format!("invalid JSON: {e}")
+        } else {
+            "not a JSON object".to_string()
+        }
+    })?;
+    let raw = lookup(&top, text_field)?.ok_or_else(|| {
+        format!(
+            "no `{}` field (set the text field with --text-field)",
+            text_field.as_str()
+        )
+    })?;
+    let raw_str = raw.get();
+    if !raw_str.starts_with('"') {
+        return Err(format!(
+            "field `{}` is {}, not a string",
+            text_field.as_str(),
+            kind_of(raw_str)
+        ));
+    }
+    let text: String = serde_json::from_str(raw_str)
+        .map_err(|e| format!("field `{}`: {e}", text_field.as_str()))?;
+    let start = raw_str.as_ptr() as usize - line.as_ptr() as usize;
+    let id = match lookup(&top, id_field) {
+        Ok(Some(v)) => serde_json::from_str(v.get()).ok(),
+        _ => None,
+    };
+    Ok(Record {
+        ascii_escaped: raw_str.is_ascii() && raw_str.contains("\\u") && !text.is_ascii(),
+        text,
+        id,
+        span: start..start + raw_str.len(),
+    })
+}
+
+/// A JSON string literal for `s`; with `ascii_only`, every non-ASCII
+/// character as `\uXXXX` (surrogate pairs beyond the BMP).
+pub fn encode_string(s: &str, ascii_only: bool) -> String {
+    if !ascii_only {
+        return serde_json::to_string(s).expect("a string serialises");
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || !c.is_ascii() => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `line` with the text field's string replaced by `new_text`.
+pub fn replace_text(line: &str, record: &Record, new_text: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 16);
+    out.push_str(&line[..record.span.start]);
+    out.push_str(&encode_string(new_text, record.ascii_escaped));
+    out.push_str(&line[record.span.end..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> FieldPath {
+        FieldPath::parse(s).unwrap()
+    }
+
+    #[test]
+    fn finds_nested_fields_and_spans() {
+        let line = r#"{"id": 7, "meta": {"lang": "de", "body": "Gr\u00fc\u00dfe< /p>"}, "x": [1]}"#;
+        let rec = parse_record(line, &path("meta.body"), &path("id")).unwrap();
+        assert_eq!(rec.text, "Grüße< /p>");
+        assert_eq!(rec.id, Some(serde_json::json!(7)));
+        assert_eq!(&line[rec.span.clone()], r#""Gr\u00fc\u00dfe< /p>""#);
+        assert!(rec.ascii_escaped);
+        assert_eq!(
+            replace_text(line, &rec, "Grüße"),
+            r#"{"id": 7, "meta": {"lang": "de", "body": "Gr\u00fc\u00dfe"}, "x": [1]}"#
+        );
+    }
+
+    #[test]
+    fn keeps_raw_utf8_style() {
+        let line = r#"{"text":"für „uns“\n< /p>","id":"a-1"}"#;
+        let rec = parse_record(line, &path("text"), &path("id")).unwrap();
+        assert!(!rec.ascii_escaped);
+        assert_eq!(
+            replace_text(line, &rec, "für „uns“\n"),
+            r#"{"text":"für „uns“\n","id":"a-1"}"#
+        );
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let t = path("text");
+        assert!(
+            parse_record("{\"text\": ", &t, &t)
+                .unwrap_err()
+                .starts_with("invalid JSON")
+        );
+        assert_eq!(
+            parse_record("[1, 2]", &t, &t).unwrap_err(),
+            "not a JSON object"
+        );
+        assert!(
+            parse_record("{\"body\": \"x\"}", &t, &t)
+                .unwrap_err()
+                .starts_with("no `text` field")
+        );
+        assert_eq!(
+            parse_record("{\"text\": 3}", &t, &t).unwrap_err(),
+            "field `text` is a number, not a string"
+        );
+        assert_eq!(
+            parse_record("{\"meta\": 3}", &path("meta.text"), &t).unwrap_err(),
+            "field `meta` is a number, not an object"
+        );
+        assert!(FieldPath::parse("a..b").is_err());
+    }
+
+    #[test]
+    fn ascii_encoding_uses_surrogate_pairs() {
+        assert_eq!(encode_string("ü😀\"", true), r#""\u00fc\ud83d\ude00\"""#);
+        assert_eq!(encode_string("ü", false), "\"ü\"");
+    }
+}

@@ -1,0 +1,108 @@
+//! The linter: the compiled checks of a rule set, run over one text, and
+//! the fix loop that applies their fixes pass after pass until the text is
+//! stable. No I/O here; the engine feeds it documents.
+
+use crate::checks::{Check, Ctx, LineSet, PhraseSet};
+use crate::diagnostic::{self, Diagnostic};
+use crate::fix;
+use crate::rules::{Entry, Kind, RuleSet};
+use crate::text::LineIndex;
+use std::sync::Arc;
+
+/// Fix passes before giving up on reaching a stable text.
+pub const MAX_FIX_PASSES: usize = 10;
+
+/// The compiled checks of a rule set.
+pub struct Linter {
+    checks: Vec<Arc<dyn Check>>,
+}
+
+/// A text after fixing, and what is left to report on it.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    pub text: String,
+    /// Fixes applied over all passes.
+    pub fixed: usize,
+    /// Findings on the fixed text.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Linter {
+    pub fn new(set: &RuleSet) -> Result<Self, String> {
+        Self::try_from_entries(set.entries())
+    }
+
+    /// A linter for exactly these rules.
+    pub fn try_from_entries(entries: &[Entry]) -> Result<Self, String> {
+        let mut checks: Vec<Arc<dyn Check>> = Vec::new();
+        let mut phrase_rules = Vec::new();
+        let mut line_rules = Vec::new();
+        for entry in entries {
+            match entry.rule.kind {
+                Kind::Phrases => phrase_rules.push(entry.rule.clone()),
+                Kind::Line => line_rules.push(entry.rule.clone()),
+                _ => checks.extend(entry.check.clone()),
+            }
+        }
+        if let Some(set) = PhraseSet::new(phrase_rules) {
+            checks.push(Arc::new(set));
+        }
+        if let Some(set) = LineSet::new(line_rules) {
+            let set = set.map_err(|e| format!("line rules together: {}", e.message))?;
+            checks.push(Arc::new(set));
+        }
+        Ok(Linter { checks })
+    }
+
+    /// For entries already compiled one by one (their line patterns valid).
+    pub(crate) fn from_entries(entries: &[Entry]) -> Self {
+        Self::try_from_entries(entries).unwrap_or(Linter { checks: Vec::new() })
+    }
+
+    /// Every finding in `text`, in reporting order.
+    pub fn check(&self, text: &str, lang: Option<&str>) -> Vec<Diagnostic> {
+        let lines = LineIndex::new(text);
+        let ctx = Ctx {
+            text,
+            lines: &lines,
+            lang,
+        };
+        let mut out = Vec::new();
+        for check in &self.checks {
+            check.run(&ctx, &mut out);
+        }
+        diagnostic::sort(&mut out);
+        out.dedup();
+        out
+    }
+
+    /// Applies fixes (unsafe ones too when asked) pass after pass until the
+    /// text stops changing, at most [`MAX_FIX_PASSES`] times.
+    pub fn fix(&self, text: &str, lang: Option<&str>, unsafe_fixes: bool) -> FixOutcome {
+        let mut current = text.to_string();
+        let mut fixed = 0;
+        for _ in 0..MAX_FIX_PASSES {
+            let diagnostics = self.check(&current, lang);
+            let fixes = diagnostics
+                .iter()
+                .filter_map(|d| d.fix.as_ref())
+                .filter(|f| f.allowed(unsafe_fixes));
+            let (next, applied) = fix::apply(&current, fixes);
+            if applied == 0 || next == current {
+                return FixOutcome {
+                    text: current,
+                    fixed,
+                    diagnostics,
+                };
+            }
+            fixed += applied;
+            current = next;
+        }
+        let diagnostics = self.check(&current, lang);
+        FixOutcome {
+            text: current,
+            fixed,
+            diagnostics,
+        }
+    }
+}
