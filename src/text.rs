@@ -85,6 +85,28 @@ impl LineIndex {
     }
 }
 
+impl LineIndex {
+    /// The edit range that removes `span`: the span itself, or the whole
+    /// line (as [`LineIndex::delete_range`]) when nothing but whitespace
+    /// would be left of it, so that removing a tag or comment that stands
+    /// alone on its line leaves no blank line behind.
+    pub fn removal_range(&self, text: &str, span: Range<usize>) -> Range<usize> {
+        let line = self.line_of(span.start);
+        let content = self.content(text, line);
+        let rest_blank = text[content.start..span.start.max(content.start)]
+            .trim()
+            .is_empty()
+            && text[span.end.min(content.end)..content.end]
+                .trim()
+                .is_empty();
+        if rest_blank && span.end <= content.end && !text[content.clone()].trim().is_empty() {
+            self.delete_range(text, line)
+        } else {
+            span
+        }
+    }
+}
+
 /// Letters and digits: what a word boundary separates.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -165,6 +187,16 @@ mod tests {
         assert_eq!(idx.delete_range(text, 1), 1..4);
         let text = "only";
         assert_eq!(LineIndex::new(text).delete_range(text, 0), 0..4);
+    }
+
+    #[test]
+    fn removal_takes_the_line_when_nothing_else_is_on_it() {
+        let text = "a\n  <!-- x -->\nb";
+        let idx = LineIndex::new(text);
+        let span = text.find("<!--").unwrap()..text.find("-->").unwrap() + 3;
+        assert_eq!(idx.removal_range(text, span), 2..15);
+        let text = "a <b> c";
+        assert_eq!(LineIndex::new(text).removal_range(text, 2..5), 2..5);
     }
 
     #[test]

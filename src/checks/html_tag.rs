@@ -83,16 +83,13 @@ impl Check for HtmlTag {
             let after = text[whole.end()..].chars().next();
             let glued = before.is_some_and(|c| !c.is_whitespace())
                 && after.is_some_and(|c| !c.is_whitespace());
-            let replacement = if glued && self.block.contains(&name) {
-                " "
+            let edit = if glued && self.block.contains(&name) {
+                Edit::replace(whole.range(), " ")
             } else {
-                ""
+                Edit::delete(ctx.lines.removal_range(text, whole.range()))
             };
             let mut d = self.rule.finding(text, ctx.lines, whole.range(), None);
-            d.fix = Some(Fix::new(
-                self.applicability,
-                vec![Edit::replace(whole.range(), replacement)],
-            ));
+            d.fix = Some(Fix::new(self.applicability, vec![edit]));
             out.push(d);
         }
     }

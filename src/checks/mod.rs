@@ -71,6 +71,7 @@ impl CompileError {
 /// The builtin checks a rule may name with `check = "..."`.
 pub const BUILTIN_CHECKS: &[&str] = &[
     "after-marker",
+    "c1-control",
     "html-entity",
     "html-tag",
     "missing-space",
@@ -103,6 +104,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
     }
     Ok(match name {
         "after-marker" => Arc::new(related::AfterMarker::new(rule)?),
+        "c1-control" => Arc::new(mojibake::C1Control::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
         "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
         "missing-space" => Arc::new(missing_space::MissingSpace::new(rule)?),

@@ -92,83 +92,166 @@ fn utf8_len(lead: u8) -> Option<usize> {
     }
 }
 
-impl Mojibake {
-    /// Scans one run of cp1252-encodable characters (`chars`: offset, char,
-    /// byte) and reports the stretches that decode as UTF-8.
-    fn scan_run(&self, ctx: &Ctx<'_>, run: &[(usize, char, u8)], out: &mut Vec<Diagnostic>) {
-        let mut i = 0;
-        let mut group: Option<(Range<usize>, String)> = None;
-        let flush = |group: &mut Option<(Range<usize>, String)>, out: &mut Vec<Diagnostic>| {
-            if let Some((range, decoded)) = group.take() {
-                let mut d = self.rule.finding(ctx.text, ctx.lines, range.clone(), None);
-                d.help = Some(format!(
-                    "{}: `{}`",
-                    self.rule
-                        .help
-                        .as_deref()
-                        .unwrap_or("replace it with the decoded text"),
-                    decoded
-                ));
-                d.fix = Some(Fix::new(
-                    self.applicability,
-                    vec![Edit::replace(range, decoded)],
-                ));
-                out.push(d);
-            }
-        };
-        while i < run.len() {
-            let decoded = utf8_len(run[i].2).and_then(|n| {
-                let bytes: Vec<u8> = run.get(i..i + n)?.iter().map(|x| x.2).collect();
-                let s = std::str::from_utf8(&bytes).ok()?;
-                let c = s.chars().next()?;
-                plausible(c).then_some((n, c))
-            });
-            match decoded {
-                Some((n, c)) => {
-                    let start = run[i].0;
-                    let last = run[i + n - 1];
-                    let end = last.0 + last.1.len_utf8();
-                    match &mut group {
-                        Some((range, s)) if range.end == start => {
-                            range.end = end;
-                            s.push(c);
-                        }
-                        _ => {
-                            flush(&mut group, out);
-                            group = Some((start..end, c.to_string()));
-                        }
+/// A stretch of mojibake and the text it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub range: Range<usize>,
+    pub decoded: String,
+    /// Decoded from complete UTF-8 sequences; `false` for a remnant whose
+    /// last byte was lost (`â€` for `”`), where the repair is a guess.
+    pub certain: bool,
+}
+
+/// Scans one run of cp1252-encodable characters (offset, char, byte).
+fn scan_run(run: &[(usize, char, u8)], found: &mut Vec<Found>) {
+    let end_of = |k: usize| run[k].0 + run[k].1.len_utf8();
+    let mut i = 0;
+    let mut group: Option<Found> = None;
+    while i < run.len() {
+        let decoded = utf8_len(run[i].2).and_then(|n| {
+            let bytes: Vec<u8> = run.get(i..i + n)?.iter().map(|x| x.2).collect();
+            let s = std::str::from_utf8(&bytes).ok()?;
+            let c = s.chars().next()?;
+            plausible(c).then_some((n, c))
+        });
+        match decoded {
+            Some((n, c)) => {
+                let (start, end) = (run[i].0, end_of(i + n - 1));
+                match &mut group {
+                    Some(g) if g.range.end == start => {
+                        g.range.end = end;
+                        g.decoded.push(c);
                     }
-                    i += n;
+                    _ => {
+                        found.extend(group.take());
+                        group = Some(Found {
+                            range: start..end,
+                            decoded: c.to_string(),
+                            certain: true,
+                        });
+                    }
                 }
-                None => {
-                    flush(&mut group, out);
-                    i += 1;
-                }
+                i += n;
+            }
+            // `â€` whose third byte was dropped: 0x9D, undefined in
+            // Windows-1252, is lost on the way, and it belongs to `”`.
+            None if run[i].2 == 0xE2 && run.get(i + 1).is_some_and(|x| x.2 == 0x80) => {
+                found.extend(group.take());
+                found.push(Found {
+                    range: run[i].0..end_of(i + 1),
+                    decoded: "”".to_string(),
+                    certain: false,
+                });
+                i += 2;
+            }
+            None => {
+                found.extend(group.take());
+                i += 1;
             }
         }
-        flush(&mut group, out);
     }
+    found.extend(group);
+}
+
+/// Every stretch of mojibake in `text`, in order.
+pub(crate) fn find(text: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    if text.is_ascii() {
+        return found;
+    }
+    let mut run: Vec<(usize, char, u8)> = Vec::new();
+    for (pos, c) in text.char_indices() {
+        match cp1252_byte(c) {
+            Some(b) => run.push((pos, c, b)),
+            None => {
+                if run.len() >= 2 {
+                    scan_run(&run, &mut found);
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() >= 2 {
+        scan_run(&run, &mut found);
+    }
+    found
 }
 
 impl Check for Mojibake {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        for f in find(ctx.text) {
+            let mut d = self
+                .rule
+                .finding(ctx.text, ctx.lines, f.range.clone(), None);
+            let help = self
+                .rule
+                .help
+                .as_deref()
+                .unwrap_or("replace it with the decoded text");
+            d.help = Some(if f.certain {
+                format!("{help}: `{}`", f.decoded)
+            } else {
+                format!("{help}: probably `{}` (its last byte was lost)", f.decoded)
+            });
+            let applicability = if f.certain {
+                self.applicability
+            } else {
+                Applicability::Unsafe
+            };
+            d.fix = Some(Fix::new(
+                applicability,
+                vec![Edit::replace(f.range, f.decoded)],
+            ));
+            out.push(d);
+        }
+    }
+}
+
+/// `check = "c1-control"`: C1 control characters (U+0080..U+009F), which
+/// are Windows-1252 punctuation decoded as Latin-1. Those inside mojibake
+/// are left to the mojibake rule, so that one artifact gives one finding.
+pub struct C1Control {
+    rule: Arc<Rule>,
+}
+
+impl C1Control {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        Ok(C1Control { rule: rule.clone() })
+    }
+}
+
+impl Check for C1Control {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) || ctx.text.is_ascii() {
             return;
         }
-        let mut run: Vec<(usize, char, u8)> = Vec::new();
-        for (pos, c) in ctx.text.char_indices() {
-            match cp1252_byte(c) {
-                Some(b) => run.push((pos, c, b)),
-                None => {
-                    if run.len() >= 2 {
-                        self.scan_run(ctx, &run, out);
-                    }
-                    run.clear();
-                }
-            }
+        let is_c1 = |c: char| ('\u{80}'..='\u{9F}').contains(&c);
+        if !ctx.text.contains(is_c1) {
+            return;
         }
-        if run.len() >= 2 {
-            self.scan_run(ctx, &run, out);
+        let mojibake = find(ctx.text);
+        let mut iter = ctx.text.char_indices().peekable();
+        while let Some((start, c)) = iter.next() {
+            if !is_c1(c) {
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, n)) = iter.peek() {
+                if !is_c1(n) {
+                    break;
+                }
+                end = i + n.len_utf8();
+                iter.next();
+            }
+            if !mojibake
+                .iter()
+                .any(|m| m.range.start < end && start < m.range.end)
+            {
+                out.push(self.rule.finding(ctx.text, ctx.lines, start..end, None));
+            }
         }
     }
 }

@@ -180,6 +180,9 @@ fn classify(
     if prev == Some(c) && c != '"' {
         return Role::Ignore; // ,,Liebe’’: a doubled single mark stands for one double mark
     }
+    if matches!(prev, Some('â' | '€' | 'Ã' | 'Â')) {
+        return Role::Ignore; // part of mojibake (`â‚¬`, `â€œ`), reported as such
+    }
     if is_cjk(prev) || is_cjk(next) {
         return match c {
             '„' | '‚' | '“' | '‘' | '«' | '「' => Role::Open,

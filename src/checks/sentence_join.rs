@@ -37,6 +37,11 @@ struct LangOptions {
     /// capitalised one (`founded The Sports Brat`) almost always makes a name.
     #[serde(default)]
     next_lowercase: bool,
+    /// Starters strong enough to count after a capitalised word too
+    /// (`in die Stadt Es regnete`, `on Monday They agreed`): pronouns and
+    /// sentence adverbs, which names rarely contain.
+    #[serde(default)]
+    after_capitalised: Vec<String>,
 }
 
 struct Lang {
@@ -45,6 +50,7 @@ struct Lang {
     names: Vec<String>,
     skip_title_case: bool,
     next_lowercase: bool,
+    after_capitalised: HashSet<String>,
 }
 
 pub struct SentenceJoin {
@@ -76,10 +82,11 @@ impl SentenceJoin {
                 .map(|s| regex::escape(s))
                 .collect::<Vec<_>>()
                 .join("|");
-            // lower-case letter, one space, starter, one space, start of a
-            // word. Runs of spaces are layout (table cells), not a join.
+            // end of a word, one space, starter (maybe with a comma: `Meanwhile,`),
+            // one space, start of a word. Runs of spaces are layout (table
+            // cells), not a join.
             let re = regex(&format!(
-                r"\p{{Ll}} (?P<starter>{alternation}) (?P<next>[\p{{L}}\p{{N}}„“‚»\x22'])"
+                r"\p{{L}} (?P<starter>{alternation}),? (?P<next>[\p{{L}}\p{{N}}„“‚»\x22'])"
             ))?;
             langs.insert(
                 code,
@@ -89,6 +96,7 @@ impl SentenceJoin {
                     names: o.names,
                     skip_title_case: o.skip_title_case,
                     next_lowercase: o.next_lowercase,
+                    after_capitalised: o.after_capitalised.into_iter().collect(),
                 },
             );
         }
@@ -150,8 +158,11 @@ impl Check for SentenceJoin {
             let prev = &text[prev_start..prev_end];
             // The previous word must be a whole, lower-case word of two letters or more.
             let before = text[..prev_start].chars().next_back();
+            let capitalised = prev.chars().next().is_some_and(char::is_uppercase);
             if prev.chars().count() < 2
-                || !prev.chars().next().is_some_and(char::is_lowercase)
+                || !prev.chars().skip(1).all(char::is_lowercase)
+                || (capitalised && !lang.after_capitalised.contains(starter.as_str()))
+                || (!capitalised && !prev.chars().next().is_some_and(char::is_lowercase))
                 || before.is_some_and(|c| {
                     c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
                 })

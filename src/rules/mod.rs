@@ -108,7 +108,11 @@ impl Rule {
                         Some(caps) => caps.expand(&spec.with, &mut with),
                         None => with.push_str(&spec.with),
                     }
-                    Edit::replace(span.clone(), with)
+                    if with.is_empty() {
+                        Edit::delete(lines.removal_range(text, span.clone()))
+                    } else {
+                        Edit::replace(span.clone(), with)
+                    }
                 }
                 FixAction::DeleteLine => {
                     Edit::delete(lines.delete_range(text, lines.line_of(span.start)))
