@@ -144,6 +144,9 @@ struct RulesArgs {
     /// human: a table; json: an array of rule objects
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
+    /// Print the search patterns of the rules, one regex per line, as `rg -f FILE` takes them
+    #[arg(long)]
+    export_patterns: bool,
     #[command(flatten)]
     rules: RuleSource,
 }
@@ -468,6 +471,14 @@ fn list_rules(args: RulesArgs) -> io::Result<u8> {
         }
     };
     let mut out = io::stdout().lock();
+    if args.export_patterns {
+        for entry in set.entries() {
+            for pattern in corpuslint::checks::export_patterns(&entry.rule, entry.check.as_deref()) {
+                writeln!(out, "{pattern}")?;
+            }
+        }
+        return Ok(0);
+    }
     match args.format {
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = set

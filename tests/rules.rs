@@ -107,3 +107,14 @@ fn every_category_folder_is_known_and_ids_are_unique() {
     let ids: HashSet<_> = set.rules().map(|r| r.id.clone()).collect();
     assert_eq!(ids.len(), set.len());
 }
+
+#[test]
+fn every_rule_compiles_into_a_linter_alone_and_all_together() {
+    let set = builtin();
+    for entry in set.entries() {
+        if let Err(e) = corpuslint::Linter::try_from_entries(std::slice::from_ref(entry)) {
+            panic!("{}: {e}", entry.rule.id);
+        }
+    }
+    corpuslint::Linter::new(&set).expect("the whole built-in set compiles");
+}

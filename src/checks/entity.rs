@@ -42,6 +42,10 @@ impl HtmlEntity {
 }
 
 impl Check for HtmlEntity {
+    fn patterns(&self) -> Vec<String> {
+        vec![self.re.as_str().to_string()]
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) || !ctx.text.contains('&') {
             return;

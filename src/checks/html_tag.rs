@@ -67,6 +67,10 @@ impl HtmlTag {
 }
 
 impl Check for HtmlTag {
+    fn patterns(&self) -> Vec<String> {
+        vec![self.re.as_str().to_string()]
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) || !ctx.text.contains('<') {
             return;

@@ -67,6 +67,10 @@ fn looks_like_address(token: &str) -> bool {
 }
 
 impl Check for MissingSpace {
+    fn patterns(&self) -> Vec<String> {
+        vec![self.re.as_str().to_string()]
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;

@@ -42,6 +42,41 @@ pub struct Ctx<'a> {
 /// order; the engine sorts them.
 pub trait Check: Send + Sync {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>);
+
+    /// The regular expressions this check searches for, in `regex` syntax,
+    /// for `corpuslint rules --export-patterns` (the benchmark runs ripgrep
+    /// with them). Checks that are not a search export none.
+    fn patterns(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// The search patterns of a rule, one regex each (see [`Check::patterns`]).
+/// Named groups become plain groups: ripgrep joins all patterns of a file
+/// into one regex, where two groups of one name would clash.
+pub fn export_patterns(rule: &Rule, check: Option<&dyn Check>) -> Vec<String> {
+    let unnamed = regex::Regex::new(r"(^|[^\\])\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid regex");
+    let patterns = match rule.kind {
+        Kind::Pattern => rule.pattern.iter().cloned().collect(),
+        Kind::Line => rule
+            .pattern
+            .iter()
+            .map(|p| format!("^[ \\t]*(?:{p})[ \\t]*$"))
+            .collect(),
+        Kind::Phrases => rule
+            .phrases
+            .iter()
+            .map(|p| {
+                let flags = if rule.case_sensitive { "" } else { "(?i)" };
+                format!("{flags}\\b{}\\b", regex::escape(p))
+            })
+            .collect(),
+        Kind::Builtin => check.map(|c| c.patterns()).unwrap_or_default(),
+    };
+    patterns
+        .into_iter()
+        .map(|p| unnamed.replace_all(&p, "${1}(?:").into_owned())
+        .collect()
 }
 
 /// Which key of the rule a compile error is about (for its position).
@@ -87,7 +122,12 @@ pub fn compile(rule: &Arc<Rule>) -> Result<Option<Arc<dyn Check>>, CompileError>
     match rule.kind {
         Kind::Pattern => Ok(Some(Arc::new(pattern::PatternCheck::new(rule)?))),
         Kind::Line => {
-            line::compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+            // Built-in line patterns are compiled once, into the linter's
+            // set (the test suite checks them); user ones are checked here,
+            // so that an error points at their file.
+            if !rule.origin.builtin {
+                line::compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+            }
             Ok(None)
         }
         Kind::Phrases => Ok(None),

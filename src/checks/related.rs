@@ -81,6 +81,10 @@ impl AfterMarker {
 }
 
 impl Check for AfterMarker {
+    fn patterns(&self) -> Vec<String> {
+        vec![format!("^[ \\t]*{}[ \\t]*$", self.marker.as_str())]
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;

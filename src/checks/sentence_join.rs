@@ -138,6 +138,12 @@ fn title_case(line: &str) -> bool {
 }
 
 impl Check for SentenceJoin {
+    fn patterns(&self) -> Vec<String> {
+        let mut langs: Vec<_> = self.langs.iter().collect();
+        langs.sort_by_key(|(code, _)| code.as_str());
+        langs.into_iter().map(|(_, l)| l.re.as_str().to_string()).collect()
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;

@@ -1,0 +1,253 @@
+//! Throughput benchmark: `cargo bench --bench throughput`.
+//!
+//! Generates its own synthetic scraped corpus (default 256 MB; set
+//! `CORPUSLINT_BENCH_MB`) under `target/bench-corpus/`, once: German and
+//! English news-like articles with scrape artifacts at a realistic density,
+//! as plain `.txt` files and as the same articles in `.jsonl.gz` shards.
+//! Then it times `corpuslint check` with all default rules, and ripgrep
+//! (`rg` on the PATH, or `$RG`) over the same files with the same pattern
+//! set (`corpuslint rules --export-patterns`), and prints MB/s, the ratio,
+//! the speed-up from 1 to all threads, and peak resident memory.
+//!
+//! Numbers belong here, never in a timed test.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
+const GENERATOR_VERSION: u32 = 1;
+
+/// splitmix64: a small, fast, deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const DE_SUBJECTS: &[&str] = &["Die Regierung", "Der Stadtrat", "Die Ministerin", "Ein Sprecher der Polizei", "Die Gewerkschaft", "Der Bürgermeister", "Die Forscherinnen", "Das Unternehmen", "Die Opposition", "Der Verband"];
+const DE_VERBS: &[&str] = &["kündigte am Montag an", "teilte mit", "erklärte am Abend", "kritisierte scharf", "bestätigte", "wies darauf hin", "betonte erneut", "räumte ein"];
+const DE_OBJECTS: &[&str] = &["dass die Kosten für den Neubau deutlich steigen werden", "dass die Verhandlungen über den Haushalt weitergehen", "dass die Zahl der Anträge im vergangenen Jahr gestiegen sei", "dass die neuen Regeln ab Januar für alle Betriebe gelten", "dass die Brücke über den Fluss bis zum Herbst gesperrt bleibt", "dass man die Hälfte der Mittel in die Schulen investieren wolle", "dass die Ergebnisse der Studie im Frühjahr vorgestellt werden"];
+const DE_TAILS: &[&str] = &["Kritiker sprechen von einem „faulen Kompromiss“.", "Die Entscheidung fiel mit knapper Mehrheit.", "Bis zum Sommer soll ein Konzept vorliegen.", "Die Anwohner reagierten zurückhaltend.", "Rund 3.000 Menschen sind betroffen.", "Ein Termin für die nächste Sitzung steht noch nicht fest."];
+const EN_SUBJECTS: &[&str] = &["The council", "A spokesperson for the company", "The minister", "Local residents", "The union", "The mayor", "Researchers at the university", "The opposition party"];
+const EN_VERBS: &[&str] = &["said on Monday", "announced", "confirmed", "warned", "argued", "admitted", "told reporters"];
+const EN_OBJECTS: &[&str] = &["that the cost of the new bridge would rise sharply", "that talks over the budget would continue next week", "that the number of applications had doubled last year", "that the new rules would apply to all businesses from January", "that half of the money would go to schools", "that the results of the study would be published in spring"];
+const EN_TAILS: &[&str] = &["Critics called it a “rotten compromise”.", "The decision was taken by a narrow majority.", "A plan is expected by the summer.", "Residents reacted with caution.", "Around 3,000 people are affected.", "No date has been set for the next meeting."];
+
+const DE_BOILERPLATE: &[&str] = &[
+    "Um dieses Video anzusehen, aktivieren Sie bitte JavaScript und erwägen Sie ein Upgrade auf einen Webbrowser, der HTML5-Videos unterstützt.",
+    "Diese Website verwendet Cookies, um Ihnen das beste Erlebnis zu bieten.",
+    "Jetzt für unseren Newsletter anmelden und nichts mehr verpassen!",
+    "Auf Facebook teilen",
+    "© 2024 Beispiel Verlag GmbH. Alle Rechte vorbehalten.",
+    "Anzeige",
+    "Foto: dpa / Max Mustermann",
+];
+const EN_BOILERPLATE: &[&str] = &[
+    "To view this video please enable JavaScript, and consider upgrading to a web browser that supports HTML5 video",
+    "We use cookies to improve your experience on our site.",
+    "Sign up for our newsletter to get the latest news in your inbox.",
+    "Share on Twitter",
+    "© 2024 Example Media Ltd. All rights reserved.",
+    "Advertisement",
+    "Photo: Reuters",
+];
+
+fn sentence(rng: &mut Rng, de: bool) -> String {
+    if de {
+        format!("{} {}, {}. {}", rng.pick(DE_SUBJECTS), rng.pick(DE_VERBS), rng.pick(DE_OBJECTS), rng.pick(DE_TAILS))
+    } else {
+        format!("{} {} {}. {}", rng.pick(EN_SUBJECTS), rng.pick(EN_VERBS), rng.pick(EN_OBJECTS), rng.pick(EN_TAILS))
+    }
+}
+
+/// One article with artifacts at about the density of naive scrapes.
+fn article(rng: &mut Rng) -> String {
+    let de = rng.chance(70);
+    let mut lines = vec![if de { "Neue Regeln für die Stadt: Was sich jetzt ändert".to_string() } else { "New rules for the city: what changes now".to_string() }];
+    let paragraphs = 8 + rng.below(20);
+    for _ in 0..paragraphs {
+        let mut p = String::new();
+        for s in 0..(2 + rng.below(4)) {
+            if s > 0 {
+                p.push(' ');
+            }
+            p.push_str(&sentence(rng, de));
+        }
+        if rng.chance(3) {
+            p.push_str("< /p>");
+        }
+        if rng.chance(2) {
+            p = p.replacen(". ", if de { " Die " } else { " It " }, 1);
+        }
+        if rng.chance(2) {
+            p = p.replacen(". ", ".", 1);
+        }
+        if rng.chance(1) {
+            p = p.replacen('ü', "Ã¼", 1);
+        }
+        if rng.chance(1) {
+            p.push_str(" Preis: 5&nbsp;Euro.");
+        }
+        lines.push(p);
+        if rng.chance(6) {
+            lines.push(rng.pick(if de { DE_BOILERPLATE } else { EN_BOILERPLATE }).to_string());
+        }
+    }
+    if rng.chance(20) {
+        lines.push(if de { "Mehr zum Thema".into() } else { "Read more".into() });
+        lines.push(if de { "Warum die Mieten weiter steigen".into() } else { "Why rents keep rising".into() });
+        lines.push(if de { "Der lange Streit um die Brücke".into() } else { "The long fight over the bridge".into() });
+    }
+    if rng.chance(10) {
+        lines.push(if de { "Hinweise an die Redaktion: redaktion@example.org".into() } else { "Got a story for us? Email news@example.org".into() });
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Writes the corpus once; returns (plain folder, jsonl folder, bytes of text).
+fn corpus(root: &Path, megabytes: usize) -> (PathBuf, PathBuf, u64) {
+    let stamp = root.join(format!("complete-v{GENERATOR_VERSION}-{megabytes}mb"));
+    let (plain, jsonl) = (root.join("plain"), root.join("jsonl"));
+    if stamp.exists() {
+        let bytes = fs::read_to_string(&stamp).unwrap().trim().parse().unwrap();
+        return (plain, jsonl, bytes);
+    }
+    let _ = fs::remove_dir_all(root);
+    fs::create_dir_all(&plain).unwrap();
+    fs::create_dir_all(&jsonl).unwrap();
+    eprintln!("generating a {megabytes} MB corpus in {} ...", root.display());
+    let mut rng = Rng(42);
+    let target = (megabytes as u64) << 20;
+    let (mut bytes, mut n) = (0u64, 0usize);
+    let mut shard: Option<BufWriter<flate2::write::GzEncoder<fs::File>>> = None;
+    while bytes < target {
+        let text = article(&mut rng);
+        bytes += text.len() as u64;
+        let dir = plain.join(format!("{:04}", n / 1000));
+        if n % 1000 == 0 {
+            fs::create_dir_all(&dir).unwrap();
+        }
+        fs::write(dir.join(format!("{n:07}.txt")), &text).unwrap();
+        if n % 20_000 == 0 {
+            if let Some(w) = shard.take() {
+                w.into_inner().ok().unwrap().finish().unwrap();
+            }
+            let file = fs::File::create(jsonl.join(format!("shard-{:03}.jsonl.gz", n / 20_000))).unwrap();
+            shard = Some(BufWriter::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast())));
+        }
+        let record = serde_json::json!({"id": format!("doc-{n}"), "url": format!("https://example.org/a/{n}"), "text": text});
+        writeln!(shard.as_mut().unwrap(), "{record}").unwrap();
+        n += 1;
+    }
+    shard.unwrap().into_inner().ok().unwrap().finish().unwrap();
+    fs::write(&stamp, bytes.to_string()).unwrap();
+    (plain, jsonl, bytes)
+}
+
+struct Run {
+    seconds: f64,
+    max_rss_kb: i64,
+}
+
+/// Runs a command with output to /dev/null; wall time and peak RSS.
+fn measure(program: &str, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own child with valid pointers.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4 failed");
+    Run {
+        seconds: start.elapsed().as_secs_f64(),
+        max_rss_kb: usage.ru_maxrss,
+    }
+}
+
+/// Best of `n` runs (the first warms the page cache).
+fn best(n: usize, program: &str, args: &[&str]) -> Run {
+    let mut runs: Vec<Run> = (0..n).map(|_| measure(program, args)).collect();
+    runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+    runs.swap_remove(0)
+}
+
+fn main() {
+    let megabytes: usize = std::env::var("CORPUSLINT_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
+    let (plain, jsonl, bytes) = corpus(&root, megabytes);
+    let mb = bytes as f64 / 1e6;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (plain_s, jsonl_s) = (plain.to_str().unwrap(), jsonl.to_str().unwrap());
+    let patterns = root.join("patterns.txt");
+    let exported = Command::new(BIN).args(["rules", "--export-patterns"]).output().unwrap();
+    fs::write(&patterns, &exported.stdout).unwrap();
+    let pattern_count = String::from_utf8_lossy(&exported.stdout).lines().count();
+
+    println!("corpus: {mb:.0} MB of text ({megabytes} MB target), {threads} threads, {pattern_count} exported patterns");
+    println!("{:<44} {:>8} {:>9} {:>10}", "run", "seconds", "MB/s", "peak RSS");
+    let row = |name: &str, r: &Run| {
+        println!("{name:<44} {:>8.2} {:>9.1} {:>7.0} MB", r.seconds, mb / r.seconds, r.max_rss_kb as f64 / 1024.0);
+    };
+    let common = ["check", "--format", "jsonl", "--fail-on", "never"];
+    let cl = |extra: &[&str], path: &str| {
+        let mut args: Vec<&str> = common.to_vec();
+        args.extend_from_slice(extra);
+        args.push(path);
+        best(3, BIN, &args)
+    };
+    let all = cl(&[], plain_s);
+    row("corpuslint, plain files, all threads", &all);
+    let one = cl(&["-j", "1"], plain_s);
+    row("corpuslint, plain files, 1 thread", &one);
+    let gz = cl(&[], jsonl_s);
+    row("corpuslint, jsonl.gz shards, all threads", &gz);
+    let quarter_shard = fs::read_dir(&jsonl).unwrap().map(|e| e.unwrap().path()).min().unwrap();
+    let small = cl(&[], quarter_shard.to_str().unwrap());
+    println!(
+        "{:<44} {:>8} {:>9} {:>7.0} MB",
+        "corpuslint, one shard (RSS vs corpus size)",
+        "",
+        "",
+        small.max_rss_kb as f64 / 1024.0
+    );
+    println!("speed-up 1 -> {threads} threads: {:.2}x", one.seconds / all.seconds);
+
+    let rg = std::env::var("RG").unwrap_or_else(|_| "rg".to_string());
+    if Command::new(&rg).arg("--version").output().is_err() {
+        println!("ripgrep not found (put rg on the PATH or set RG=/path/to/rg): no comparison");
+        return;
+    }
+    let pat = patterns.to_str().unwrap();
+    let rg_all = best(3, &rg, &["--no-ignore", "-n", "-f", pat, plain_s]);
+    row("ripgrep -f exported patterns, all threads", &rg_all);
+    let rg_one = best(3, &rg, &["--no-ignore", "-n", "-j", "1", "-f", pat, plain_s]);
+    row("ripgrep -f exported patterns, 1 thread", &rg_one);
+    println!(
+        "corpuslint / ripgrep throughput: {:.2} (all threads), {:.2} (1 thread)",
+        rg_all.seconds / all.seconds,
+        rg_one.seconds / one.seconds
+    );
+}
