@@ -42,14 +42,80 @@ impl Rng {
     }
 }
 
-const DE_SUBJECTS: &[&str] = &["Die Regierung", "Der Stadtrat", "Die Ministerin", "Ein Sprecher der Polizei", "Die Gewerkschaft", "Der Bürgermeister", "Die Forscherinnen", "Das Unternehmen", "Die Opposition", "Der Verband"];
-const DE_VERBS: &[&str] = &["kündigte am Montag an", "teilte mit", "erklärte am Abend", "kritisierte scharf", "bestätigte", "wies darauf hin", "betonte erneut", "räumte ein"];
-const DE_OBJECTS: &[&str] = &["dass die Kosten für den Neubau deutlich steigen werden", "dass die Verhandlungen über den Haushalt weitergehen", "dass die Zahl der Anträge im vergangenen Jahr gestiegen sei", "dass die neuen Regeln ab Januar für alle Betriebe gelten", "dass die Brücke über den Fluss bis zum Herbst gesperrt bleibt", "dass man die Hälfte der Mittel in die Schulen investieren wolle", "dass die Ergebnisse der Studie im Frühjahr vorgestellt werden"];
-const DE_TAILS: &[&str] = &["Kritiker sprechen von einem „faulen Kompromiss“.", "Die Entscheidung fiel mit knapper Mehrheit.", "Bis zum Sommer soll ein Konzept vorliegen.", "Die Anwohner reagierten zurückhaltend.", "Rund 3.000 Menschen sind betroffen.", "Ein Termin für die nächste Sitzung steht noch nicht fest."];
-const EN_SUBJECTS: &[&str] = &["The council", "A spokesperson for the company", "The minister", "Local residents", "The union", "The mayor", "Researchers at the university", "The opposition party"];
-const EN_VERBS: &[&str] = &["said on Monday", "announced", "confirmed", "warned", "argued", "admitted", "told reporters"];
-const EN_OBJECTS: &[&str] = &["that the cost of the new bridge would rise sharply", "that talks over the budget would continue next week", "that the number of applications had doubled last year", "that the new rules would apply to all businesses from January", "that half of the money would go to schools", "that the results of the study would be published in spring"];
-const EN_TAILS: &[&str] = &["Critics called it a “rotten compromise”.", "The decision was taken by a narrow majority.", "A plan is expected by the summer.", "Residents reacted with caution.", "Around 3,000 people are affected.", "No date has been set for the next meeting."];
+const DE_SUBJECTS: &[&str] = &[
+    "Die Regierung",
+    "Der Stadtrat",
+    "Die Ministerin",
+    "Ein Sprecher der Polizei",
+    "Die Gewerkschaft",
+    "Der Bürgermeister",
+    "Die Forscherinnen",
+    "Das Unternehmen",
+    "Die Opposition",
+    "Der Verband",
+];
+const DE_VERBS: &[&str] = &[
+    "kündigte am Montag an",
+    "teilte mit",
+    "erklärte am Abend",
+    "kritisierte scharf",
+    "bestätigte",
+    "wies darauf hin",
+    "betonte erneut",
+    "räumte ein",
+];
+const DE_OBJECTS: &[&str] = &[
+    "dass die Kosten für den Neubau deutlich steigen werden",
+    "dass die Verhandlungen über den Haushalt weitergehen",
+    "dass die Zahl der Anträge im vergangenen Jahr gestiegen sei",
+    "dass die neuen Regeln ab Januar für alle Betriebe gelten",
+    "dass die Brücke über den Fluss bis zum Herbst gesperrt bleibt",
+    "dass man die Hälfte der Mittel in die Schulen investieren wolle",
+    "dass die Ergebnisse der Studie im Frühjahr vorgestellt werden",
+];
+const DE_TAILS: &[&str] = &[
+    "Kritiker sprechen von einem „faulen Kompromiss“.",
+    "Die Entscheidung fiel mit knapper Mehrheit.",
+    "Bis zum Sommer soll ein Konzept vorliegen.",
+    "Die Anwohner reagierten zurückhaltend.",
+    "Rund 3.000 Menschen sind betroffen.",
+    "Ein Termin für die nächste Sitzung steht noch nicht fest.",
+];
+const EN_SUBJECTS: &[&str] = &[
+    "The council",
+    "A spokesperson for the company",
+    "The minister",
+    "Local residents",
+    "The union",
+    "The mayor",
+    "Researchers at the university",
+    "The opposition party",
+];
+const EN_VERBS: &[&str] = &[
+    "said on Monday",
+    "announced",
+    "confirmed",
+    "warned",
+    "argued",
+    "admitted",
+    "told reporters",
+];
+const EN_OBJECTS: &[&str] = &[
+    "that the cost of the new bridge would rise sharply",
+    "that talks over the budget would continue next week",
+    "that the number of applications had doubled last year",
+    "that the new rules would apply to all businesses from January",
+    "that half of the money would go to schools",
+    "that the results of the study would be published in spring",
+];
+const EN_TAILS: &[&str] = &[
+    "Critics called it a “rotten compromise”.",
+    "The decision was taken by a narrow majority.",
+    "A plan is expected by the summer.",
+    "Residents reacted with caution.",
+    "Around 3,000 people are affected.",
+    "No date has been set for the next meeting.",
+];
 
 const DE_BOILERPLATE: &[&str] = &[
     "Um dieses Video anzusehen, aktivieren Sie bitte JavaScript und erwägen Sie ein Upgrade auf einen Webbrowser, der HTML5-Videos unterstützt.",
@@ -72,16 +138,32 @@ const EN_BOILERPLATE: &[&str] = &[
 
 fn sentence(rng: &mut Rng, de: bool) -> String {
     if de {
-        format!("{} {}, {}. {}", rng.pick(DE_SUBJECTS), rng.pick(DE_VERBS), rng.pick(DE_OBJECTS), rng.pick(DE_TAILS))
+        format!(
+            "{} {}, {}. {}",
+            rng.pick(DE_SUBJECTS),
+            rng.pick(DE_VERBS),
+            rng.pick(DE_OBJECTS),
+            rng.pick(DE_TAILS)
+        )
     } else {
-        format!("{} {} {}. {}", rng.pick(EN_SUBJECTS), rng.pick(EN_VERBS), rng.pick(EN_OBJECTS), rng.pick(EN_TAILS))
+        format!(
+            "{} {} {}. {}",
+            rng.pick(EN_SUBJECTS),
+            rng.pick(EN_VERBS),
+            rng.pick(EN_OBJECTS),
+            rng.pick(EN_TAILS)
+        )
     }
 }
 
 /// One article with artifacts at about the density of naive scrapes.
 fn article(rng: &mut Rng) -> String {
     let de = rng.chance(70);
-    let mut lines = vec![if de { "Neue Regeln für die Stadt: Was sich jetzt ändert".to_string() } else { "New rules for the city: what changes now".to_string() }];
+    let mut lines = vec![if de {
+        "Neue Regeln für die Stadt: Was sich jetzt ändert".to_string()
+    } else {
+        "New rules for the city: what changes now".to_string()
+    }];
     let paragraphs = 8 + rng.below(20);
     for _ in 0..paragraphs {
         let mut p = String::new();
@@ -108,16 +190,35 @@ fn article(rng: &mut Rng) -> String {
         }
         lines.push(p);
         if rng.chance(6) {
-            lines.push(rng.pick(if de { DE_BOILERPLATE } else { EN_BOILERPLATE }).to_string());
+            lines.push(
+                rng.pick(if de { DE_BOILERPLATE } else { EN_BOILERPLATE })
+                    .to_string(),
+            );
         }
     }
     if rng.chance(20) {
-        lines.push(if de { "Mehr zum Thema".into() } else { "Read more".into() });
-        lines.push(if de { "Warum die Mieten weiter steigen".into() } else { "Why rents keep rising".into() });
-        lines.push(if de { "Der lange Streit um die Brücke".into() } else { "The long fight over the bridge".into() });
+        lines.push(if de {
+            "Mehr zum Thema".into()
+        } else {
+            "Read more".into()
+        });
+        lines.push(if de {
+            "Warum die Mieten weiter steigen".into()
+        } else {
+            "Why rents keep rising".into()
+        });
+        lines.push(if de {
+            "Der lange Streit um die Brücke".into()
+        } else {
+            "The long fight over the bridge".into()
+        });
     }
     if rng.chance(10) {
-        lines.push(if de { "Hinweise an die Redaktion: redaktion@example.org".into() } else { "Got a story for us? Email news@example.org".into() });
+        lines.push(if de {
+            "Hinweise an die Redaktion: redaktion@example.org".into()
+        } else {
+            "Got a story for us? Email news@example.org".into()
+        });
     }
     lines.join("\n") + "\n"
 }
@@ -133,7 +234,10 @@ fn corpus(root: &Path, megabytes: usize) -> (PathBuf, PathBuf, u64) {
     let _ = fs::remove_dir_all(root);
     fs::create_dir_all(&plain).unwrap();
     fs::create_dir_all(&jsonl).unwrap();
-    eprintln!("generating a {megabytes} MB corpus in {} ...", root.display());
+    eprintln!(
+        "generating a {megabytes} MB corpus in {} ...",
+        root.display()
+    );
     let mut rng = Rng(42);
     let target = (megabytes as u64) << 20;
     let (mut bytes, mut n) = (0u64, 0usize);
@@ -150,8 +254,12 @@ fn corpus(root: &Path, megabytes: usize) -> (PathBuf, PathBuf, u64) {
             if let Some(w) = shard.take() {
                 w.into_inner().ok().unwrap().finish().unwrap();
             }
-            let file = fs::File::create(jsonl.join(format!("shard-{:03}.jsonl.gz", n / 20_000))).unwrap();
-            shard = Some(BufWriter::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast())));
+            let file =
+                fs::File::create(jsonl.join(format!("shard-{:03}.jsonl.gz", n / 20_000))).unwrap();
+            shard = Some(BufWriter::new(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::fast(),
+            )));
         }
         let record = serde_json::json!({"id": format!("doc-{n}"), "url": format!("https://example.org/a/{n}"), "text": text});
         writeln!(shard.as_mut().unwrap(), "{record}").unwrap();
@@ -168,6 +276,9 @@ struct Run {
 }
 
 /// Runs a command with output to /dev/null; wall time and peak RSS.
+// The child is reaped by wait4 (which also reports its peak RSS), not by
+// Child::wait, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn measure(program: &str, args: &[&str]) -> Run {
     let start = Instant::now();
     let child = Command::new(program)
@@ -195,21 +306,37 @@ fn best(n: usize, program: &str, args: &[&str]) -> Run {
 }
 
 fn main() {
-    let megabytes: usize = std::env::var("CORPUSLINT_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+    let megabytes: usize = std::env::var("CORPUSLINT_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
     let (plain, jsonl, bytes) = corpus(&root, megabytes);
     let mb = bytes as f64 / 1e6;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (plain_s, jsonl_s) = (plain.to_str().unwrap(), jsonl.to_str().unwrap());
     let patterns = root.join("patterns.txt");
-    let exported = Command::new(BIN).args(["rules", "--export-patterns"]).output().unwrap();
+    let exported = Command::new(BIN)
+        .args(["rules", "--export-patterns"])
+        .output()
+        .unwrap();
     fs::write(&patterns, &exported.stdout).unwrap();
     let pattern_count = String::from_utf8_lossy(&exported.stdout).lines().count();
 
-    println!("corpus: {mb:.0} MB of text ({megabytes} MB target), {threads} threads, {pattern_count} exported patterns");
-    println!("{:<44} {:>8} {:>9} {:>10}", "run", "seconds", "MB/s", "peak RSS");
+    println!(
+        "corpus: {mb:.0} MB of text ({megabytes} MB target), {threads} threads, {pattern_count} exported patterns"
+    );
+    println!(
+        "{:<44} {:>8} {:>9} {:>10}",
+        "run", "seconds", "MB/s", "peak RSS"
+    );
     let row = |name: &str, r: &Run| {
-        println!("{name:<44} {:>8.2} {:>9.1} {:>7.0} MB", r.seconds, mb / r.seconds, r.max_rss_kb as f64 / 1024.0);
+        println!(
+            "{name:<44} {:>8.2} {:>9.1} {:>7.0} MB",
+            r.seconds,
+            mb / r.seconds,
+            r.max_rss_kb as f64 / 1024.0
+        );
     };
     let common = ["check", "--format", "jsonl", "--fail-on", "never"];
     let cl = |extra: &[&str], path: &str| {
@@ -224,7 +351,11 @@ fn main() {
     row("corpuslint, plain files, 1 thread", &one);
     let gz = cl(&[], jsonl_s);
     row("corpuslint, jsonl.gz shards, all threads", &gz);
-    let quarter_shard = fs::read_dir(&jsonl).unwrap().map(|e| e.unwrap().path()).min().unwrap();
+    let quarter_shard = fs::read_dir(&jsonl)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .min()
+        .unwrap();
     let small = cl(&[], quarter_shard.to_str().unwrap());
     println!(
         "{:<44} {:>8} {:>9} {:>7.0} MB",
@@ -233,7 +364,10 @@ fn main() {
         "",
         small.max_rss_kb as f64 / 1024.0
     );
-    println!("speed-up 1 -> {threads} threads: {:.2}x", one.seconds / all.seconds);
+    println!(
+        "speed-up 1 -> {threads} threads: {:.2}x",
+        one.seconds / all.seconds
+    );
 
     let rg = std::env::var("RG").unwrap_or_else(|_| "rg".to_string());
     if Command::new(&rg).arg("--version").output().is_err() {
@@ -243,7 +377,11 @@ fn main() {
     let pat = patterns.to_str().unwrap();
     let rg_all = best(3, &rg, &["--no-ignore", "-n", "-f", pat, plain_s]);
     row("ripgrep -f exported patterns, all threads", &rg_all);
-    let rg_one = best(3, &rg, &["--no-ignore", "-n", "-j", "1", "-f", pat, plain_s]);
+    let rg_one = best(
+        3,
+        &rg,
+        &["--no-ignore", "-n", "-j", "1", "-f", pat, plain_s],
+    );
     row("ripgrep -f exported patterns, 1 thread", &rg_one);
     println!(
         "corpuslint / ripgrep throughput: {:.2} (all threads), {:.2} (1 thread)",

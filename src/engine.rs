@@ -223,8 +223,22 @@ fn do_work(linter: &Linter, opts: &RunOptions, work: Work) -> Output {
 }
 
 fn article(linter: &Linter, opts: &RunOptions, mut source: Source) -> Result<Document, InputError> {
-    let reader = input::open(&mut source, None, Arc::new(AtomicU64::new(0)))?;
-    let text = input::read_text(reader, &source.display)?;
+    let text = match (&source.origin, source.compression) {
+        // The common case, read in one call with the file's size as a hint.
+        (Origin::File(path), Compression::None) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                InputError::new(
+                    source.display.clone(),
+                    format!("cannot read: {}", input::io_message(&e)),
+                )
+            })?;
+            input::decode(&source.display, bytes)?
+        }
+        _ => {
+            let reader = input::open(&mut source, None, Arc::new(AtomicU64::new(0)))?;
+            input::read_text(reader, &source.display)?
+        }
+    };
     let doc = process(linter, opts, &source.display, &source.display, text);
     if opts.mode == Mode::Fix
         && doc.changed
@@ -295,6 +309,35 @@ fn check_chunk(linter: &Linter, opts: &RunOptions, shard: &Source, chunk: Chunk)
     out
 }
 
+/// Finished jobs, handed from the workers to the coordinator. A mutex and
+/// a condition variable rather than a channel: the coordinator sleeps until
+/// a job is done instead of spinning, which on a two-core machine takes
+/// time from the workers.
+#[derive(Default)]
+struct Done {
+    results: std::sync::Mutex<Vec<(u64, Output)>>,
+    ready: std::sync::Condvar,
+}
+
+impl Done {
+    fn push(&self, seq: u64, out: Output) {
+        self.results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((seq, out));
+        self.ready.notify_one();
+    }
+
+    /// Everything finished so far; with `wait`, at least one result.
+    fn take(&self, wait: bool) -> Vec<(u64, Output)> {
+        let mut results = self.results.lock().unwrap_or_else(|e| e.into_inner());
+        while wait && results.is_empty() {
+            results = self.ready.wait(results).unwrap_or_else(|e| e.into_inner());
+        }
+        std::mem::take(&mut *results)
+    }
+}
+
 /// Where the fixed lines of the shard being emitted go.
 enum ShardWriter {
     File {
@@ -312,8 +355,7 @@ struct Coordinator<'a> {
     opts: Arc<RunOptions>,
     sink: &'a mut dyn Sink,
     progress: Arc<Progress>,
-    tx: crossbeam_channel::Sender<(u64, Output)>,
-    rx: crossbeam_channel::Receiver<(u64, Output)>,
+    done: Arc<Done>,
     next_seq: u64,
     next_out: u64,
     in_flight: usize,
@@ -327,10 +369,10 @@ impl Coordinator<'_> {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.in_flight += 1;
-        let (linter, opts, tx) = (self.linter.clone(), self.opts.clone(), self.tx.clone());
+        let (linter, opts, done) = (self.linter.clone(), self.opts.clone(), self.done.clone());
         rayon::spawn(move || {
             let out = do_work(&linter, &opts, work);
-            let _ = tx.send((seq, out));
+            done.push(seq, out);
         });
         self.absorb(false)
     }
@@ -346,7 +388,7 @@ impl Coordinator<'_> {
     /// Blocks while too many jobs are in flight, or, with `all`, until none is.
     fn absorb(&mut self, all: bool) -> io::Result<()> {
         loop {
-            while let Ok((seq, out)) = self.rx.try_recv() {
+            for (seq, out) in self.done.take(false) {
                 self.in_flight -= 1;
                 self.pending.insert(seq, out);
             }
@@ -362,12 +404,10 @@ impl Coordinator<'_> {
             if !must_wait {
                 return Ok(());
             }
-            let (seq, out) = self
-                .rx
-                .recv()
-                .expect("workers hold a sender while jobs are in flight");
-            self.in_flight -= 1;
-            self.pending.insert(seq, out);
+            for (seq, out) in self.done.take(true) {
+                self.in_flight -= 1;
+                self.pending.insert(seq, out);
+            }
         }
     }
 
@@ -534,15 +574,13 @@ pub fn run(
     sink: &mut dyn Sink,
     progress: Arc<Progress>,
 ) -> io::Result<()> {
-    let (tx, rx) = crossbeam_channel::unbounded();
     let mut co = Coordinator {
         limit: rayon::current_num_threads() * 4,
         linter,
         opts,
         sink,
         progress,
-        tx,
-        rx,
+        done: Arc::new(Done::default()),
         next_seq: 0,
         next_out: 0,
         in_flight: 0,

@@ -73,8 +73,152 @@ pub fn detect(text: &str) -> Option<&'static str> {
     {
         return None;
     }
+    if let Some(lang) = stop_word_guess(sample) {
+        return Some(lang);
+    }
     let info = whatlang::detect(sample)?;
     Some(iso639_1(info.lang()))
+}
+
+/// Words frequent in German text and rare elsewhere (Dutch and English
+/// share none of them in this form).
+fn german(word: &str) -> bool {
+    matches!(
+        word,
+        "der"
+            | "die"
+            | "und"
+            | "den"
+            | "von"
+            | "zu"
+            | "das"
+            | "mit"
+            | "sich"
+            | "des"
+            | "auf"
+            | "für"
+            | "ist"
+            | "im"
+            | "dem"
+            | "nicht"
+            | "ein"
+            | "eine"
+            | "auch"
+            | "werden"
+            | "aus"
+            | "er"
+            | "hat"
+            | "dass"
+            | "sie"
+            | "nach"
+            | "wird"
+            | "bei"
+            | "einer"
+            | "noch"
+            | "wie"
+            | "einem"
+            | "über"
+            | "einen"
+            | "zum"
+            | "haben"
+            | "nur"
+            | "oder"
+            | "aber"
+            | "vor"
+            | "zur"
+            | "durch"
+            | "sein"
+            | "wurde"
+            | "sei"
+            | "sind"
+    )
+}
+
+/// Words frequent in English text and rare elsewhere.
+fn english(word: &str) -> bool {
+    matches!(
+        word,
+        "the"
+            | "of"
+            | "and"
+            | "to"
+            | "is"
+            | "that"
+            | "for"
+            | "it"
+            | "with"
+            | "as"
+            | "was"
+            | "on"
+            | "be"
+            | "by"
+            | "at"
+            | "this"
+            | "are"
+            | "from"
+            | "have"
+            | "has"
+            | "not"
+            | "but"
+            | "they"
+            | "which"
+            | "or"
+            | "were"
+            | "their"
+            | "been"
+            | "said"
+            | "its"
+            | "would"
+            | "will"
+            | "after"
+            | "who"
+            | "about"
+            | "also"
+            | "when"
+            | "there"
+            | "than"
+            | "into"
+            | "what"
+            | "you"
+            | "we"
+            | "he"
+            | "she"
+    )
+}
+
+/// German or English by their function words, when one of them clearly
+/// dominates; `None` leaves the decision to the trigram model. A sample of
+/// news text is about 40 % function words, so this decides most German and
+/// English documents at a fraction of the model's cost.
+fn stop_word_guess(sample: &str) -> Option<&'static str> {
+    let (mut words, mut de, mut en) = (0usize, 0usize, 0usize);
+    let mut lower = String::new();
+    for word in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        if word.len() > 6 {
+            continue;
+        }
+        let word = if word.bytes().all(|b| b.is_ascii_lowercase()) {
+            word
+        } else {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            lower.as_str()
+        };
+        de += usize::from(german(word));
+        en += usize::from(english(word));
+    }
+    let clear = |hits: usize, other: usize| hits >= 8 && hits * 5 >= words && hits >= other * 4;
+    if clear(de, en) {
+        Some("de")
+    } else if clear(en, de) {
+        Some("en")
+    } else {
+        None
+    }
 }
 
 fn iso639_1(lang: Lang) -> &'static str {
@@ -136,6 +280,19 @@ mod tests {
             ),
             Some("en")
         );
+    }
+
+    #[test]
+    fn function_words_decide_clear_cases_only() {
+        let de = "Die Regierung hat am Montag neue Regeln vorgestellt, die ab Januar für alle Betriebe gelten. Sie sind nicht unumstritten, und der Verband will dagegen vorgehen.";
+        assert_eq!(stop_word_guess(de), Some("de"));
+        let en = "The council said on Monday that the new rules would apply to all businesses from January, and that it was not going to change them.";
+        assert_eq!(stop_word_guess(en), Some("en"));
+        let nl = "De gemeente heeft maandag nieuwe regels voorgesteld die vanaf januari voor alle bedrijven gelden, en de bond wil ertegen in beroep gaan.";
+        assert_eq!(stop_word_guess(nl), None);
+        assert_eq!(detect(nl), Some("nl"));
+        let fr = "Le conseil a annoncé lundi que les nouvelles règles s'appliqueraient à toutes les entreprises à partir de janvier.";
+        assert_eq!(stop_word_guess(fr), None);
     }
 
     #[test]

@@ -37,12 +37,22 @@ impl Linter {
         let mut checks: Vec<Arc<dyn Check>> = Vec::new();
         let mut phrase_rules = Vec::new();
         let mut line_rules = Vec::new();
+        let mut quote_rules = Vec::new();
         for entry in entries {
             match entry.rule.kind {
                 Kind::Phrases => phrase_rules.push(entry.rule.clone()),
                 Kind::Line => line_rules.push(entry.rule.clone()),
+                // Quote rules share one scan of the document's quotation marks.
+                Kind::Builtin if entry.rule.check.as_deref() == Some("quote-balance") => {
+                    quote_rules.push(entry.rule.clone())
+                }
                 _ => checks.extend(entry.check.clone()),
             }
+        }
+        if !quote_rules.is_empty() {
+            let check =
+                crate::checks::QuoteBalance::combined(&quote_rules).map_err(|e| e.message)?;
+            checks.push(Arc::new(check));
         }
         if let Some(set) = PhraseSet::new(phrase_rules) {
             checks.push(Arc::new(set));

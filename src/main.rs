@@ -473,7 +473,8 @@ fn list_rules(args: RulesArgs) -> io::Result<u8> {
     let mut out = io::stdout().lock();
     if args.export_patterns {
         for entry in set.entries() {
-            for pattern in corpuslint::checks::export_patterns(&entry.rule, entry.check.as_deref()) {
+            for pattern in corpuslint::checks::export_patterns(&entry.rule, entry.check.as_deref())
+            {
                 writeln!(out, "{pattern}")?;
             }
         }

@@ -107,6 +107,13 @@ impl LineIndex {
     }
 }
 
+/// Number of characters (Unicode scalar values) in `s`: the bytes that do
+/// not continue a UTF-8 sequence. A tight byte loop, much faster than
+/// decoding.
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
 /// Letters and digits: what a word boundary separates.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -204,6 +211,12 @@ mod tests {
         assert_eq!(LineIndex::new("a\nb\n").count(), 2);
         assert_eq!(LineIndex::new("").count(), 1);
         assert_eq!(LineIndex::new("\n").count(), 1);
+    }
+
+    #[test]
+    fn char_count_counts_scalar_values() {
+        assert_eq!(char_count("aä„😀"), 4);
+        assert_eq!(char_count(""), 0);
     }
 
     #[test]

@@ -52,11 +52,19 @@ impl Group {
     }
 }
 
+/// Line lengths (in characters) where the sets of length-limited rules
+/// change: a line runs only the rules whose `max_line_chars` it fits.
+const BUCKETS: [usize; 3] = [0, 150, 400];
+
 /// Every line rule of a linter, matched in one pass per line. Rules with a
-/// `max_line_chars` limit form a set of their own, skipped on longer lines,
-/// so a paragraph of 50 MB on one line costs no boilerplate regex at all.
+/// `max_line_chars` limit are grouped by length: each line runs one regex
+/// set, holding the rules whose limit is above the line's length bucket, so
+/// long paragraphs meet only the few rules that allow long lines, and a
+/// paragraph of 50 MB on one line costs no boilerplate regex at all.
 pub struct LineSet {
-    limited: Option<Group>,
+    /// `limited[i]`: rules with a limit above `BUCKETS[i]`, for lines longer
+    /// than `BUCKETS[i]` (and not longer than the next bucket's bound).
+    limited: Vec<Option<Group>>,
     unlimited: Option<Group>,
     /// The largest `max_line_chars` of the limited rules.
     limit: usize,
@@ -74,16 +82,26 @@ impl LineSet {
             .filter_map(|r| r.max_line_chars)
             .max()
             .unwrap_or(0);
-        let (limited, unlimited): (Vec<_>, Vec<_>) = rules
-            .iter()
-            .cloned()
-            .partition(|r| r.max_line_chars.is_some());
         let build = || -> Result<Self, CompileError> {
+            let mut limited = Vec::new();
+            for bound in BUCKETS {
+                let group: Vec<_> = rules
+                    .iter()
+                    .filter(|r| r.max_line_chars.is_some_and(|m| m > bound))
+                    .cloned()
+                    .collect();
+                limited.push(Group::new(group)?);
+            }
+            let unlimited = rules
+                .iter()
+                .filter(|r| r.max_line_chars.is_none())
+                .cloned()
+                .collect();
             Ok(LineSet {
-                limited: Group::new(limited)?,
+                limited,
                 unlimited: Group::new(unlimited)?,
                 limit,
-                rules,
+                rules: rules.clone(),
             })
         };
         Some(build())
@@ -101,11 +119,12 @@ impl Check for LineSet {
                 continue;
             }
             let line = &ctx.text[span.clone()];
-            if let Some(group) = &self.limited
-                && (line.len() <= self.limit
-                    || line.chars().take(self.limit + 1).count() <= self.limit)
-            {
-                group.run(ctx, &span, line, out);
+            let chars = crate::text::char_count(line);
+            if chars <= self.limit {
+                let bucket = BUCKETS.iter().rposition(|&b| chars > b).unwrap_or(0);
+                if let Some(group) = &self.limited[bucket] {
+                    group.run(ctx, &span, line, out);
+                }
             }
             if let Some(group) = &self.unlimited {
                 group.run(ctx, &span, line, out);

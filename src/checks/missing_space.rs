@@ -11,11 +11,10 @@
 //! space, punctuation or the end, and the token holding both must not look
 //! like a URL or a path.
 
-use super::{Check, CompileError, Ctx, applicability, options, regex};
+use super::{Check, CompileError, Ctx, applicability, options};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
-use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -33,7 +32,6 @@ struct Options {
 
 pub struct MissingSpace {
     rule: Arc<Rule>,
-    re: Regex,
     abbreviations: HashSet<String>,
     domains: HashSet<String>,
     applicability: Applicability,
@@ -44,7 +42,6 @@ impl MissingSpace {
         let opts: Options = options(rule)?;
         Ok(MissingSpace {
             rule: rule.clone(),
-            re: regex(r"(?P<before>\p{L}{2,})(?P<mark>[.!?])(?P<after>\p{Lu}\p{Ll}+)")?,
             abbreviations: opts
                 .abbreviations
                 .iter()
@@ -66,9 +63,40 @@ fn looks_like_address(token: &str) -> bool {
         || token.to_ascii_lowercase().contains("www.")
 }
 
+/// The shape the check looks for, as a regex (for `--export-patterns`); the
+/// check itself scans for the marks with memchr, which is much faster.
+const SHAPE: &str = r"\p{L}{2,}[.!?]\p{Lu}\p{Ll}+";
+
+/// Start of the run of letters that ends at `end`.
+fn letters_start(text: &str, end: usize) -> usize {
+    text[..end]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(end, |(i, _)| i)
+}
+
+/// End of a capitalised word starting at `start` (`Einblick`), if one does.
+fn capitalised_word_end(text: &str, start: usize) -> Option<usize> {
+    let mut chars = text[start..].char_indices();
+    let (_, first) = chars.next()?;
+    if !first.is_uppercase() {
+        return None;
+    }
+    let mut end = None;
+    for (i, c) in chars {
+        if !c.is_lowercase() {
+            break;
+        }
+        end = Some(start + i + c.len_utf8());
+    }
+    end
+}
+
 impl Check for MissingSpace {
     fn patterns(&self) -> Vec<String> {
-        vec![self.re.as_str().to_string()]
+        vec![SHAPE.to_string()]
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -76,52 +104,53 @@ impl Check for MissingSpace {
             return;
         }
         let text = ctx.text;
-        for caps in self.re.captures_iter(text) {
-            let before = caps.name("before").unwrap();
-            let mark = caps.name("mark").unwrap();
-            let after = caps.name("after").unwrap();
-            if !before
-                .as_str()
-                .chars()
-                .next_back()
-                .is_some_and(char::is_lowercase)
+        for mark in memchr::memchr3_iter(b'.', b'!', b'?', text.as_bytes()) {
+            let Some(after_end) = capitalised_word_end(text, mark + 1) else {
+                continue;
+            };
+            let before_start = letters_start(text, mark);
+            let before = &text[before_start..mark];
+            if before.chars().nth(1).is_none()
+                || !before.chars().next_back().is_some_and(char::is_lowercase)
             {
                 continue;
             }
+            let after = &text[mark + 1..after_end];
             // The word before must start the token or follow a non-letter
             // that is not part of a dotted name (`z.B.`, `co.uk.Foo`).
-            let prev_char = text[..before.start()].chars().next_back();
+            let prev_char = text[..before_start].chars().next_back();
             if prev_char.is_some_and(|c| c == '.' || c.is_alphanumeric()) {
                 continue;
             }
-            let next_char = text[after.end()..].chars().next();
+            let next_char = text[after_end..].chars().next();
             if next_char.is_some_and(|c| {
                 c.is_alphanumeric() || matches!(c, '.' | '(' | '_' | '/' | '@' | '-' | '[' | '<')
             }) {
                 continue;
             }
-            if self.abbreviations.contains(&before.as_str().to_lowercase())
-                || self.domains.contains(&after.as_str().to_lowercase())
+            if self.abbreviations.contains(&before.to_lowercase())
+                || self.domains.contains(&after.to_lowercase())
             {
                 continue;
             }
-            let token_start = text[..before.start()]
+            let token_start = text[..before_start]
                 .char_indices()
                 .rev()
                 .find(|(_, c)| c.is_whitespace())
                 .map_or(0, |(i, c)| i + c.len_utf8());
-            let token_end = text[after.end()..]
+            let token_end = text[after_end..]
                 .char_indices()
                 .find(|(_, c)| c.is_whitespace())
-                .map_or(text.len(), |(i, _)| after.end() + i);
+                .map_or(text.len(), |(i, _)| after_end + i);
             if looks_like_address(&text[token_start..token_end]) {
                 continue;
             }
-            let span = before.start()..after.end();
-            let mut d = self.rule.finding(text, ctx.lines, span, None);
+            let mut d = self
+                .rule
+                .finding(text, ctx.lines, before_start..after_end, None);
             d.fix = Some(Fix::new(
                 self.applicability,
-                vec![Edit::insert(mark.end(), " ")],
+                vec![Edit::insert(mark + 1, " ")],
             ));
             out.push(d);
         }

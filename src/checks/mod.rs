@@ -7,6 +7,7 @@
 //!
 //! Adding a builtin check is one file here and one arm in [`builtin`].
 
+mod control;
 mod entity;
 mod html_tag;
 mod line;
@@ -21,6 +22,7 @@ mod sentence_join;
 
 pub use line::LineSet;
 pub use phrases::PhraseSet;
+pub use quotes::QuoteBalance;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
@@ -52,10 +54,13 @@ pub trait Check: Send + Sync {
 }
 
 /// The search patterns of a rule, one regex each (see [`Check::patterns`]).
+/// Phrases are exported as literals, as the phrase automaton searches them;
+/// like corpuslint, a caller checks word boundaries on the hits.
 /// Named groups become plain groups: ripgrep joins all patterns of a file
 /// into one regex, where two groups of one name would clash.
 pub fn export_patterns(rule: &Rule, check: Option<&dyn Check>) -> Vec<String> {
-    let unnamed = regex::Regex::new(r"(^|[^\\])\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid regex");
+    let unnamed =
+        regex::Regex::new(r"(^|[^\\])\(\?P?<[A-Za-z_][A-Za-z0-9_]*>").expect("valid regex");
     let patterns = match rule.kind {
         Kind::Pattern => rule.pattern.iter().cloned().collect(),
         Kind::Line => rule
@@ -68,7 +73,7 @@ pub fn export_patterns(rule: &Rule, check: Option<&dyn Check>) -> Vec<String> {
             .iter()
             .map(|p| {
                 let flags = if rule.case_sensitive { "" } else { "(?i)" };
-                format!("{flags}\\b{}\\b", regex::escape(p))
+                format!("{flags}{}", regex::escape(p))
             })
             .collect(),
         Kind::Builtin => check.map(|c| c.patterns()).unwrap_or_default(),
@@ -107,6 +112,7 @@ impl CompileError {
 pub const BUILTIN_CHECKS: &[&str] = &[
     "after-marker",
     "c1-control",
+    "control-character",
     "html-entity",
     "html-tag",
     "missing-space",
@@ -145,6 +151,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
     Ok(match name {
         "after-marker" => Arc::new(related::AfterMarker::new(rule)?),
         "c1-control" => Arc::new(mojibake::C1Control::new(rule)?),
+        "control-character" => Arc::new(control::ControlCharacter::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
         "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
         "missing-space" => Arc::new(missing_space::MissingSpace::new(rule)?),

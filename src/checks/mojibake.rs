@@ -153,10 +153,21 @@ fn scan_run(run: &[(usize, char, u8)], found: &mut Vec<Found>) {
     found.extend(group);
 }
 
+/// Whether `text` may hold mojibake at all: a lead character (`Â`..`ô`,
+/// bytes C3 82..C3 B4) followed by a character Windows-1252 maps to a
+/// continuation byte (first byte C2, C5, C6, CB or E2). Ordinary German
+/// (`ä` before a letter) never matches, so most documents skip the scan.
+fn may_hold_mojibake(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(0xC3, bytes).any(|i| {
+        matches!(bytes.get(i + 1), Some(0x82..=0xB4))
+            && matches!(bytes.get(i + 2), Some(0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2))
+    })
+}
+
 /// Every stretch of mojibake in `text`, in order.
 pub(crate) fn find(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
-    if text.is_ascii() {
+    if !may_hold_mojibake(text.as_bytes()) {
         return found;
     }
     let mut run: Vec<(usize, char, u8)> = Vec::new();
@@ -229,7 +240,10 @@ impl Check for C1Control {
             return;
         }
         let is_c1 = |c: char| ('\u{80}'..='\u{9F}').contains(&c);
-        if !ctx.text.contains(is_c1) {
+        // C1 characters are C2 80..C2 9F in UTF-8.
+        let bytes = ctx.text.as_bytes();
+        if !memchr::memchr_iter(0xC2, bytes).any(|i| matches!(bytes.get(i + 1), Some(0x80..=0x9F)))
+        {
             return;
         }
         let mojibake = find(ctx.text);
@@ -259,6 +273,16 @@ impl Check for C1Control {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefilter_passes_mojibake_and_skips_german() {
+        assert!(may_hold_mojibake("fÃ¼r".as_bytes()));
+        assert!(may_hold_mojibake("â€ž".as_bytes()));
+        assert!(may_hold_mojibake("Â©".as_bytes()));
+        assert!(!may_hold_mojibake(
+            "Größere Übel, schöne Grüße, ça va, Æsir".as_bytes()
+        ));
+    }
 
     #[test]
     fn cp1252_round_trip_of_common_mojibake() {

@@ -34,19 +34,26 @@ struct Options {
     report: Report,
 }
 
+/// One scan of the quotation marks serves every quote-balance rule of a
+/// linter: each rule gets the problems of the kind it reports.
 pub struct QuoteBalance {
-    rule: Arc<Rule>,
-    report: Report,
+    targets: Vec<(Arc<Rule>, Report)>,
 }
 
 impl QuoteBalance {
     pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
-        let opts: Options =
-            options(rule).map_err(|e| CompileError::new(Field::Options, e.message))?;
-        Ok(QuoteBalance {
-            rule: rule.clone(),
-            report: opts.report,
-        })
+        Self::combined(std::slice::from_ref(rule))
+    }
+
+    /// One check for several quote-balance rules.
+    pub fn combined(rules: &[Arc<Rule>]) -> Result<Self, CompileError> {
+        let mut targets = Vec::new();
+        for rule in rules {
+            let opts: Options =
+                options(rule).map_err(|e| CompileError::new(Field::Options, e.message))?;
+            targets.push((rule.clone(), opts.report));
+        }
+        Ok(QuoteBalance { targets })
     }
 }
 
@@ -292,54 +299,77 @@ fn looks_like_code(line: &str) -> bool {
 }
 
 /// Scans one paragraph and returns its problems, plus the marks left open.
+/// Whether a byte can start a quotation mark: `"`, `'`, and the lead
+/// bytes of „‚“”‘’ (E2) and »« (C2). Other bytes are skipped unread.
+fn may_start_quote(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | 0xE2 | 0xC2)
+}
+
+/// Scans one paragraph and returns its problems, plus the marks left open.
 fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mark>) {
     let para = &text[range.clone()];
-    let code = looks_like_code(para);
+    // Decided on the first straight quote: most paragraphs have none.
+    let mut code: Option<bool> = None;
     let mut problems = Vec::new();
     let mut stack: Vec<Mark> = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut iter = para.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, n)| n);
-        if QUOTES.contains(&c) && !(code && matches!(c, '"' | '\'')) {
-            let mark = Mark {
-                ch: c,
-                pos: range.start + i,
-            };
-            let rest = &para[i + c.len_utf8()..];
-            match classify(prev, c, next, rest, german, &stack) {
-                Role::Open => stack.push(mark),
-                Role::Toggle => {
-                    if stack.last().is_some_and(|m| m.ch == '"') {
-                        stack.pop();
-                    } else {
-                        stack.push(mark);
-                    }
-                }
-                Role::Close => {
-                    if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
-                        for inner in stack.drain(at + 1..) {
-                            problems.push(Problem::Unclosed(inner));
-                        }
-                        stack.pop();
-                    } else if let Some(&open) = stack.last().filter(|_| strong_closer(c, prev)) {
-                        problems.push(Problem::Mismatch { open, close: mark });
-                        stack.pop();
-                    } else if strong_closer(c, prev) {
-                        problems.push(Problem::Stray(mark));
-                    }
-                }
-                Role::Ignore => {}
-            }
+    let bytes = para.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !may_start_quote(bytes[i]) {
+            i += 1;
+            continue;
         }
-        prev = Some(c);
+        let Some(c) = para[i..].chars().next() else {
+            break;
+        };
+        let after = i + c.len_utf8();
+        if !QUOTES.contains(&c)
+            || (matches!(c, '"' | '\'') && *code.get_or_insert_with(|| looks_like_code(para)))
+        {
+            i = after;
+            continue;
+        }
+        let prev = para[..i].chars().next_back();
+        let rest = &para[after..];
+        let next = rest.chars().next();
+        let mark = Mark {
+            ch: c,
+            pos: range.start + i,
+        };
+        match classify(prev, c, next, rest, german, &stack) {
+            Role::Open => stack.push(mark),
+            Role::Toggle => {
+                if stack.last().is_some_and(|m| m.ch == '"') {
+                    stack.pop();
+                } else {
+                    stack.push(mark);
+                }
+            }
+            Role::Close => {
+                if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
+                    for inner in stack.drain(at + 1..) {
+                        problems.push(Problem::Unclosed(inner));
+                    }
+                    stack.pop();
+                } else if let Some(&open) = stack.last().filter(|_| strong_closer(c, prev)) {
+                    problems.push(Problem::Mismatch { open, close: mark });
+                    stack.pop();
+                } else if strong_closer(c, prev) {
+                    problems.push(Problem::Stray(mark));
+                }
+            }
+            Role::Ignore => {}
+        }
+        i = after;
     }
     (problems, stack)
 }
 
 impl Check for QuoteBalance {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-        if !self.rule.applies_to(ctx.lang) || !ctx.text.contains(QUOTES) {
+        if !self.targets.iter().any(|(r, _)| r.applies_to(ctx.lang))
+            || !ctx.text.bytes().any(may_start_quote)
+        {
             return;
         }
         let german = ctx.lang == Some("de");
@@ -352,7 +382,10 @@ impl Check for QuoteBalance {
         let mut scans: Vec<(Vec<Problem>, Vec<Mark>)> = paragraphs
             .iter()
             .map(|p| {
-                if ctx.text[p.clone()].contains(QUOTES) {
+                if ctx.text.as_bytes()[p.clone()]
+                    .iter()
+                    .any(|&b| may_start_quote(b))
+                {
                     scan(ctx.text, p.clone(), german)
                 } else {
                     (Vec::new(), Vec::new())
@@ -395,23 +428,34 @@ impl Check for QuoteBalance {
 
 impl QuoteBalance {
     fn emit(&self, ctx: &Ctx<'_>, problem: Problem, out: &mut Vec<Diagnostic>) {
+        let report = match problem {
+            Problem::Unclosed(_) | Problem::Stray(_) => Report::Unbalanced,
+            Problem::Mismatch { .. } => Report::Mismatched,
+        };
+        let Some((rule, _)) = self
+            .targets
+            .iter()
+            .find(|(r, kind)| *kind == report && r.applies_to(ctx.lang))
+        else {
+            return;
+        };
         let span = |m: &Mark| m.pos..m.pos + m.ch.len_utf8();
-        let (report, d) = match problem {
+        let d = match problem {
             Problem::Unclosed(m) => {
-                let mut d = self.rule.finding(ctx.text, ctx.lines, span(&m), None);
+                let mut d = rule.finding(ctx.text, ctx.lines, span(&m), None);
                 d.message = format!(
                     "quotation mark `{}` is never closed in this paragraph",
                     m.ch
                 );
-                (Report::Unbalanced, d)
+                d
             }
             Problem::Stray(m) => {
-                let mut d = self.rule.finding(ctx.text, ctx.lines, span(&m), None);
+                let mut d = rule.finding(ctx.text, ctx.lines, span(&m), None);
                 d.message = format!("closing quotation mark `{}` has no opening mark", m.ch);
-                (Report::Unbalanced, d)
+                d
             }
             Problem::Mismatch { open, close } => {
-                let mut d = self.rule.finding(ctx.text, ctx.lines, span(&close), None);
+                let mut d = rule.finding(ctx.text, ctx.lines, span(&close), None);
                 d.message = format!(
                     "quotation opened with `{}` is closed with `{}`",
                     open.ch, close.ch
@@ -420,12 +464,10 @@ impl QuoteBalance {
                     span: span(&open),
                     message: format!("opened with `{}` here", open.ch),
                 });
-                (Report::Mismatched, d)
+                d
             }
         };
-        if report == self.report {
-            out.push(d);
-        }
+        out.push(d);
     }
 }
 

@@ -39,6 +39,10 @@ fn default_min_words() -> usize {
     2
 }
 
+/// Longest marker line, in bytes: a header with bullets and a short topic
+/// ("**Das könnte Sie auch interessieren: Energie und Klima**") fits.
+const MAX_MARKER_BYTES: usize = 200;
+
 pub struct AfterMarker {
     rule: Arc<Rule>,
     marker: Regex,
@@ -95,7 +99,11 @@ impl Check for AfterMarker {
         while i < count {
             let span = trim_range(text, ctx.lines.content(text, i));
             i += 1;
-            if span.is_empty() || !self.marker.is_match(&text[span]) {
+            // A marker is a short line: skip paragraphs without running the regex.
+            if span.is_empty()
+                || span.len() > MAX_MARKER_BYTES
+                || !self.marker.is_match(&text[span])
+            {
                 continue;
             }
             let mut taken = 0;
@@ -106,7 +114,9 @@ impl Check for AfterMarker {
                     i += 1;
                     continue;
                 }
-                if self.marker.is_match(line) || !self.headline_like(line) {
+                if (line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line))
+                    || !self.headline_like(line)
+                {
                     break;
                 }
                 out.push(self.rule.finding(text, ctx.lines, span, None));

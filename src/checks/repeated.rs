@@ -1,5 +1,5 @@
 //! `check = "repeated-line"`: a line that repeats an earlier line of the same
-//! document word for word: navigation printed twice, a caption kept as alt
+//! document word for word (spacing aside): navigation printed twice, a caption kept as alt
 //! text and as caption, a teaser repeated as the first paragraph. Short
 //! lines (below `min_chars`) repeat naturally and are left alone. `{line}`
 //! in the message names the first occurrence.
@@ -8,6 +8,7 @@ use super::{Check, CompileError, Ctx, options, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -38,30 +39,59 @@ impl RepeatedLine {
     }
 }
 
+/// A hash of `s`'s bytes, eight at a time (the FxHash step): this check
+/// reads every line, so the hash must be cheap.
+fn hash(s: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, x: u64| (h.rotate_left(5) ^ x).wrapping_mul(K);
+    let bytes = s.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = bytes.len() as u64;
+    for c in &mut chunks {
+        h = step(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    step(h, u64::from_le_bytes(tail))
+}
+
+/// The line with its words one space apart. Almost every line already is,
+/// and is borrowed as it is; only irregular spacing costs a copy.
+fn normalized(line: &str) -> Cow<'_, str> {
+    let irregular =
+        line.contains("  ") || line.bytes().any(|b| b.is_ascii_whitespace() && b != b' ');
+    if irregular {
+        Cow::Owned(line.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Cow::Borrowed(line)
+    }
+}
+
 impl Check for RepeatedLine {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
-        let mut first: HashMap<String, usize> = HashMap::new();
+        // hash of the words -> earlier lines with that hash (line, span)
+        let mut first: HashMap<u64, Vec<(usize, std::ops::Range<usize>)>> = HashMap::new();
         for (n, range) in ctx.lines.lines(ctx.text) {
             let span = trim_range(ctx.text, range);
             let line = &ctx.text[span.clone()];
-            if line.len() < self.min_chars
-                || line.chars().take(self.min_chars).count() < self.min_chars
-            {
+            if line.len() < self.min_chars || crate::text::char_count(line) < self.min_chars {
                 continue;
             }
-            let key = line.split_whitespace().collect::<Vec<_>>().join(" ");
-            match first.get(&key) {
-                Some(&at) => {
+            let key = normalized(line);
+            let earlier = first.entry(hash(&key)).or_default();
+            match earlier
+                .iter()
+                .find(|(_, r)| normalized(&ctx.text[r.clone()]) == key)
+            {
+                Some(&(at, _)) => {
                     let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
                     d.message = d.message.replace("{line}", &(at + 1).to_string());
                     out.push(d);
                 }
-                None => {
-                    first.insert(key, n);
-                }
+                None => earlier.push((n, span)),
             }
         }
     }

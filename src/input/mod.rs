@@ -208,7 +208,7 @@ fn walk(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
     (sources, errors)
 }
 
-fn io_message(e: &io::Error) -> String {
+pub fn io_message(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or directory".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -142,7 +142,7 @@ impl Rule {
     /// given `max_line_chars`.
     pub fn line_short_enough(&self, line: &str) -> bool {
         self.max_line_chars
-            .is_none_or(|max| line.chars().take(max + 1).count() <= max)
+            .is_none_or(|max| line.len() <= max || crate::text::char_count(line) <= max)
     }
 }
 
