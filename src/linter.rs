@@ -38,10 +38,12 @@ impl Linter {
         let mut phrase_rules = Vec::new();
         let mut line_rules = Vec::new();
         let mut quote_rules = Vec::new();
+        let mut pattern_rules = Vec::new();
         for entry in entries {
             match entry.rule.kind {
                 Kind::Phrases => phrase_rules.push(entry.rule.clone()),
                 Kind::Line => line_rules.push(entry.rule.clone()),
+                Kind::Pattern => pattern_rules.push(entry.rule.clone()),
                 // Quote rules share one scan of the document's quotation marks.
                 Kind::Builtin if entry.rule.check.as_deref() == Some("quote-balance") => {
                     quote_rules.push(entry.rule.clone())
@@ -53,6 +55,10 @@ impl Linter {
             let check =
                 crate::checks::QuoteBalance::combined(&quote_rules).map_err(|e| e.message)?;
             checks.push(Arc::new(check));
+        }
+        if let Some(set) = crate::checks::PatternSet::new(pattern_rules) {
+            let set = set.map_err(|e| format!("pattern rules together: {}", e.message))?;
+            checks.push(Arc::new(set));
         }
         if let Some(set) = PhraseSet::new(phrase_rules) {
             checks.push(Arc::new(set));

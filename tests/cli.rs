@@ -597,3 +597,37 @@ fn language_can_be_forced() {
     let bad = corpuslint(dir.path(), &["check", "--lang", "german!", "e.txt"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn many_pattern_rules_share_a_prefilter_and_find_the_same() {
+    // Ten pattern rules take the shared RegexSet path (more than eight).
+    let mut rules = String::new();
+    for i in 0..10 {
+        rules.push_str(&format!(
+            "[[rule]]\nid = \"structure/marker-{i}\"\nseverity = \"warning\"\nkind = \"pattern\"\npattern = 'MARK{i}X'\nmessage = \"marker {i}\"\nhelp = \"remove it\"\n\n"
+        ));
+    }
+    let dir = scratch(&[
+        (
+            "doc.txt",
+            b"Text MARK3X und MARK7X, aber nicht MARK3 oder MARKX.\n",
+        ),
+        ("many/markers.toml", rules.as_bytes()),
+    ]);
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "many",
+            "--format",
+            "concise",
+            "doc.txt",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "doc.txt:1:6: warning[structure/marker-3] marker 3\ndoc.txt:1:17: warning[structure/marker-7] marker 7\n0 errors, 2 warnings in 1 file\n"
+    );
+}

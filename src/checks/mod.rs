@@ -1,9 +1,9 @@
 //! Check kinds: the code behind rules. A rule file names a kind (`pattern`,
 //! `phrases`, `line`, `builtin`); this module compiles a rule into the check
-//! that runs it. Pattern and builtin rules get a check each; phrase rules and
-//! line rules are run together, in one automaton pass ([`PhraseSet`]) and one
-//! regex-set pass per line ([`LineSet`]), so their cost does not grow rule
-//! by rule.
+//! that runs it. Builtin rules get a check each; pattern, phrase and line
+//! rules are run together — one regex-set prefilter pass ([`PatternSet`]),
+//! one automaton pass ([`PhraseSet`]) and one regex-set pass per line
+//! ([`LineSet`]) — so their cost does not grow rule by rule.
 //!
 //! Adding a builtin check is one file here and one arm in [`builtin`].
 
@@ -21,6 +21,7 @@ mod repeated;
 mod sentence_join;
 
 pub use line::LineSet;
+pub use pattern::PatternSet;
 pub use phrases::PhraseSet;
 pub use quotes::QuoteBalance;
 
@@ -126,7 +127,15 @@ pub const BUILTIN_CHECKS: &[&str] = &[
 /// shared [`PhraseSet`] / [`LineSet`], so they return `None`.
 pub fn compile(rule: &Arc<Rule>) -> Result<Option<Arc<dyn Check>>, CompileError> {
     match rule.kind {
-        Kind::Pattern => Ok(Some(Arc::new(pattern::PatternCheck::new(rule)?))),
+        // Built-in patterns are compiled once, into the linter's set (the
+        // test suite checks them); user ones are checked here, so that an
+        // error points at their file.
+        Kind::Pattern => {
+            if !rule.origin.builtin {
+                pattern::PatternCheck::new(rule)?;
+            }
+            Ok(None)
+        }
         Kind::Line => {
             // Built-in line patterns are compiled once, into the linter's
             // set (the test suite checks them); user ones are checked here,

@@ -1,11 +1,20 @@
 //! `kind = "pattern"`: a regular expression matched anywhere in a document.
 //! A capture group named `span` narrows the finding to that group, which
 //! stands in for the look-around the `regex` crate does not have.
+//!
+//! All pattern rules of a linter run as a [`PatternSet`]. With many rules,
+//! one `RegexSet` pass over the document tells which rules match at all,
+//! and only those search it again for their findings, so a document costs
+//! one pass however many pattern rules there are. With few rules, each
+//! searches on its own: a search that starts from a literal skips through
+//! the text with memchr, which the set's automaton cannot (measured on the
+//! benchmark corpus: the set pass cost 7% more cycles for the six built-in
+//! pattern rules).
 
-use super::{Check, CompileError, Ctx, regex, trim_range};
+use super::{Check, CompileError, Ctx, Field, regex, regex_error, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FixAction, Rule, Scope};
-use regex::Regex;
+use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -82,6 +91,63 @@ impl Check for PatternCheck {
         } else {
             for m in self.re.find_iter(ctx.text) {
                 self.emit(ctx, m.range(), None, &mut last_line, out);
+            }
+        }
+    }
+}
+
+/// Up to this many pattern rules search on their own; more share a prefilter.
+const SEPARATE_SEARCHES: usize = 8;
+
+/// Every pattern rule of a linter, behind one `RegexSet` prefilter when
+/// there are many.
+pub struct PatternSet {
+    checks: Vec<PatternCheck>,
+    set: Option<RegexSet>,
+}
+
+impl PatternSet {
+    /// Builds the set; `None` when there are no pattern rules.
+    pub fn new(rules: Vec<Arc<Rule>>) -> Option<Result<Self, CompileError>> {
+        if rules.is_empty() {
+            return None;
+        }
+        let build = || -> Result<Self, CompileError> {
+            let checks = rules
+                .iter()
+                .map(PatternCheck::new)
+                .collect::<Result<Vec<_>, _>>()?;
+            let set = if checks.len() > SEPARATE_SEARCHES {
+                let patterns = rules
+                    .iter()
+                    .map(|r| r.pattern.as_deref().unwrap_or_default());
+                Some(
+                    RegexSetBuilder::new(patterns)
+                        .size_limit(256 << 20)
+                        .dfa_size_limit(64 << 20)
+                        .build()
+                        .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))?,
+                )
+            } else {
+                None
+            };
+            Ok(PatternSet { checks, set })
+        };
+        Some(build())
+    }
+}
+
+impl Check for PatternSet {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.checks.iter().any(|c| c.rule.applies_to(ctx.lang)) {
+            return;
+        }
+        match &self.set {
+            None => self.checks.iter().for_each(|c| c.run(ctx, out)),
+            Some(set) => {
+                for i in set.matches(ctx.text).iter() {
+                    self.checks[i].run(ctx, out);
+                }
             }
         }
     }
