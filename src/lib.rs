@@ -18,6 +18,7 @@
 pub mod checks;
 pub mod diagnostic;
 pub mod engine;
+pub mod fingerprint;
 pub mod fix;
 pub mod input;
 pub mod lang;
