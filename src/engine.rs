@@ -48,6 +48,31 @@ pub struct RunOptions {
     pub stdin_format: Option<Format>,
     /// Bytes of JSONL records per job.
     pub chunk_bytes: usize,
+    /// A different linter for some paths (`per-path-ignores`); `None` for
+    /// the path means the run's linter.
+    pub path_linter: Option<PathLinter>,
+}
+
+/// Picks a linter for a path, or `None` for the run's own.
+pub type ChooseLinter = dyn Fn(&str) -> Option<Arc<Linter>> + Send + Sync;
+
+/// Chooses the linter for an input by its path.
+#[derive(Clone)]
+pub struct PathLinter(pub Arc<ChooseLinter>);
+
+impl std::fmt::Debug for PathLinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PathLinter")
+    }
+}
+
+impl RunOptions {
+    fn linter_for(&self, path: &str, default: &Arc<Linter>) -> Arc<Linter> {
+        self.path_linter
+            .as_ref()
+            .and_then(|choose| (choose.0)(path))
+            .unwrap_or_else(|| default.clone())
+    }
 }
 
 impl Default for RunOptions {
@@ -60,6 +85,7 @@ impl Default for RunOptions {
             id_field: FieldPath::parse("id").expect("valid path"),
             stdin_format: None,
             chunk_bytes: 1 << 20,
+            path_linter: None,
         }
     }
 }
@@ -208,7 +234,12 @@ enum Output {
 /// How far into a shard a NUL byte marks it as binary.
 const BINARY_SNIFF: usize = 8 * 1024;
 
-fn do_work(linter: &Linter, opts: &RunOptions, work: Work) -> Output {
+fn do_work(linter: &Arc<Linter>, opts: &RunOptions, work: Work) -> Output {
+    let path = match &work {
+        Work::Article(s) | Work::Text(s, _) => s.display.as_str(),
+        Work::Chunk(s, _) => s.display.as_str(),
+    };
+    let linter = &*opts.linter_for(path, linter);
     match work {
         Work::Article(source) => Output::Article(article(linter, opts, source)),
         Work::Text(source, text) => Output::Article(Ok(process(

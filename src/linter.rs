@@ -15,6 +15,8 @@ pub const MAX_FIX_PASSES: usize = 10;
 /// The compiled checks of a rule set.
 pub struct Linter {
     checks: Vec<Arc<dyn Check>>,
+    /// Severity overrides (config `[severity]`): rule id or prefix, severity.
+    severities: Vec<(String, crate::diagnostic::Severity)>,
 }
 
 /// A text after fixing, and what is left to report on it.
@@ -67,12 +69,31 @@ impl Linter {
             let set = set.map_err(|e| format!("line rules together: {}", e.message))?;
             checks.push(Arc::new(set));
         }
-        Ok(Linter { checks })
+        Ok(Linter {
+            checks,
+            severities: Vec::new(),
+        })
     }
 
     /// For entries already compiled one by one (their line patterns valid).
     pub(crate) fn from_entries(entries: &[Entry]) -> Self {
-        Self::try_from_entries(entries).unwrap_or(Linter { checks: Vec::new() })
+        Self::try_from_entries(entries).unwrap_or(Linter {
+            checks: Vec::new(),
+            severities: Vec::new(),
+        })
+    }
+
+    /// Gives the rules that `overrides` names (ids or prefixes) another
+    /// severity; the most specific name wins.
+    pub fn with_severities(
+        mut self,
+        overrides: Vec<(String, crate::diagnostic::Severity)>,
+    ) -> Self {
+        let mut overrides = overrides;
+        // Longer names are more specific: `html/leftover-tag` before `html/`.
+        overrides.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+        self.severities = overrides;
+        self
     }
 
     /// Every finding in `text`, in reporting order.
@@ -86,6 +107,17 @@ impl Linter {
         let mut out = Vec::new();
         for check in &self.checks {
             check.run(&ctx, &mut out);
+        }
+        if !self.severities.is_empty() {
+            for d in &mut out {
+                if let Some((_, severity)) = self
+                    .severities
+                    .iter()
+                    .find(|(name, _)| crate::rules::selector_matches(name, &d.rule))
+                {
+                    d.severity = *severity;
+                }
+            }
         }
         diagnostic::sort(&mut out);
         out.dedup();

@@ -2,7 +2,8 @@
 //! mode and reporter, and the exit code. Everything else is the library's.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use corpuslint::engine::{self, Document, Linter, Mode, Progress, RunOptions, Sink};
+use corpuslint::config::{self, Config, FailOn};
+use corpuslint::engine::{self, Document, Linter, Mode, PathLinter, Progress, RunOptions, Sink};
 use corpuslint::input::jsonl::FieldPath;
 use corpuslint::input::{self, Format, InputError, Source};
 use corpuslint::lang::LangChoice;
@@ -39,7 +40,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check articles for scrape artifacts, and fix them
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every loaded rule: id, severity, kind, fix and source file
     Rules(RulesArgs),
     /// Print a rule's documentation with its examples
@@ -48,6 +49,12 @@ enum Command {
         rule: String,
         #[command(flatten)]
         rules: RuleSource,
+    },
+    /// Write a commented starter corpuslint.toml into the working directory
+    Init {
+        /// Overwrite an existing corpuslint.toml
+        #[arg(long)]
+        force: bool,
     },
     /// Run every rule's embedded examples; exit 1 when one fails
     TestRules {
@@ -60,14 +67,6 @@ enum Command {
 enum ColorWhen {
     Auto,
     Always,
-    Never,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
     Never,
 }
 
@@ -98,9 +97,9 @@ struct CheckArgs {
     /// Skip these rules: ids or prefixes (repeatable, comma lists)
     #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
     ignore: Vec<String>,
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: warning]
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Apply safe fixes in place (files are replaced atomically)
     #[arg(long, conflicts_with = "diff")]
     fix: bool,
@@ -110,18 +109,24 @@ struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing
     #[arg(long)]
     diff: bool,
-    /// Document language: auto (detected per document) or a code such as de, en
-    #[arg(long, default_value = "auto", value_parser = LangChoice::parse)]
-    lang: LangChoice,
+    /// Document language: auto (detected per document) or a code such as de, en [default: auto]
+    #[arg(long, value_parser = LangChoice::parse)]
+    lang: Option<LangChoice>,
     /// Worker threads (default: all cores)
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
-    /// JSONL: the field holding the text; a dotted path for nested records (meta.body)
-    #[arg(long, default_value = "text", value_parser = FieldPath::parse)]
-    text_field: FieldPath,
-    /// JSONL: the field naming the document, reported as doc_id; a dotted path
-    #[arg(long, default_value = "id", value_parser = FieldPath::parse)]
-    id_field: FieldPath,
+    /// JSONL: the field holding the text; a dotted path for nested records (meta.body) [default: text]
+    #[arg(long, value_parser = FieldPath::parse)]
+    text_field: Option<FieldPath>,
+    /// JSONL: the field naming the document, reported as doc_id; a dotted path [default: id]
+    #[arg(long, value_parser = FieldPath::parse)]
+    id_field: Option<FieldPath>,
+    /// Use this configuration file instead of the corpuslint.toml found upward from the working directory
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file
+    #[arg(long)]
+    isolated: bool,
     /// What `-` (standard input) holds (default: JSONL when it starts with `{`, else text)
     #[arg(long, value_enum)]
     stdin_format: Option<StdinFormat>,
@@ -161,10 +166,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = color_choice(cli.color);
     let result = match cli.command {
-        Command::Check(args) => check(args, color),
+        Command::Check(args) => check(*args, color),
         Command::Rules(args) => list_rules(args),
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dirs } => test_rules(&dirs),
+        Command::Init { force } => init(force),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -194,6 +200,15 @@ fn print_rule_errors(errors: &[RuleError]) {
 
 /// Built-in rules (unless turned off) plus the `--rules` folders.
 fn load_rules(source: &RuleSource, verify_examples: bool) -> Result<RuleSet, Vec<RuleError>> {
+    load_rules_with(source, &[], verify_examples)
+}
+
+/// Like [`load_rules`], with the configuration's rule folders first.
+fn load_rules_with(
+    source: &RuleSource,
+    config_dirs: &[PathBuf],
+    verify_examples: bool,
+) -> Result<RuleSet, Vec<RuleError>> {
     let mut set = if source.no_default_rules {
         RuleSet::new()
     } else {
@@ -204,7 +219,7 @@ fn load_rules(source: &RuleSource, verify_examples: bool) -> Result<RuleSet, Vec
         verify_examples,
     };
     let mut errors = Vec::new();
-    for dir in &source.dirs {
+    for dir in config_dirs.iter().chain(&source.dirs) {
         if let Err(e) = set.load_dir(dir, opts) {
             errors.extend(e);
         }
@@ -327,15 +342,66 @@ fn progress_bar(
     Some((bar, ticker, done))
 }
 
+/// The configuration in effect: `--config`, else the nearest
+/// corpuslint.toml upward, unless `--isolated`.
+fn find_config(args: &CheckArgs, cwd: &std::path::Path) -> Result<Option<Config>, Vec<RuleError>> {
+    if args.isolated {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(path) => {
+            if !path.is_file() {
+                return Err(vec![RuleError {
+                    path: path.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: "no such configuration file".into(),
+                }]);
+            }
+            path.clone()
+        }
+        None => match config::discover(cwd) {
+            Some(found) => found,
+            None => return Ok(None),
+        },
+    };
+    Config::load(&path, cwd).map(Some)
+}
+
 fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
-    let set = match load_rules(&args.rules, true) {
+    let cwd = std::env::current_dir()?;
+    let config = match find_config(&args, &cwd) {
+        Ok(c) => c,
+        Err(errors) => {
+            print_rule_errors(&errors);
+            return Ok(2);
+        }
+    };
+    let config_dirs = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
+    let set = match load_rules_with(&args.rules, &config_dirs, true) {
         Ok(set) => set,
         Err(errors) => {
             print_rule_errors(&errors);
             return Ok(2);
         }
     };
-    let set = match set.filter(&args.select, &args.ignore) {
+    if let Some(c) = &config
+        && let Err(errors) = c.check_rule_ids(&set)
+    {
+        print_rule_errors(&errors);
+        return Ok(2);
+    }
+    // Flags override the file.
+    let pick = |flag: &Vec<String>, file: Option<&Vec<String>>| -> Vec<String> {
+        if flag.is_empty() {
+            file.cloned().unwrap_or_default()
+        } else {
+            flag.clone()
+        }
+    };
+    let select = pick(&args.select, config.as_ref().map(|c| &c.select));
+    let ignore = pick(&args.ignore, config.as_ref().map(|c| &c.ignore));
+    let set = match set.filter(&select, &ignore) {
         Ok(set) => set,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -348,13 +414,42 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         );
         return Ok(2);
     }
+    let severities = config
+        .as_ref()
+        .map(|c| c.severity.clone())
+        .unwrap_or_default();
     let linter = match Linter::new(&set) {
-        Ok(l) => Arc::new(l),
+        Ok(l) => Arc::new(l.with_severities(severities.clone())),
         Err(msg) => {
             eprintln!("error: {msg}");
             return Ok(2);
         }
     };
+    let path_linter = config
+        .as_ref()
+        .filter(|c| !c.per_path_ignores.is_empty())
+        .map(|c| {
+            let (c, set, cwd) = (c.clone(), set.clone(), cwd.clone());
+            let cache: std::sync::Mutex<HashMap<Vec<usize>, Arc<Linter>>> = Default::default();
+            PathLinter(Arc::new(move |path: &str| {
+                let hits = c.path_ignores(&cwd, std::path::Path::new(path));
+                if hits.is_empty() {
+                    return None;
+                }
+                let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(l) = cache.get(&hits) {
+                    return Some(l.clone());
+                }
+                let ignored: Vec<String> = hits
+                    .iter()
+                    .flat_map(|&i| c.per_path_ignores[i].1.clone())
+                    .collect();
+                let kept = set.filter(&[], &ignored).ok()?;
+                let linter = Arc::new(Linter::new(&kept).ok()?.with_severities(c.severity.clone()));
+                cache.insert(hits, linter.clone());
+                Some(linter)
+            }))
+        });
     if let Some(n) = args.jobs {
         let n = n.max(1);
         if let Err(e) = rayon::ThreadPoolBuilder::new()
@@ -372,19 +467,44 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     } else {
         Mode::Check
     };
+    // Settings: flag, else the file, else the default.
+    let from_file = |get: fn(&Config) -> Option<String>| config.as_ref().and_then(get);
+    let lang = match (&args.lang, from_file(|c| c.lang.clone())) {
+        (Some(flag), _) => flag.clone(),
+        (None, Some(file)) => LangChoice::parse(&file).unwrap_or_default(),
+        (None, None) => LangChoice::Auto,
+    };
+    let field = |flag: &Option<FieldPath>, file: Option<String>, default: &str| match (flag, file) {
+        (Some(f), _) => f.clone(),
+        (None, Some(f)) => FieldPath::parse(&f)
+            .unwrap_or_else(|_| FieldPath::parse(default).expect("valid default")),
+        (None, None) => FieldPath::parse(default).expect("valid default"),
+    };
+    let text_field = field(
+        &args.text_field,
+        from_file(|c| c.text_field.clone()),
+        "text",
+    );
+    let id_field = field(&args.id_field, from_file(|c| c.id_field.clone()), "id");
+    let fail_on = args
+        .fail_on
+        .or(config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Warning);
     let opts = Arc::new(RunOptions {
         mode,
         unsafe_fixes: args.unsafe_fixes,
-        lang: args.lang.clone(),
-        text_field: args.text_field.clone(),
-        id_field: args.id_field.clone(),
+        lang,
+        text_field,
+        id_field,
         stdin_format: args.stdin_format.map(|f| match f {
             StdinFormat::Text => Format::Text,
             StdinFormat::Jsonl => Format::Jsonl,
         }),
         chunk_bytes: args.chunk_bytes.max(1),
+        path_linter,
     });
-    let (sources, walk_errors) = input::collect(&args.paths);
+    let exclude = |p: &std::path::Path| config.as_ref().is_some_and(|c| c.is_excluded(&cwd, p));
+    let (sources, walk_errors) = input::collect(&args.paths, &exclude);
     let stdin_fix = mode == Mode::Fix && sources.iter().any(Source::is_stdin);
 
     // With `--fix` on standard input the fixed text is the output, and the
@@ -401,12 +521,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         out: if stdin_fix { &mut stderr } else { &mut stdout },
         summary: Summary::new(mode, args.unsafe_fixes),
         mode,
-        threshold: match args.fail_on {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        },
+        threshold: fail_on.threshold(),
         failing: false,
         errors_per_input: HashMap::new(),
     };
@@ -643,4 +758,21 @@ fn test_rules(dirs: &[PathBuf]) -> io::Result<u8> {
         failed
     )?;
     Ok(u8::from(failed > 0))
+}
+
+fn init(force: bool) -> io::Result<u8> {
+    let path = PathBuf::from(config::FILE_NAME);
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} already exists; edit it, or pass --force to overwrite it",
+            path.display()
+        );
+        return Ok(2);
+    }
+    std::fs::write(&path, config::STARTER)?;
+    println!(
+        "wrote {}: a commented starter configuration",
+        path.display()
+    );
+    Ok(0)
 }

@@ -158,14 +158,19 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
 
 /// Expands the command-line paths into inputs, sorted by path (the order
 /// findings are reported in), each input once. `-` is stdin.
-pub fn collect(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
-    let (mut sources, errors) = walk(paths);
+/// `exclude` is asked for every walked file and folder (not for paths
+/// named on the command line, which are always read).
+pub fn collect(
+    paths: &[String],
+    exclude: &dyn Fn(&Path) -> bool,
+) -> (Vec<Source>, Vec<InputError>) {
+    let (mut sources, errors) = walk(paths, exclude);
     sources.sort_by(|a, b| a.display.cmp(&b.display));
     sources.dedup_by(|a, b| a.display == b.display);
     (sources, errors)
 }
 
-fn walk(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
+fn walk(paths: &[String], exclude: &dyn Fn(&Path) -> bool) -> (Vec<Source>, Vec<InputError>) {
     let mut sources = Vec::new();
     let mut errors = Vec::new();
     for arg in paths {
@@ -180,7 +185,7 @@ fn walk(paths: &[String]) -> (Vec<Source>, Vec<InputError>) {
                 let walker = walkdir::WalkDir::new(&path)
                     .sort_by_file_name()
                     .into_iter()
-                    .filter_entry(|e| !is_hidden(e));
+                    .filter_entry(|e| !is_hidden(e) && (e.depth() == 0 || !exclude(e.path())));
                 for entry in walker {
                     match entry {
                         Ok(e) if e.file_type().is_file() && is_input(e.path()) => {
