@@ -2,6 +2,7 @@
 //! mode and reporter, and the exit code. Everything else is the library's.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use corpuslint::baseline::{self, Baseline};
 use corpuslint::config::{self, Config, FailOn};
 use corpuslint::engine::{self, Document, Linter, Mode, PathLinter, Progress, RunOptions, Sink};
 use corpuslint::input::jsonl::FieldPath;
@@ -127,6 +128,15 @@ struct CheckArgs {
     /// Ignore every configuration file
     #[arg(long)]
     isolated: bool,
+    /// Write the report to FILE instead of standard output (the summary line still goes to the terminal)
+    #[arg(long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+    /// Hide the findings recorded in FILE (written by --write-baseline): fail only on new ones
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in FILE, as a baseline for --baseline
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// What `-` (standard input) holds (default: JSONL when it starts with `{`, else text)
     #[arg(long, value_enum)]
     stdin_format: Option<StdinFormat>,
@@ -244,10 +254,19 @@ struct CliSink<'a> {
     threshold: Option<Severity>,
     failing: bool,
     errors_per_input: HashMap<String, usize>,
+    baseline: Option<Baseline>,
+    /// `--write-baseline`: every finding, before the baseline hides any.
+    record: Option<Vec<baseline::Entry>>,
 }
 
 impl Sink for CliSink<'_> {
-    fn document(&mut self, doc: Document) -> io::Result<()> {
+    fn document(&mut self, mut doc: Document) -> io::Result<()> {
+        if let Some(record) = &mut self.record {
+            record.extend(baseline::entries(&doc));
+        }
+        if let Some(b) = &mut self.baseline {
+            b.filter(&mut doc);
+        }
         self.summary.add(&doc);
         if let Some(t) = self.threshold {
             self.failing |= doc.diagnostics.iter().any(|d| d.severity >= t);
@@ -516,14 +535,41 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     } else {
         report::reporter(args.format)
     };
+    let baseline = match &args.baseline {
+        Some(path) => match Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
+    let mut file_out = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(termcolor::NoColor::new(io::BufWriter::new(f))),
+            Err(e) => {
+                eprintln!("error: {}: cannot write the report: {e}", path.display());
+                return Ok(2);
+            }
+        },
+        None => None,
+    };
+    let out: &mut dyn WriteColor = match (&mut file_out, stdin_fix) {
+        (Some(f), _) => f,
+        (None, true) => &mut stderr,
+        (None, false) => &mut stdout,
+    };
     let mut sink = CliSink {
         reporter,
-        out: if stdin_fix { &mut stderr } else { &mut stdout },
+        out,
         summary: Summary::new(mode, args.unsafe_fixes),
         mode,
         threshold: fail_on.threshold(),
         failing: false,
         errors_per_input: HashMap::new(),
+        baseline,
+        record: args.write_baseline.as_ref().map(|_| Vec::new()),
     };
     for e in walk_errors {
         sink.error(e)?;
@@ -537,6 +583,9 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         bar.finish_and_clear();
     }
     result?;
+    if let Some(b) = &sink.baseline {
+        sink.summary.baseline = Some((b.hidden, b.stale()));
+    }
     let summary = sink.summary.clone();
     match mode {
         Mode::Diff => {
@@ -562,8 +611,26 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         _ => sink.reporter.finish(sink.out, &summary)?,
     }
     let failing = sink.failing;
+    let record = sink.record.take();
+    if let Some(f) = &mut file_out {
+        f.flush()?;
+        // The report went to the file; the summary still reaches the terminal.
+        writeln!(stdout, "{}", summary.line())?;
+    }
     stdout.flush()?;
     stderr.flush()?;
+    if let (Some(path), Some(entries)) = (&args.write_baseline, record) {
+        let n = entries.len();
+        if let Err(e) = baseline::write(path, entries) {
+            eprintln!("error: {}: cannot write the baseline: {e}", path.display());
+            return Ok(2);
+        }
+        eprintln!(
+            "wrote {} to the baseline {}",
+            report::plural(n, "finding"),
+            path.display()
+        );
+    }
     if summary.failed > 0 || summary.bad_records > 0 {
         return Ok(2);
     }

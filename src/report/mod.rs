@@ -72,6 +72,8 @@ pub struct Summary {
     pub failed: usize,
     /// JSONL records that could not be checked.
     pub bad_records: usize,
+    /// `--baseline`: findings it hid, and its entries that no longer occur.
+    pub baseline: Option<(usize, usize)>,
     pub unsafe_fixes: bool,
 }
 
@@ -172,6 +174,19 @@ impl Summary {
                 "; {} could not be checked",
                 plural(self.failed, "file")
             ));
+        }
+        if let Some((hidden, stale)) = self.baseline {
+            out.push_str(&format!(
+                "; {} hidden by the baseline",
+                plural(hidden, "finding")
+            ));
+            if stale > 0 {
+                out.push_str(&format!(
+                    " ({} no longer {}: write it again with --write-baseline to prune)",
+                    plural(stale, "baseline entry"),
+                    if stale == 1 { "occurs" } else { "occur" }
+                ));
+            }
         }
         if self.bad_records > 0 {
             out.push_str(&format!(
