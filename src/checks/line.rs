@@ -52,6 +52,18 @@ impl Group {
     }
 }
 
+/// Line rules behind a literal prefilter: one automaton holds the
+/// `requires` literals of all of them, so a line is scanned once, and a
+/// rule's pattern runs only on lines holding one of its literals.
+struct Guarded {
+    rules: Vec<(Arc<Rule>, Regex)>,
+    literals: aho_corasick::AhoCorasick,
+    /// Automaton pattern index -> rule index.
+    owner: Vec<usize>,
+    /// The longest line any of the rules accepts (all have a limit or none).
+    limit: Option<usize>,
+}
+
 /// Line lengths (in characters) where the sets of length-limited rules
 /// change: a line runs only the rules whose `max_line_chars` it fits.
 const BUCKETS: [usize; 3] = [0, 150, 400];
@@ -62,6 +74,9 @@ const BUCKETS: [usize; 3] = [0, 150, 400];
 /// long paragraphs meet only the few rules that allow long lines, and a
 /// paragraph of 50 MB on one line costs no boilerplate regex at all.
 pub struct LineSet {
+    /// Rules with `requires`: each line is searched for one of the literals
+    /// (Aho-Corasick, SIMD for short lists) before the pattern is tried.
+    guarded: Option<Guarded>,
     /// `limited[i]`: rules with a limit above `BUCKETS[i]`, for lines longer
     /// than `BUCKETS[i]` (and not longer than the next bucket's bound).
     limited: Vec<Option<Group>>,
@@ -83,21 +98,58 @@ impl LineSet {
             .max()
             .unwrap_or(0);
         let build = || -> Result<Self, CompileError> {
+            let mut rules_g = Vec::new();
+            let mut literals = Vec::new();
+            let mut owner = Vec::new();
+            for rule in rules.iter().filter(|r| !r.requires.is_empty()) {
+                let re = compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+                for lit in &rule.requires {
+                    literals.push(lit.clone());
+                    owner.push(rules_g.len());
+                }
+                rules_g.push((rule.clone(), re));
+            }
+            let guarded = if rules_g.is_empty() {
+                None
+            } else {
+                let limit = rules_g
+                    .iter()
+                    .map(|(r, _)| r.max_line_chars)
+                    .try_fold(0, |acc, m| m.map(|m| acc.max(m)));
+                let literals = aho_corasick::AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&literals)
+                    .map_err(|e| {
+                        CompileError::new(Field::Pattern, format!("bad `requires`: {e}"))
+                    })?;
+                Some(Guarded {
+                    rules: rules_g,
+                    literals,
+                    owner,
+                    limit,
+                })
+            };
+            let free: Vec<Arc<Rule>> = rules
+                .iter()
+                .filter(|r| r.requires.is_empty())
+                .cloned()
+                .collect();
             let mut limited = Vec::new();
             for bound in BUCKETS {
-                let group: Vec<_> = rules
+                let group: Vec<_> = free
                     .iter()
                     .filter(|r| r.max_line_chars.is_some_and(|m| m > bound))
                     .cloned()
                     .collect();
                 limited.push(Group::new(group)?);
             }
-            let unlimited = rules
+            let unlimited = free
                 .iter()
                 .filter(|r| r.max_line_chars.is_none())
                 .cloned()
                 .collect();
             Ok(LineSet {
+                guarded,
                 limited,
                 unlimited: Group::new(unlimited)?,
                 limit,
@@ -128,6 +180,23 @@ impl Check for LineSet {
             }
             if let Some(group) = &self.unlimited {
                 group.run(ctx, &span, line, out);
+            }
+            if let Some(g) = &self.guarded
+                && g.limit.is_none_or(|max| chars <= max)
+            {
+                let mut hit = vec![false; g.rules.len()];
+                for m in g.literals.find_overlapping_iter(line) {
+                    hit[g.owner[m.pattern().as_usize()]] = true;
+                }
+                for (i, (rule, re)) in g.rules.iter().enumerate() {
+                    if hit[i]
+                        && rule.applies_to(ctx.lang)
+                        && rule.line_short_enough(line)
+                        && re.is_match(line)
+                    {
+                        out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
+                    }
+                }
             }
         }
     }

@@ -64,6 +64,8 @@ pub struct Rule {
     pub scope: Scope,
     pub max_line_chars: Option<usize>,
     pub case_sensitive: bool,
+    /// `line` rules: literals a line must contain one of (speed hint).
+    pub requires: Vec<String>,
     pub pattern: Option<String>,
     pub phrases: Vec<String>,
     pub check: Option<String>,
@@ -464,6 +466,17 @@ fn build_rule(
     if kind != Kind::Builtin {
         forbid(spec.options.is_some(), "options")?;
     }
+    if kind != Kind::Line {
+        forbid(spec.requires.is_some(), "requires")?;
+    }
+    if let Some(requires) = &spec.requires
+        && (requires.get_ref().is_empty() || requires.get_ref().iter().any(|r| r.is_empty()))
+    {
+        return Err((
+            Some(requires.span()),
+            "`requires` needs at least one literal, and no empty ones".into(),
+        ));
+    }
     if kind == Kind::Line && spec.scope.is_some() {
         forbid(true, "scope")?;
     }
@@ -530,6 +543,7 @@ fn build_rule(
         scope: spec.scope.unwrap_or_default(),
         max_line_chars: spec.max_line_chars,
         case_sensitive: spec.case_sensitive,
+        requires: spec.requires.map(|r| r.into_inner()).unwrap_or_default(),
         pattern: spec.pattern.map(|p| p.into_inner()),
         phrases: spec.phrases.map(|p| p.into_inner()).unwrap_or_default(),
         check: spec.check.map(|c| c.into_inner()),

@@ -43,6 +43,11 @@ pub(crate) struct RuleSpec {
     pub max_line_chars: Option<usize>,
     #[serde(default)]
     pub case_sensitive: bool,
+    /// `line` rules: literals (case-insensitive) of which a line must
+    /// contain one before the pattern is tried. A speed hint for patterns
+    /// that must read whole lines (`.*word.*`); it must not change results.
+    #[serde(default)]
+    pub requires: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     pub examples: Vec<Spanned<Example>>,
 }
