@@ -631,3 +631,35 @@ fn many_pattern_rules_share_a_prefilter_and_find_the_same() {
         "doc.txt:1:6: warning[structure/marker-3] marker 3\ndoc.txt:1:17: warning[structure/marker-7] marker 7\n0 errors, 2 warnings in 1 file\n"
     );
 }
+
+#[test]
+fn line_rules_with_requires() {
+    let rule = "[[rule]]\nid = \"boilerplate/promo\"\nseverity = \"warning\"\nkind = \"line\"\nmax_line_chars = 200\nrequires = [\"gratis\", \"free\"]\npattern = '(?i).*(?:gratis|free).*(?:probe|trial).*'\nmessage = \"promo\"\nhelp = \"delete it\"\n";
+    let doc = "Jetzt GRATIS zur Probe lesen!\nFree trial for a month.\nEin Probeabo, das nichts kostet.\n";
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/promo.toml", rule.as_bytes())]);
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "r",
+            "--format",
+            "concise",
+            "d.txt",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "d.txt:1:1: warning[boilerplate/promo] promo\nd.txt:2:1: warning[boilerplate/promo] promo\n0 errors, 2 warnings in 1 file\n"
+    );
+    let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nrequires = [\"a\"]\npattern = 'a'\nmessage = \"m\"\n";
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/x.toml", bad.as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("r/x.toml:4:8: a `pattern` rule takes no `requires` key"),
+        "{}",
+        stderr(&out)
+    );
+}
