@@ -24,6 +24,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod input;
 pub mod lang;
+pub mod learn;
 pub mod linter;
 pub mod report;
 pub mod rules;

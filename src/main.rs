@@ -51,6 +51,8 @@ enum Command {
         #[command(flatten)]
         rules: RuleSource,
     },
+    /// Find lines that recur across the corpus and write them as a rule file to review
+    Learn(LearnArgs),
     /// Write a commented starter corpuslint.toml into the working directory
     Init {
         /// Overwrite an existing corpuslint.toml
@@ -155,6 +157,34 @@ enum StdinFormat {
 }
 
 #[derive(Args)]
+struct LearnArgs {
+    /// Files and folders to read (articles and JSONL shards, as `check` walks them)
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// Where to write the rule file
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// A line must occur in at least this many documents
+    #[arg(long, default_value_t = 3)]
+    min_documents: usize,
+    /// ... and in at least this share of the documents (0.01 = 1%)
+    #[arg(long, default_value_t = 0.0)]
+    min_share: f64,
+    /// Longest line considered, in characters
+    #[arg(long, default_value_t = 200)]
+    max_chars: usize,
+    /// Most lines written
+    #[arg(long, default_value_t = 500)]
+    max_lines: usize,
+    /// JSONL: the field holding the text
+    #[arg(long, default_value = "text", value_parser = FieldPath::parse)]
+    text_field: FieldPath,
+    /// The id of the rule written
+    #[arg(long, default_value = "boilerplate/learned")]
+    rule_id: String,
+}
+
+#[derive(Args)]
 struct RulesArgs {
     /// human: a table; json: an array of rule objects
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -181,6 +211,7 @@ fn main() -> ExitCode {
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dirs } => test_rules(&dirs),
         Command::Init { force } => init(force),
+        Command::Learn(args) => learn(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -842,4 +873,51 @@ fn init(force: bool) -> io::Result<u8> {
         path.display()
     );
     Ok(0)
+}
+
+fn learn(args: LearnArgs) -> io::Result<u8> {
+    let opts = corpuslint::learn::LearnOptions {
+        min_documents: args.min_documents,
+        min_share: args.min_share,
+        max_chars: args.max_chars,
+        max_lines: args.max_lines,
+        text_field: args.text_field,
+        rule_id: args.rule_id,
+    };
+    let (sources, mut errors) = input::collect(&args.paths, &|_| false);
+    let mut learner = corpuslint::learn::Learner::default();
+    errors.extend(learner.add_sources(sources, &opts));
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let Some(file) = learner.rule_file(&opts) else {
+        eprintln!(
+            "no line occurs in {} or more of the {} documents read; nothing written",
+            opts.min_documents.max(2),
+            learner.documents
+        );
+        return Ok(if errors.is_empty() { 0 } else { 2 });
+    };
+    // The file must load as written; a failure here is a bug, not the user's.
+    let mut check = RuleSet::new();
+    if let Err(e) = check.load_str(
+        &args.out.display().to_string(),
+        &file,
+        LoadOptions {
+            builtin: false,
+            verify_examples: true,
+        },
+    ) {
+        eprintln!("error: the learned rule does not load: {}", e[0]);
+        return Ok(2);
+    }
+    std::fs::write(&args.out, &file)?;
+    let lines = learner.recurring(&opts).len();
+    println!(
+        "wrote {} recurring across {} to {}: review it before use",
+        report::plural(lines, "line"),
+        report::plural(learner.documents, "document"),
+        args.out.display()
+    );
+    Ok(if errors.is_empty() { 0 } else { 2 })
 }

@@ -663,3 +663,65 @@ fn line_rules_with_requires() {
         stderr(&out)
     );
 }
+
+#[test]
+fn learn_writes_recurring_lines_as_a_rule_file() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..4 {
+        let text = format!(
+            "Titel {i}\nDer Artikel {i} erzählt etwas anderes.\nAuf Facebook teilen\nBeispiel-Verlag | Impressum\n"
+        );
+        files.push((format!("c/{i}.txt"), text.into_bytes()));
+    }
+    files.push((
+        "c/shard.jsonl".into(),
+        b"{\"text\": \"Anders.\\nBeispiel-Verlag | Impressum\"}\n".to_vec(),
+    ));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = scratch(&refs);
+    let out = corpuslint(dir.path(), &["learn", "c", "--out", "learned.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "wrote 2 lines recurring across 5 documents to learned.toml: review it before use\n"
+    );
+    let rule = fs::read_to_string(dir.path().join("learned.toml")).unwrap();
+    assert!(
+        rule.contains("Beispiel\\-Verlag\\s+\\|\\s+Impressum  # 5 documents"),
+        "{rule}"
+    );
+    assert!(!rule.contains("Der Artikel"), "{rule}");
+    // The file is a working rule folder.
+    fs::create_dir(dir.path().join("r")).unwrap();
+    fs::rename(
+        dir.path().join("learned.toml"),
+        dir.path().join("r/learned.toml"),
+    )
+    .unwrap();
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check",
+            "--rules",
+            "r",
+            "--select",
+            "boilerplate/learned",
+            "--format",
+            "concise",
+            "c/0.txt",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "c/0.txt:3:1: warning[boilerplate/learned] line that recurs across the corpus\nc/0.txt:4:1: warning[boilerplate/learned] line that recurs across the corpus\n0 errors, 2 warnings in 1 file; 0 fixable with --fix (2 more with --fix --unsafe-fixes)\n"
+    );
+    let none = corpuslint(dir.path(), &["learn", "c/0.txt", "--out", "x.toml"]);
+    assert!(
+        stderr(&none).contains("nothing written"),
+        "{}",
+        stderr(&none)
+    );
+}
