@@ -394,7 +394,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     let reporter: Box<dyn Reporter> = if args.statistics {
         Box::new(report::Statistics::new(args.format))
     } else {
-        report::reporter(args.format)
+        report::reporter(args.format, &set)
     };
     let mut sink = CliSink {
         reporter,
