@@ -1,6 +1,6 @@
-//! CI output: `--format sarif`, validated against the official SARIF 2.1.0
-//! schema in tests/data, on small German and English articles and a JSONL
-//! shard.
+//! CI output: `--format sarif` (validated against the official SARIF 2.1.0
+//! schema in tests/data) and `--format github` (workflow commands), on
+//! small German and English articles and a JSONL shard.
 
 use serde_json::Value;
 use std::fs;
@@ -403,4 +403,147 @@ fn sarif_after_fix_reports_what_is_left_on_the_fixed_file() {
     // Two lines (the tag's line stays, the video notice goes): the join
     // moved up from line 4 to line 3.
     assert_eq!(region(&results(&v)[0])["startLine"], 3);
+}
+
+fn github(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["check", "--format", "github"];
+    all.extend(args);
+    let out = corpuslint(dir, &all);
+    assert!(matches!(out.status.code(), Some(0 | 1)));
+    stdout(&out)
+}
+
+#[test]
+fn github_prints_one_workflow_command_per_finding() {
+    let dir = corpus();
+    let out = github(dir.path(), &["./corpus"]);
+    let expected = "\
+::error file=corpus/de/bericht.txt,line=2,col=45,endLine=2,endColumn=50,title=html/leftover-tag::leftover HTML tag `< /p>`
+::error file=corpus/de/bericht.txt,line=3,col=1,endLine=3,endColumn=60,title=boilerplate/video-notice::video player / JavaScript notice
+::warning file=corpus/de/bericht.txt,line=4,col=40,endLine=4,endColumn=50,title=join/missing-full-stop::two sentences run together without a full stop: `werden Die`
+::warning file=corpus/en/über uns.txt,line=1,col=28,endLine=1,endColumn=36,title=join/missing-full-stop::two sentences run together without a full stop: `night It`
+::error file=corpus/shard.jsonl,line=2,title=html/leftover-tag::leftover HTML tag `< /p>` (id doc-2, text line 2, column 15)
+::error file=corpus/shard.jsonl,line=3,title=html/entity::HTML entity `&amp;` in the text (text line 1, column 3)
+::notice file=corpus/de/bericht.txt,line=5,col=10,endLine=5,endColumn=30,title=pii/email::e-mail address `redaktion@example.de`
+";
+    assert_eq!(out, expected);
+    assert_eq!(github(dir.path(), &["-j", "1", "./corpus"]), expected);
+}
+
+/// A rule folder with one error rule whose message needs escaping, and
+/// one info rule.
+fn zap_rules() -> [(&'static str, &'static str); 1] {
+    [(
+        "rules/zap.toml",
+        r#"[[rule]]
+id = "html/zap"
+severity = "error"
+kind = "pattern"
+pattern = 'ZAP\d+'
+message = "100% zap: `{match}`\nsee the log, then fix"
+help = "remove it"
+languages = ["*"]
+docs = "A test rule."
+
+[[rule]]
+id = "html/note"
+severity = "info"
+kind = "pattern"
+pattern = 'NOTE\d+'
+message = "note `{match}`"
+docs = "A test rule."
+"#,
+    )]
+}
+
+#[test]
+fn github_escapes_messages_and_properties_as_the_toolkit_does() {
+    let [rules] = zap_rules();
+    let dir = scratch(&[rules, ("a,b:c%d.txt", "x ZAP1 y\n")]);
+    let out = github(
+        dir.path(),
+        &["--no-default-rules", "--rules", "rules", "a,b:c%d.txt"],
+    );
+    assert_eq!(
+        out,
+        "::error file=a%2Cb%3Ac%25d.txt,line=1,col=3,endLine=1,endColumn=7,title=html/zap::\
+         100%25 zap: `ZAP1`%0Asee the log, then fix\n"
+    );
+}
+
+#[test]
+fn github_shows_ten_annotations_per_kind_and_says_how_many_more() {
+    let [rules] = zap_rules();
+    let errors: String = (1..=13).map(|i| format!("Zeile ZAP{i}\n")).collect();
+    let dir = scratch(&[rules, ("many.txt", &errors)]);
+    let out = github(
+        dir.path(),
+        &["--no-default-rules", "--rules", "rules", "many.txt"],
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 11, "{out}");
+    for (i, line) in lines[..10].iter().enumerate() {
+        assert!(
+            line.starts_with(&format!("::error file=many.txt,line={},col=7,", i + 1)),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        lines[10],
+        "::notice::corpuslint: 3 more errors not shown as annotations (GitHub shows 10 per \
+         kind); run corpuslint locally or use --format concise to see every finding"
+    );
+
+    // Errors and info findings both cut: the closing notices count against
+    // the ten notices, so they are never the ones GitHub drops.
+    let mixed: String = (1..=12)
+        .map(|i| format!("Zeile ZAP{i} und NOTE{i}\n"))
+        .collect();
+    let dir = scratch(&[rules, ("mixed.txt", &mixed)]);
+    let out = github(
+        dir.path(),
+        &["--no-default-rules", "--rules", "rules", "mixed.txt"],
+    );
+    let count = |prefix: &str| out.lines().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(count("::error "), 10, "{out}");
+    assert_eq!(count("::notice file="), 8, "{out}");
+    assert_eq!(count("::notice::"), 2, "{out}");
+    assert!(out.contains("::notice::corpuslint: 2 more errors not shown"));
+    assert!(out.contains("::notice::corpuslint: 4 more infos not shown"));
+    assert!(out.ends_with("see every finding\n"));
+
+    // Ten of a kind fit: nothing is cut, nothing is said.
+    let ten: String = (1..=10).map(|i| format!("ZAP{i}\n")).collect();
+    let dir = scratch(&[rules, ("ten.txt", &ten)]);
+    let out = github(
+        dir.path(),
+        &["--no-default-rules", "--rules", "rules", "ten.txt"],
+    );
+    assert_eq!(out.lines().count(), 10);
+    assert!(!out.contains("::notice::"));
+}
+
+#[test]
+fn github_points_at_the_record_line_of_a_shard() {
+    let [rules] = zap_rules();
+    let shard: String = [
+        serde_json::json!({"id": "a", "text": "sauber"}),
+        serde_json::json!({"id": "b", "text": "sauber"}),
+        serde_json::json!({"id": "c", "text": "eins\nzwei ZAP7"}),
+        serde_json::json!({"id": 4, "text": "NOTE1"}),
+    ]
+    .iter()
+    .map(|r| r.to_string() + "\n")
+    .collect();
+    let dir = scratch(&[rules, ("shard.jsonl", &shard)]);
+    let out = github(
+        dir.path(),
+        &["--no-default-rules", "--rules", "rules", "shard.jsonl"],
+    );
+    assert_eq!(
+        out,
+        "::error file=shard.jsonl,line=3,title=html/zap::100%25 zap: `ZAP7`%0Asee the log, \
+         then fix (id c, text line 2, column 6)\n\
+         ::notice file=shard.jsonl,line=4,title=html/note::note `NOTE1` (id 4, text line 1, column 1)\n"
+    );
 }

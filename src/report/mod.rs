@@ -3,12 +3,14 @@
 //! end; it writes to the stream it is given and never decides exit codes.
 
 mod concise;
+mod github;
 mod human;
 mod json;
 mod sarif;
 mod statistics;
 
 pub use concise::Concise;
+pub use github::Github;
 pub use human::Human;
 pub use json::{Json, JsonFinding, Jsonl};
 pub use sarif::Sarif;
@@ -36,6 +38,8 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
     Sarif,
+    /// GitHub Actions annotations (`::error file=…::message`), at most 10 per kind
+    Github,
 }
 
 pub trait Reporter {
@@ -52,6 +56,7 @@ pub fn reporter(format: Format, rules: &RuleSet) -> Box<dyn Reporter> {
         Format::Json => Box::new(Json::default()),
         Format::Jsonl => Box::new(Jsonl),
         Format::Sarif => Box::new(Sarif::new(rules.rules().cloned())),
+        Format::Github => Box::new(Github::default()),
     }
 }
 
