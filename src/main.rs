@@ -564,7 +564,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     let reporter: Box<dyn Reporter> = if args.statistics {
         Box::new(report::Statistics::new(args.format))
     } else {
-        report::reporter(args.format)
+        report::reporter(args.format, &set)
     };
     let baseline = match &args.baseline {
         Some(path) => match Baseline::load(path) {

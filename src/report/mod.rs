@@ -3,18 +3,23 @@
 //! end; it writes to the stream it is given and never decides exit codes.
 
 mod concise;
+mod github;
 mod human;
 mod json;
+mod sarif;
 mod statistics;
 
 pub use concise::Concise;
+pub use github::Github;
 pub use human::Human;
 pub use json::{Json, JsonFinding, Jsonl};
+pub use sarif::Sarif;
 pub use statistics::Statistics;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{Document, Mode};
 use crate::fix::Applicability;
+use crate::rules::RuleSet;
 use crate::text::LineIndex;
 use std::collections::HashMap;
 use std::io;
@@ -31,6 +36,10 @@ pub enum Format {
     Json,
     /// one JSON object per line
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…::message`), at most 10 per kind
+    Github,
 }
 
 pub trait Reporter {
@@ -38,13 +47,42 @@ pub trait Reporter {
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()>;
 }
 
-/// A reporter for `format`.
-pub fn reporter(format: Format) -> Box<dyn Reporter> {
+/// A reporter for `format`. `rules` are the rules of the run: SARIF lists
+/// the metadata of those that fired.
+pub fn reporter(format: Format, rules: &RuleSet) -> Box<dyn Reporter> {
     match format {
         Format::Human => Box::new(Human::default()),
         Format::Concise => Box::new(Concise),
         Format::Json => Box::new(Json::default()),
         Format::Jsonl => Box::new(Jsonl),
+        Format::Sarif => Box::new(Sarif::new(rules.rules().cloned())),
+        Format::Github => Box::new(Github::default()),
+    }
+}
+
+/// A document's path as CI tools want it: no leading `./`, and forward
+/// slashes on Windows (elsewhere a backslash is part of a file name).
+pub(crate) fn ci_path(path: &str) -> String {
+    let mut p = if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    };
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest.to_string();
+    }
+    p
+}
+
+/// Where in a JSONL record's text a finding is, for formats that can only
+/// point at the record's line in the shard: ` (id doc-7, text line 2, column 5)`.
+pub(crate) fn record_note(doc: &Document, line: usize, column: usize) -> String {
+    match &doc.doc_id {
+        Some(serde_json::Value::String(id)) => {
+            format!(" (id {id}, text line {line}, column {column})")
+        }
+        Some(id) => format!(" (id {id}, text line {line}, column {column})"),
+        None => format!(" (text line {line}, column {column})"),
     }
 }
 
@@ -214,7 +252,7 @@ pub(crate) fn positions(
     lines: &LineIndex,
     diags: &[Diagnostic],
 ) -> HashMap<usize, (usize, usize)> {
-    let mut offsets: Vec<usize> = diags
+    let offsets: Vec<usize> = diags
         .iter()
         .flat_map(|d| {
             let mut v = vec![d.span.start, d.span.end];
@@ -222,6 +260,15 @@ pub(crate) fn positions(
             v
         })
         .collect();
+    positions_of(text, lines, offsets)
+}
+
+/// Line and column of each of `offsets` (clamped to the text), in one pass.
+pub(crate) fn positions_of(
+    text: &str,
+    lines: &LineIndex,
+    mut offsets: Vec<usize>,
+) -> HashMap<usize, (usize, usize)> {
     offsets.sort_unstable();
     offsets.dedup();
     let mut map = HashMap::with_capacity(offsets.len());
