@@ -51,6 +51,8 @@ pub struct RunOptions {
     /// A different linter for some paths (`per-path-ignores`); `None` for
     /// the path means the run's linter.
     pub path_linter: Option<PathLinter>,
+    /// Keep each JSONL record's line in its [`Document`] (SARIF fixes).
+    pub keep_record_lines: bool,
 }
 
 /// Picks a linter for a path, or `None` for the run's own.
@@ -86,6 +88,7 @@ impl Default for RunOptions {
             stdin_format: None,
             chunk_bytes: 1 << 20,
             path_linter: None,
+            keep_record_lines: false,
         }
     }
 }
@@ -108,6 +111,31 @@ pub struct Document {
     pub diff: String,
     /// Whether fixing changed the text (`Fix`) or would change it (`Diff`).
     pub changed: bool,
+    /// JSONL input with [`RunOptions::keep_record_lines`]: the record's line
+    /// as it is in the shard, for reporters that show fixes of whole lines.
+    pub record_line: Option<RecordLine>,
+}
+
+/// A JSONL record's line and where its text field sits in it.
+#[derive(Debug, Clone)]
+pub struct RecordLine {
+    /// The line without its line break.
+    pub line: String,
+    /// Byte range of the text field's JSON string in `line`.
+    pub text_span: std::ops::Range<usize>,
+    /// The string escaped all non-ASCII characters.
+    pub ascii_escaped: bool,
+}
+
+impl RecordLine {
+    /// The line with the text field holding `text`, every other byte kept.
+    pub fn with_text(&self, text: &str) -> String {
+        let mut out = String::with_capacity(self.line.len() + 16);
+        out.push_str(&self.line[..self.text_span.start]);
+        out.push_str(&jsonl::encode_string(text, self.ascii_escaped));
+        out.push_str(&self.line[self.text_span.end..]);
+        out
+    }
 }
 
 impl Document {
@@ -157,6 +185,7 @@ pub fn process(
         fixed: 0,
         diff: String::new(),
         changed: false,
+        record_line: None,
     };
     let lang = doc.lang.as_deref();
     match opts.mode {
@@ -316,6 +345,13 @@ fn check_chunk(linter: &Linter, opts: &RunOptions, shard: &Source, chunk: Chunk)
                         process(linter, opts, &shard.display, &label, record.text.clone());
                     doc.record = Some(number);
                     doc.doc_id = record.id.clone();
+                    if opts.keep_record_lines {
+                        doc.record_line = Some(RecordLine {
+                            line: line.to_string(),
+                            text_span: record.span.clone(),
+                            ascii_escaped: record.ascii_escaped,
+                        });
+                    }
                     if fixing && doc.changed {
                         replacement = Some(jsonl::replace_text(line, &record, &doc.text));
                     }

@@ -552,6 +552,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         }),
         chunk_bytes: args.chunk_bytes.max(1),
         path_linter,
+        keep_record_lines: args.format == report::Format::Sarif,
     });
     let exclude = |p: &std::path::Path| config.as_ref().is_some_and(|c| c.is_excluded(&cwd, p));
     let (sources, walk_errors) = input::collect(&args.paths, &exclude);

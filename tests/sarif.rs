@@ -336,8 +336,19 @@ fn jsonl_records_point_at_their_line_in_the_shard() {
         (&2.into(), &20.into())
     );
     assert_eq!(props["fixApplicability"], "safe");
-    // The shard's bytes are JSON-escaped text: no fix in shard coordinates.
-    assert!(tag[0].get("fixes").is_none());
+    // The fix replaces the record's line with the text field re-encoded.
+    let record =
+        serde_json::json!({"id": "doc-2", "text": "Erste Zeile.\nDer Rat tagte.< /p>"}).to_string();
+    let fixed =
+        serde_json::json!({"id": "doc-2", "text": "Erste Zeile.\nDer Rat tagte."}).to_string();
+    assert_eq!(
+        tag[0]["fixes"][0]["artifactChanges"][0]["replacements"],
+        serde_json::json!([{
+            "deletedRegion": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": record.chars().count() + 1},
+            "insertedContent": {"text": fixed}
+        }])
+    );
+    assert_eq!(tag[0]["fixes"][0]["properties"]["applicability"], "safe");
 
     let entity = find(&v, "html/entity", "corpus/shard.jsonl");
     assert_eq!(*region(entity[0]), serde_json::json!({"startLine": 3}));

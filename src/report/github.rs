@@ -184,6 +184,7 @@ mod tests {
             fixed: 0,
             diff: String::new(),
             changed: false,
+            record_line: None,
         }
     }
 

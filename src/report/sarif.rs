@@ -250,7 +250,7 @@ struct RecordProperties<'a> {
     text_column: usize,
     text_end_line: usize,
     text_end_column: usize,
-    /// The record's findings carry no SARIF fix; this says `--fix` has one.
+    /// The fix's applicability, for tools that read properties only.
     #[serde(skip_serializing_if = "Option::is_none")]
     fix_applicability: Option<&'static str>,
 }
@@ -582,6 +582,28 @@ fn build_result<'a>(
                 },
             }]
         }
+        // A record's fix replaces its whole line in the shard: the text
+        // field re-encoded with the fix applied, every other byte kept.
+        (Some(fix), Some(record)) => match &doc.record_line {
+            Some(source) => {
+                let (fixed_text, _) = crate::fix::apply(&doc.text, [fix]);
+                let end_column = crate::text::char_count(&source.line) + 1;
+                vec![SarifFix {
+                    description: Text::owned(describe_fix(&doc.text, lines, &d.span, fix)),
+                    artifact_changes: [ArtifactChange {
+                        artifact_location: ArtifactLocation { uri },
+                        replacements: vec![Replacement {
+                            deleted_region: Region::text((record, 1), (record, end_column)),
+                            inserted_content: Text::owned(source.with_text(&fixed_text)),
+                        }],
+                    }],
+                    properties: FixProperties {
+                        applicability: fix.applicability.as_str(),
+                    },
+                }]
+            }
+            None => Vec::new(),
+        },
         _ => Vec::new(),
     };
     SarifResult {
