@@ -156,7 +156,8 @@ enum StdinFormat {
 
 #[derive(Args)]
 struct RulesArgs {
-    /// human: a table; json: an array of rule objects
+    /// human: a table; json: an array of rule objects; markdown: the reference
+    /// with docs and examples (docs/rules.md)
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
     /// Print the search patterns of the rules, one regex per line, as `rg -f FILE` takes them
@@ -170,6 +171,7 @@ struct RulesArgs {
 enum ListFormat {
     Human,
     Json,
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -663,6 +665,7 @@ fn list_rules(args: RulesArgs) -> io::Result<u8> {
         return Ok(0);
     }
     match args.format {
+        ListFormat::Markdown => out.write_all(rules::doc::markdown(&set).as_bytes())?,
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = set
                 .rules()

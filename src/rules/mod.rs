@@ -6,6 +6,7 @@
 //! [`Check`](crate::checks::Check) so that a bad regex or a bad option is
 //! reported when the file is read, never in the middle of a run.
 
+pub mod doc;
 mod examples;
 mod schema;
 

@@ -1,0 +1,49 @@
+//! Generated documentation stays in step with its sources: each checked-in
+//! file is regenerated in memory and compared, and a stale one fails with
+//! the command that regenerates it.
+
+use corpuslint::rules::{RuleSet, doc};
+use std::path::PathBuf;
+
+fn checked_in(rel: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        .replace("\r\n", "\n")
+}
+
+/// Fails with the first differing line and the command that fixes it.
+fn assert_fresh(rel: &str, generated: &str, regenerate: &str) {
+    let current = checked_in(rel);
+    if current == generated {
+        return;
+    }
+    let line = current
+        .lines()
+        .zip(generated.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| current.lines().count().min(generated.lines().count()));
+    panic!(
+        "{rel} is stale (first difference at line {}).\n\
+         Regenerate it from the repository root with:\n\n    {regenerate}\n\n\
+         then review the diff and commit it.",
+        line + 1
+    );
+}
+
+#[test]
+fn rules_reference_is_fresh() {
+    let set = RuleSet::builtin().unwrap_or_else(|e| panic!("built-in rules: {}", e[0]));
+    assert_fresh("docs/rules.md", &doc::markdown(&set), doc::REGENERATE);
+}
+
+#[test]
+fn the_regenerate_command_prints_the_same() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_corpuslint"))
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .expect("run corpuslint");
+    assert!(out.status.success());
+    let set = RuleSet::builtin().unwrap_or_else(|e| panic!("built-in rules: {}", e[0]));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), doc::markdown(&set));
+}
