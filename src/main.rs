@@ -7,6 +7,7 @@ use corpuslint::config::{self, Config, FailOn};
 use corpuslint::engine::{self, Document, Linter, Mode, PathLinter, Progress, RunOptions, Sink};
 use corpuslint::input::jsonl::FieldPath;
 use corpuslint::input::{self, Format, InputError, Source};
+use corpuslint::json_schema::Published;
 use corpuslint::lang::LangChoice;
 use corpuslint::report::{self, Reporter, Summary};
 use corpuslint::rules::{self, LoadOptions, RuleError, RuleSet};
@@ -62,6 +63,21 @@ enum Command {
         /// Folders of rule files to test (default: the built-in rules)
         dirs: Vec<PathBuf>,
     },
+    /// Print the JSON Schema of rule files or of corpuslint.toml, for editors
+    /// (Taplo, Even Better TOML)
+    Schema {
+        /// Which file the schema describes
+        #[arg(value_enum)]
+        file: SchemaFile,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaFile {
+    /// Rule files: one or more [[rule]] tables
+    Rules,
+    /// corpuslint.toml
+    Config,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -183,6 +199,7 @@ fn main() -> ExitCode {
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dirs } => test_rules(&dirs),
         Command::Init { force } => init(force),
+        Command::Schema { file } => print_schema(file),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -828,6 +845,15 @@ fn test_rules(dirs: &[PathBuf]) -> io::Result<u8> {
         failed
     )?;
     Ok(u8::from(failed > 0))
+}
+
+fn print_schema(file: SchemaFile) -> io::Result<u8> {
+    let schema = match file {
+        SchemaFile::Rules => Published::RuleFile,
+        SchemaFile::Config => Published::Config,
+    };
+    io::stdout().lock().write_all(schema.text().as_bytes())?;
+    Ok(0)
 }
 
 fn init(force: bool) -> io::Result<u8> {

@@ -2,6 +2,7 @@
 //! file is regenerated in memory and compared, and a stale one fails with
 //! the command that regenerates it.
 
+use corpuslint::json_schema::Published;
 use corpuslint::rules::{RuleSet, doc};
 use std::path::PathBuf;
 
@@ -38,12 +39,33 @@ fn rules_reference_is_fresh() {
 }
 
 #[test]
-fn the_regenerate_command_prints_the_same() {
+fn json_schemas_are_fresh() {
+    for schema in Published::ALL {
+        assert_fresh(schema.path(), &schema.text(), &schema.regenerate());
+    }
+}
+
+fn run(args: &[&str]) -> String {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_corpuslint"))
-        .args(["rules", "--format", "markdown"])
+        .args(args)
         .output()
         .expect("run corpuslint");
-    assert!(out.status.success());
+    assert!(out.status.success(), "corpuslint {args:?} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The commands named in the failure messages print what the tests expect.
+#[test]
+fn the_regenerate_commands_print_the_same() {
     let set = RuleSet::builtin().unwrap_or_else(|e| panic!("built-in rules: {}", e[0]));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), doc::markdown(&set));
+    assert_eq!(run(&["rules", "--format", "markdown"]), doc::markdown(&set));
+    assert!(doc::REGENERATE.contains("-- rules --format markdown > docs/rules.md"));
+    for schema in Published::ALL {
+        assert_eq!(run(&["schema", schema.argument()]), schema.text());
+        assert!(schema.regenerate().ends_with(&format!(
+            "-- schema {} > {}",
+            schema.argument(),
+            schema.path()
+        )));
+    }
 }

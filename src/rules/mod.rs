@@ -8,7 +8,7 @@
 
 pub mod doc;
 mod examples;
-mod schema;
+pub(crate) mod schema;
 
 pub use examples::{ExampleFailure, run_examples};
 pub use schema::{Example, FixAction, FixSpec, InsertAt, Kind, Scope};
