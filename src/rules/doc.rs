@@ -3,6 +3,7 @@
 //! so that it cannot drift from them. Returns text; the binary prints it.
 
 use super::{FixSpec, Rule, RuleSet};
+use crate::report::plural;
 use std::fmt::Write;
 
 /// The command that regenerates `docs/rules.md` from the built-in rules.
@@ -138,14 +139,6 @@ fn languages(rule: &Rule) -> String {
 
 fn category(rule: &Rule) -> &str {
     rule.id.split_once('/').map_or(&*rule.id, |(c, _)| c)
-}
-
-fn plural(n: usize, word: &str) -> String {
-    match (n, word) {
-        (1, _) => format!("1 {word}"),
-        (_, "category") => format!("{n} categories"),
-        _ => format!("{n} {word}s"),
-    }
 }
 
 /// The anchor GitHub gives a heading: lower case, punctuation other than
