@@ -69,3 +69,37 @@ fn the_regenerate_commands_print_the_same() {
         )));
     }
 }
+
+/// Every flag that docs/ci.md and the pre-commit hooks pass to
+/// `corpuslint check` is one that `corpuslint check --help` lists.
+#[test]
+fn ci_docs_use_existing_check_flags() {
+    let help = run(&["check", "--help"]);
+    let mut missing = Vec::new();
+    for rel in ["docs/ci.md", ".pre-commit-hooks.yaml", "README.md"] {
+        for line in checked_in(rel).lines() {
+            let Some((_, args)) = line.split_once("corpuslint check") else {
+                continue;
+            };
+            for word in args.split(|c: char| c.is_whitespace() || c == '`' || c == '"') {
+                let flag = word.trim_end_matches([',', ')', ';', ':', '.']);
+                let is_flag = flag.starts_with("--")
+                    && flag.len() > 2
+                    && flag[2..]
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '-');
+                if is_flag
+                    && !help.contains(&format!("{flag} "))
+                    && !help.contains(&format!("{flag}\n"))
+                {
+                    missing.push(format!("{rel}: {flag} in `{}`", line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "unknown check flags:\n{}",
+        missing.join("\n")
+    );
+}
