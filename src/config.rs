@@ -14,6 +14,7 @@ use crate::diagnostic::Severity;
 use crate::rules::{RuleError, RuleSet, selector_matches};
 use crate::text::LineIndex;
 use globset::{GlobBuilder, GlobMatcher};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -24,7 +25,7 @@ use toml::Spanned;
 pub const FILE_NAME: &str = "corpuslint.toml";
 
 /// Lowest severity that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     Error,
@@ -44,30 +45,68 @@ impl FailOn {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// corpuslint.toml: the configuration of a corpus repository, found by
+/// walking up from the working directory (or named with `--config`).
+/// Command-line flags override it. Paths and globs are relative to the
+/// file's folder; globs follow gitignore habits (`*` within one path
+/// component, `**` across them, a folder glob covers everything below it).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct Raw {
+#[schemars(title = "corpuslint configuration (corpuslint.toml)")]
+pub(crate) struct Raw {
+    /// Folders of your own rule files, loaded on top of the built-in rules
+    /// (like `--rules`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     rules: Vec<Spanned<String>>,
+    /// Run only these rules: ids, or prefixes such as `html/` (like
+    /// `--select`). Default: every rule.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     select: Vec<Spanned<String>>,
+    /// Skip these rules: ids or prefixes (like `--ignore`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     ignore: Vec<Spanned<String>>,
+    /// Change the severity of single rules or prefixes:
+    /// `"boilerplate/ui-labels" = "info"`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Severity>")]
     severity: BTreeMap<Spanned<String>, Severity>,
+    /// Rules to skip for some paths: a glob, relative to this file's
+    /// folder, mapped to rule ids or prefixes:
+    /// `"archive/**" = ["join/", "quote/unbalanced"]`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
     per_path_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Globs of files and folders not to walk, relative to this file's
+    /// folder. Files named on the command line are still read.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     exclude: Vec<Spanned<String>>,
+    /// Document language: `auto` (detected per document) or an ISO 639-1
+    /// code such as `de` (like `--lang`). Default: `auto`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^(auto|[a-zA-Z]{2,3})$"))]
     lang: Option<Spanned<String>>,
+    /// JSONL shards: the field holding the text; a dotted path reaches into
+    /// nested records (`meta.body`). Default: `text`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = FIELD_PATH_PATTERN))]
     text_field: Option<Spanned<String>>,
+    /// JSONL shards: the field naming the document, reported as `doc_id`;
+    /// a dotted path. Default: `id`.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = FIELD_PATH_PATTERN))]
     id_field: Option<Spanned<String>>,
+    /// Lowest severity that makes the exit code 1: `error`, `warning`,
+    /// `info` or `never` (like `--fail-on`). Default: `warning`.
     #[serde(default)]
     fail_on: Option<FailOn>,
 }
+
+/// Names joined by single dots, none empty.
+const FIELD_PATH_PATTERN: &str = r"^[^.]+(\.[^.]+)*$";
 
 /// A glob from the file, compiled.
 #[derive(Debug, Clone)]

@@ -2,17 +2,24 @@
 //! document and, optionally, a fix. Plain data: rendering lives in `report/`.
 
 use crate::fix::Fix;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
 /// How much a finding matters. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
+#[schemars(description = "How much a finding matters: `error`, `warning` or `info`.")]
 pub enum Severity {
+    /// A fact worth knowing (an e-mail address).
     Info,
+    /// A judgement call (two sentences run together, an image caption).
     Warning,
+    /// An unmistakable artifact (a leftover tag, a cookie banner, mojibake).
     Error,
 }
 

@@ -3,11 +3,14 @@
 //! (the first fix in reporting order wins, the others wait for the next pass),
 //! and no byte outside an edit's range changes.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 /// Whether a fix may be applied without a human looking at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Applicability {
     /// Certainly right: applied by `--fix`.

@@ -23,6 +23,7 @@ pub mod engine;
 pub mod fingerprint;
 pub mod fix;
 pub mod input;
+pub mod json_schema;
 pub mod lang;
 pub mod learn;
 pub mod linter;

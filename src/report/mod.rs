@@ -38,7 +38,7 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
     Sarif,
-    /// GitHub Actions annotations (`::error file=…::message`), at most 10 per kind
+    /// GitHub Actions annotations (`::error file=...::message`), at most 10 per kind
     Github,
 }
 
@@ -238,7 +238,18 @@ impl Summary {
 
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
-        format!("1 {word}")
+        return format!("1 {word}");
+    }
+    let consonant_y = word.ends_with('y')
+        && !word
+            .chars()
+            .rev()
+            .nth(1)
+            .is_some_and(|c| "aeiou".contains(c));
+    if consonant_y {
+        format!("{n} {}ies", &word[..word.len() - 1])
+    } else if ["s", "x", "sh", "ch"].iter().any(|end| word.ends_with(end)) {
+        format!("{n} {word}es")
     } else {
         format!("{n} {word}s")
     }
@@ -288,4 +299,19 @@ pub(crate) fn positions_of(
         map.insert(off, (line + 1, column));
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "fix"), "1 fix");
+        assert_eq!(plural(2, "fix"), "2 fixes");
+        assert_eq!(plural(3, "baseline entry"), "3 baseline entries");
+        assert_eq!(plural(2, "file"), "2 files");
+        assert_eq!(plural(2, "info"), "2 infos");
+        assert_eq!(plural(0, "category"), "0 categories");
+    }
 }

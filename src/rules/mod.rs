@@ -6,8 +6,9 @@
 //! [`Check`](crate::checks::Check) so that a bad regex or a bad option is
 //! reported when the file is read, never in the middle of a run.
 
+pub mod doc;
 mod examples;
-mod schema;
+pub(crate) mod schema;
 
 pub use examples::{ExampleFailure, run_examples};
 pub use schema::{Example, FixAction, FixSpec, InsertAt, Kind, Scope};

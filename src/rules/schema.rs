@@ -1,55 +1,167 @@
 //! The rule file format as serde types. Every table rejects unknown keys, so
 //! a typo in a rule file is an error with a position, never a silent no-op.
 
+//!
+//! The same types describe the file to editors: they derive `JsonSchema`,
+//! and their doc comments become the schema's descriptions (see
+//! [`crate::json_schema`]). `Spanned` fields are described as the plain
+//! value they hold.
+
 use crate::diagnostic::Severity;
 use crate::fix::Applicability;
+use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::json;
 use std::ops::Range;
 use toml::Spanned;
 
-#[derive(Debug, Deserialize)]
+/// A corpuslint rule file: one or more `[[rule]]` tables. Built-in rules
+/// live in `rules/<category>/<name>.toml`; add folders of your own with
+/// `--rules DIR` or `rules = [...]` in corpuslint.toml.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// `rule` has a serde default so that the loader can say "no `[[rule]]`
+// table" in its own words; the schema simply requires it.
+#[schemars(title = "corpuslint rule file", extend("required" = ["rule"]))]
 pub(crate) struct RuleFile {
+    /// The rules of this file, each a `[[rule]]` table.
     #[serde(default)]
+    #[schemars(with = "Vec<RuleSpec>", length(min = 1))]
     pub rule: Vec<Spanned<RuleSpec>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `category/name`: one of the fixed categories, then lower-case ASCII
+/// letters, digits and `-`.
+pub(crate) const ID_PATTERN: &str =
+    "^(html|boilerplate|join|quote|encoding|whitespace|repeat|pii|structure)/[a-z0-9][a-z0-9-]*$";
+
+/// One lint rule. Most rules are data: a `pattern`, `phrases` or `line`
+/// rule needs no Rust code; a `builtin` rule names a check written in Rust.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = kind_requirements)]
 pub(crate) struct RuleSpec {
+    /// The rule id, `category/name`, e.g. `html/leftover-tag`. The category
+    /// is one of html, boilerplate, join, quote, encoding, whitespace,
+    /// repeat, pii, structure. Ids are unique across all loaded rules.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
     pub id: Spanned<String>,
+    /// How much a finding matters: `error` for an unmistakable artifact,
+    /// `warning` for a judgement call, `info` for a fact worth knowing.
     pub severity: Severity,
+    /// How the rule matches: `pattern`, `phrases`, `line` or `builtin`.
+    #[schemars(with = "Kind")]
     pub kind: Spanned<Kind>,
+    /// `pattern` and `line` rules: a regular expression in Rust `regex`
+    /// syntax. A group named `span` narrows the finding to that group; a
+    /// `line` pattern must match the whole trimmed line.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub pattern: Option<Spanned<String>>,
+    /// `phrases` rules: literal phrases, matched case-insensitively on word
+    /// boundaries (one automaton for all phrase rules).
     #[serde(default)]
+    #[schemars(
+        with = "Option<Vec<String>>",
+        length(min = 1),
+        inner(regex(pattern = r"\S"))
+    )]
     pub phrases: Option<Spanned<Vec<String>>>,
+    /// `builtin` rules: the check written in Rust that runs the rule.
     #[serde(default)]
+    #[schemars(schema_with = "builtin_check_schema")]
     pub check: Option<Spanned<String>>,
+    /// `builtin` rules: settings of the check, as the check documents them
+    /// (for example word lists per language).
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub options: Option<Spanned<toml::Table>>,
+    /// The finding's message: lower case, no full stop. `{match}` is
+    /// replaced by the matched text.
     pub message: String,
+    /// What to do about a finding, in the imperative, no full stop.
     #[serde(default)]
     pub help: Option<String>,
+    /// Why the rule matters and when its fix is safe, in a few sentences
+    /// (Markdown). Shown by `corpuslint explain` and in docs/rules.md.
     #[serde(default)]
     pub docs: String,
+    /// Document languages the rule runs on: `*` for every language, or
+    /// ISO 639-1 codes such as `de`, `en`.
     #[serde(default = "every_language")]
+    #[schemars(inner(regex(pattern = r"^(\*|[a-z]{2,3})$")))]
     pub languages: Vec<String>,
+    /// The fix a finding offers, e.g. `{ action = "delete-line",
+    /// applicability = "safe" }`. Without it the rule only reports.
     #[serde(default)]
+    #[schemars(with = "Option<FixSpec>")]
     pub fix: Option<Spanned<FixSpec>>,
+    /// `pattern` and `phrases` rules: what a finding covers, the match
+    /// (default) or the whole line holding it.
     #[serde(default)]
     pub scope: Option<Scope>,
+    /// Count a match only when its (trimmed) line is at most this many
+    /// characters long: for boilerplate lines that are short.
     #[serde(default)]
     pub max_line_chars: Option<usize>,
+    /// `pattern`, `phrases` and `line` rules: match case-sensitively.
     #[serde(default)]
     pub case_sensitive: bool,
     /// `line` rules: literals (case-insensitive) of which a line must
     /// contain one before the pattern is tried. A speed hint for patterns
     /// that must read whole lines (`.*word.*`); it must not change results.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub requires: Option<Spanned<Vec<String>>>,
+    /// Embedded tests, each a `[[rule.examples]]` table, run by
+    /// `corpuslint test-rules`, by the test suite and when a user rule file
+    /// is loaded.
     #[serde(default)]
+    #[schemars(with = "Vec<Example>")]
     pub examples: Vec<Spanned<Example>>,
+}
+
+/// `check`: one of the builtin checks' names.
+fn builtin_check_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "enum": crate::checks::BUILTIN_CHECKS,
+    })
+}
+
+/// The keys each kind needs or refuses, as the loader checks them: editors
+/// then flag a `pattern` rule without `pattern`, or `options` outside a
+/// `builtin` rule.
+fn kind_requirements(schema: &mut schemars::Schema) {
+    let when = |kinds: &[&str], then: serde_json::Value| {
+        json!({
+            "if": { "properties": { "kind": { "enum": kinds } }, "required": ["kind"] },
+            "then": then,
+        })
+    };
+    let absent = |keys: &[&str]| -> Vec<serde_json::Value> {
+        keys.iter()
+            .map(|k| json!({ "not": { "required": [k] } }))
+            .collect()
+    };
+    schema.insert(
+        "allOf".into(),
+        json!([
+            when(
+                &["pattern", "line"],
+                json!({ "required": ["pattern"], "allOf": absent(&["phrases", "check", "options"]) })
+            ),
+            when(&["line"], json!({ "allOf": absent(&["scope"]) })),
+            when(
+                &["phrases"],
+                json!({ "required": ["phrases"], "allOf": absent(&["pattern", "check", "options"]) })
+            ),
+            when(
+                &["builtin"],
+                json!({ "required": ["check"], "allOf": absent(&["phrases"]) })
+            ),
+        ]),
+    );
 }
 
 fn every_language() -> Vec<String> {
@@ -57,7 +169,7 @@ fn every_language() -> Vec<String> {
 }
 
 /// How a rule matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A regular expression matched anywhere.
@@ -82,7 +194,7 @@ impl Kind {
 }
 
 /// What a pattern or phrase finding covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// The matched text.
@@ -93,9 +205,12 @@ pub enum Scope {
     Line,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+/// The fix a finding offers.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixSpec {
+    /// What the fix does: `replace` the match, `delete-line` (the line
+    /// holding it, with its line break) or `insert` text beside it.
     pub action: FixAction,
     /// Replacement (`replace`, may use `$1` / `${name}` in pattern rules) or
     /// inserted text (`insert`).
@@ -104,6 +219,8 @@ pub struct FixSpec {
     /// Where `insert` puts its text: before or after the match.
     #[serde(default)]
     pub at: InsertAt,
+    /// `safe`: applied by `--fix`; `unsafe` (default): a suggestion,
+    /// applied only by `--fix --unsafe-fixes`.
     #[serde(default = "default_applicability")]
     pub applicability: Applicability,
 }
@@ -112,11 +229,15 @@ fn default_applicability() -> Applicability {
     Applicability::Unsafe
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// What a fix does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FixAction {
+    /// Replace the match with `with` (empty: remove it).
     Replace,
+    /// Delete the line holding the match, with its line break.
     DeleteLine,
+    /// Insert `with` at the start or end of the match (`at`).
     Insert,
 }
 
@@ -130,17 +251,22 @@ impl FixAction {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+/// Where an `insert` fix puts its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum InsertAt {
+    /// Before the match.
     Start,
+    /// After the match (default).
     #[default]
     End,
 }
 
-/// One embedded test of a rule.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+/// One embedded test of a rule: a `bad` text (with the `fixed` result when
+/// the rule has a fix) or a `good` one.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = example_requirements)]
 pub struct Example {
     /// Text on which the rule must report at least one finding.
     #[serde(default)]
@@ -151,10 +277,34 @@ pub struct Example {
     /// `bad` after applying the rule's fixes (safe and unsafe).
     #[serde(default)]
     pub fixed: Option<String>,
-    /// Language the example is checked as (default: the rule's first language).
+    /// Language the example is checked as (default: the rule's first
+    /// language).
     #[serde(default)]
     pub lang: Option<String>,
     /// Where the example sits in its rule file.
     #[serde(skip)]
     pub span: Option<Range<usize>>,
+}
+
+/// An example needs `bad` or `good`, and `fixed` belongs to a `bad` one.
+fn example_requirements(schema: &mut schemars::Schema) {
+    schema.insert(
+        "anyOf".into(),
+        json!([{ "required": ["bad"] }, { "required": ["good"] }]),
+    );
+    schema.insert("dependencies".into(), json!({ "fixed": ["bad"] }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_pattern_lists_the_categories() {
+        let expected = format!(
+            "^({})/[a-z0-9][a-z0-9-]*$",
+            crate::rules::CATEGORIES.join("|")
+        );
+        assert_eq!(ID_PATTERN, expected);
+    }
 }
