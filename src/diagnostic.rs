@@ -60,6 +60,24 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` on `span` with `message`, without help or fix.
+    pub fn new(
+        rule: impl Into<Arc<str>>,
+        severity: Severity,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule: rule.into(),
+            severity,
+            message: message.into(),
+            span,
+            help: None,
+            fix: None,
+            labels: Vec::new(),
+        }
+    }
+
     /// The order DESIGN.md fixes within a document: offset, then rule id.
     pub fn sort_key(&self) -> (usize, &str, usize) {
         (self.span.start, &self.rule, self.span.end)

@@ -139,6 +139,22 @@ impl RecordLine {
 }
 
 impl Document {
+    /// A document with no findings yet.
+    pub fn new(path: impl Into<String>, text: String) -> Self {
+        Document {
+            path: path.into(),
+            record: None,
+            doc_id: None,
+            text,
+            lang: None,
+            diagnostics: Vec::new(),
+            fixed: 0,
+            diff: String::new(),
+            changed: false,
+            record_line: None,
+        }
+    }
+
     /// How the document is named in human and concise output: the path, and
     /// for a JSONL record `path#record`.
     pub fn name(&self) -> String {
@@ -174,19 +190,8 @@ pub fn process(
     diff_label: &str,
     text: String,
 ) -> Document {
-    let lang = opts.lang.resolve(&text);
-    let mut doc = Document {
-        path: path.to_string(),
-        record: None,
-        doc_id: None,
-        text: String::new(),
-        lang,
-        diagnostics: Vec::new(),
-        fixed: 0,
-        diff: String::new(),
-        changed: false,
-        record_line: None,
-    };
+    let mut doc = Document::new(path, String::new());
+    doc.lang = opts.lang.resolve(&text);
     let lang = doc.lang.as_deref();
     match opts.mode {
         Mode::Check => {

@@ -93,32 +93,14 @@ pub fn fingerprints(doc: &Document) -> Vec<Fingerprint> {
 mod tests {
     use super::*;
     use crate::diagnostic::Severity;
-    use std::sync::Arc;
 
     fn doc(text: &str, spans: &[(&str, std::ops::Range<usize>)]) -> Document {
-        Document {
-            path: "a.txt".into(),
-            record: None,
-            doc_id: None,
-            text: text.into(),
-            lang: None,
-            diagnostics: spans
-                .iter()
-                .map(|(rule, span)| Diagnostic {
-                    rule: Arc::from(*rule),
-                    severity: Severity::Error,
-                    message: String::new(),
-                    span: span.clone(),
-                    help: None,
-                    fix: None,
-                    labels: Vec::new(),
-                })
-                .collect(),
-            fixed: 0,
-            diff: String::new(),
-            changed: false,
-            record_line: None,
-        }
+        let mut doc = Document::new("a.txt", text.into());
+        doc.diagnostics = spans
+            .iter()
+            .map(|(rule, span)| Diagnostic::new(*rule, Severity::Error, span.clone(), ""))
+            .collect();
+        doc
     }
 
     #[test]

@@ -1,28 +1,10 @@
 //! The CI gate: a baseline hides accepted findings (and survives unrelated
 //! edits), and --output-file sends the report to a file.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
-
-fn corpuslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run corpuslint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 const OLD: &str = "Die Regierung hat neue Regeln vorgestellt.< /p>\nDie Waffen sollen eingesetzt werden Die Armee wartet.\n";
 

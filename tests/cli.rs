@@ -2,39 +2,12 @@
 //! file, rule folders, selection, output formats, fixing files in place,
 //! and inputs that are not what they should be.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
-
-fn corpuslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run corpuslint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// A scratch folder with the given files.
-fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, content).unwrap();
-    }
-    dir
-}
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 const CLEAN: &[u8] = "Die Regierung hat am Montag neue Regeln vorgestellt.\nSie gelten ab Januar für alle Betriebe im Land.\n".as_bytes();
 const TAG: &[u8] = b"Die Regierung hat neue Regeln vorgestellt.< /p>\n";

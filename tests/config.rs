@@ -1,45 +1,17 @@
 //! corpuslint.toml: discovery, every key, flags overriding the file, and
 //! errors that point into the file.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
-
-fn corpuslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run corpuslint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, content).unwrap();
-    }
-    dir
-}
 
 const TAG: &str = "Die Regierung hat neue Regeln vorgestellt.< /p>\n";
 const JOIN: &str = "Die Waffen sollen an der Front eingesetzt werden Die Armee kämpft mit erschöpften Beständen.\n";
 
 #[test]
 fn found_upward_and_relative_to_its_folder() {
-    let dir = scratch(&[
+    let dir = scratch_text(&[
         (
             "corpuslint.toml",
             "select = [\"join/\"]\nrules = [\"house\"]\n",
@@ -92,7 +64,7 @@ fn found_upward_and_relative_to_its_folder() {
 
 #[test]
 fn explicit_config_file() {
-    let dir = scratch(&[
+    let dir = scratch_text(&[
         (
             "ci/lint.toml",
             "ignore = [\"html/\"]\nfail-on = \"error\"\n",
@@ -139,7 +111,7 @@ fn explicit_config_file() {
 
 #[test]
 fn severity_overrides_and_per_path_ignores() {
-    let dir = scratch(&[
+    let dir = scratch_text(&[
         (
             "corpuslint.toml",
             "[severity]\n\"join/missing-full-stop\" = \"info\"\n\"html/\" = \"warning\"\n\n[per-path-ignores]\n\"archive/**\" = [\"html/leftover-tag\"]\n",
@@ -180,7 +152,7 @@ fn severity_overrides_and_per_path_ignores() {
 
 #[test]
 fn exclude_skips_walked_files_only() {
-    let dir = scratch(&[
+    let dir = scratch_text(&[
         ("corpuslint.toml", "exclude = [\"drafts/\", \"**/*.md\"]\n"),
         ("drafts/a.txt", TAG),
         ("notes/readme.md", TAG),
@@ -206,7 +178,7 @@ fn exclude_skips_walked_files_only() {
 
 #[test]
 fn settings_for_jsonl_and_language_come_from_the_file() {
-    let dir = scratch(&[
+    let dir = scratch_text(&[
         (
             "corpuslint.toml",
             "text-field = \"doc.body\"\nid-field = \"meta.id\"\nlang = \"en\"\n",
@@ -257,7 +229,7 @@ fn errors_point_into_the_file() {
         ),
     ];
     for (config, expected) in cases {
-        let dir = scratch(&[("corpuslint.toml", config), ("a.txt", TAG)]);
+        let dir = scratch_text(&[("corpuslint.toml", config), ("a.txt", TAG)]);
         let out = corpuslint(dir.path(), &["check", "a.txt"]);
         assert_eq!(out.status.code(), Some(2), "{config}");
         assert!(
@@ -270,7 +242,7 @@ fn errors_point_into_the_file() {
 
 #[test]
 fn init_writes_a_starter_that_loads() {
-    let dir = scratch(&[("a.txt", TAG)]);
+    let dir = scratch_text(&[("a.txt", TAG)]);
     let out = corpuslint(dir.path(), &["init"]);
     assert_eq!(out.status.code(), Some(0));
     let written = fs::read_to_string(dir.path().join("corpuslint.toml")).unwrap();

@@ -3,29 +3,12 @@
 //! only what it must; broken records and streams are reported and the rest
 //! is checked; output does not depend on the thread count or chunking.
 
+mod common;
+use common::*;
+
 use std::fs;
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
-
-fn corpuslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run corpuslint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
 
 const ARTICLES: &[&str] = &[
     "Die Regierung hat am Montag neue Regeln vorgestellt.< /p>\nUm dieses Video anzusehen, aktivieren Sie bitte JavaScript.\nDie Regeln sollen ab Januar eingesetzt werden Die Wirtschaft ist skeptisch.",

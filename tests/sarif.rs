@@ -2,36 +2,12 @@
 //! schema in tests/data) and `--format github` (workflow commands), on
 //! small German and English articles and a JSONL shard.
 
+mod common;
+use common::*;
+
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_corpuslint");
-
-fn corpuslint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run corpuslint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-/// A scratch folder with the given files.
-fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, content).unwrap();
-    }
-    dir
-}
 
 /// A leftover tag after an umlaut (columns count characters, not bytes), a
 /// boilerplate line, a join and an e-mail address.
@@ -56,7 +32,7 @@ fn shard() -> String {
 
 fn corpus() -> tempfile::TempDir {
     let shard = shard();
-    scratch(&[
+    scratch_text(&[
         ("corpus/de/bericht.txt", GERMAN),
         ("corpus/en/über uns.txt", ENGLISH),
         ("corpus/shard.jsonl", &shard),
@@ -148,7 +124,7 @@ fn sarif_is_valid_against_the_official_schema() {
 
 #[test]
 fn a_clean_run_is_valid_sarif_with_no_results() {
-    let dir = scratch(&[("clean.txt", "Die Stadt baut eine neue Brücke.\n")]);
+    let dir = scratch_text(&[("clean.txt", "Die Stadt baut eine neue Brücke.\n")]);
     let (v, _) = sarif(dir.path(), &["clean.txt"]);
     assert_valid(&v);
     assert_eq!(results(&v).len(), 0);
@@ -470,7 +446,7 @@ docs = "A test rule."
 #[test]
 fn github_escapes_messages_and_properties_as_the_toolkit_does() {
     let [rules] = zap_rules();
-    let dir = scratch(&[rules, ("a,b:c%d.txt", "x ZAP1 y\n")]);
+    let dir = scratch_text(&[rules, ("a,b:c%d.txt", "x ZAP1 y\n")]);
     let out = github(
         dir.path(),
         &["--no-default-rules", "--rules", "rules", "a,b:c%d.txt"],
@@ -486,7 +462,7 @@ fn github_escapes_messages_and_properties_as_the_toolkit_does() {
 fn github_shows_ten_annotations_per_kind_and_says_how_many_more() {
     let [rules] = zap_rules();
     let errors: String = (1..=13).map(|i| format!("Zeile ZAP{i}\n")).collect();
-    let dir = scratch(&[rules, ("many.txt", &errors)]);
+    let dir = scratch_text(&[rules, ("many.txt", &errors)]);
     let out = github(
         dir.path(),
         &["--no-default-rules", "--rules", "rules", "many.txt"],
@@ -510,7 +486,7 @@ fn github_shows_ten_annotations_per_kind_and_says_how_many_more() {
     let mixed: String = (1..=12)
         .map(|i| format!("Zeile ZAP{i} und NOTE{i}\n"))
         .collect();
-    let dir = scratch(&[rules, ("mixed.txt", &mixed)]);
+    let dir = scratch_text(&[rules, ("mixed.txt", &mixed)]);
     let out = github(
         dir.path(),
         &["--no-default-rules", "--rules", "rules", "mixed.txt"],
@@ -525,7 +501,7 @@ fn github_shows_ten_annotations_per_kind_and_says_how_many_more() {
 
     // Ten of a kind fit: nothing is cut, nothing is said.
     let ten: String = (1..=10).map(|i| format!("ZAP{i}\n")).collect();
-    let dir = scratch(&[rules, ("ten.txt", &ten)]);
+    let dir = scratch_text(&[rules, ("ten.txt", &ten)]);
     let out = github(
         dir.path(),
         &["--no-default-rules", "--rules", "rules", "ten.txt"],
@@ -546,7 +522,7 @@ fn github_points_at_the_record_line_of_a_shard() {
     .iter()
     .map(|r| r.to_string() + "\n")
     .collect();
-    let dir = scratch(&[rules, ("shard.jsonl", &shard)]);
+    let dir = scratch_text(&[rules, ("shard.jsonl", &shard)]);
     let out = github(
         dir.path(),
         &["--no-default-rules", "--rules", "rules", "shard.jsonl"],

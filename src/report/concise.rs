@@ -1,9 +1,8 @@
 //! `--format concise`: `path:line:col: severity[rule] message`, one line per
 //! finding, then the summary line. Made for grep and editors' quickfix lists.
 
-use super::{Reporter, Summary, positions};
+use super::{Positions, Reporter, Summary};
 use crate::engine::Document;
-use crate::text::LineIndex;
 use std::io;
 use termcolor::WriteColor;
 
@@ -11,11 +10,10 @@ pub struct Concise;
 
 impl Reporter for Concise {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
-        let lines = LineIndex::new(&doc.text);
-        let pos = positions(&doc.text, &lines, &doc.diagnostics);
+        let pos = Positions::new(doc, false);
         let name = doc.name();
         for d in &doc.diagnostics {
-            let (line, col) = pos[&d.span.start.min(doc.text.len())];
+            let (line, col) = pos.at(d.span.start);
             writeln!(
                 out,
                 "{name}:{line}:{col}: {}[{}] {}",

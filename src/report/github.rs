@@ -14,10 +14,9 @@
 //! findings are held back (at most [`LIMIT`] of them) until the end, so that
 //! room is left for the closing lines.
 
-use super::{Reporter, Summary, ci_path, plural, positions, record_note};
+use super::{Positions, Reporter, Summary, ci_path, plural, record_note};
 use crate::diagnostic::Severity;
 use crate::engine::Document;
-use crate::text::LineIndex;
 use std::io;
 use termcolor::WriteColor;
 
@@ -60,9 +59,8 @@ impl Reporter for Github {
         if doc.diagnostics.is_empty() {
             return Ok(());
         }
-        let lines = LineIndex::new(&doc.text);
-        let pos = positions(&doc.text, &lines, &doc.diagnostics);
-        let at = |b: usize| pos[&b.min(doc.text.len())];
+        let pos = Positions::new(doc, false);
+        let at = |b: usize| pos.at(b);
         let file = escape_property(&ci_path(&doc.path));
         for d in &doc.diagnostics {
             let kind = match d.severity {
@@ -160,32 +158,14 @@ impl Reporter for Github {
 mod tests {
     use super::*;
     use crate::diagnostic::Diagnostic;
-    use std::sync::Arc;
 
     fn doc(path: &str, text: &str, findings: &[(Severity, std::ops::Range<usize>)]) -> Document {
-        Document {
-            path: path.into(),
-            record: None,
-            doc_id: None,
-            text: text.into(),
-            lang: None,
-            diagnostics: findings
-                .iter()
-                .map(|(severity, span)| Diagnostic {
-                    rule: Arc::from("html/t"),
-                    severity: *severity,
-                    message: "m".into(),
-                    span: span.clone(),
-                    help: None,
-                    fix: None,
-                    labels: Vec::new(),
-                })
-                .collect(),
-            fixed: 0,
-            diff: String::new(),
-            changed: false,
-            record_line: None,
-        }
+        let mut doc = Document::new(path, text.into());
+        doc.diagnostics = findings
+            .iter()
+            .map(|(severity, span)| Diagnostic::new("html/t", *severity, span.clone(), "m"))
+            .collect();
+        doc
     }
 
     fn run(docs: &[Document]) -> String {

@@ -9,7 +9,7 @@
 //! Invisible characters in the window are drawn as visible stand-ins
 //! (`␀`, `◌`), one for one, so the carets stay aligned.
 
-use super::{Reporter, Summary, positions};
+use super::{Positions, Reporter, Summary};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Document;
 use crate::fix::Fix;
@@ -312,12 +312,11 @@ impl Reporter for Human {
         if doc.diagnostics.is_empty() {
             return Ok(());
         }
-        let lines = LineIndex::new(&doc.text);
-        let pos = positions(&doc.text, &lines, &doc.diagnostics);
-        let at = |b: usize| pos[&b.min(doc.text.len())];
+        let pos = Positions::new(doc, false);
+        let (lines, at) = (&pos.lines, |b: usize| pos.at(b));
         let name = doc.name();
         for d in &doc.diagnostics {
-            self.render(out, doc, &name, &lines, d, at(d.span.start), &at)?;
+            self.render(out, doc, &name, lines, d, at(d.span.start), &at)?;
         }
         Ok(())
     }

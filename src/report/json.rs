@@ -1,12 +1,10 @@
 //! `--format json` (one array) and `--format jsonl` (one object per line):
 //! the finding schema of DESIGN.md, field for field and in its order.
 
-use super::{Reporter, Summary, positions};
+use super::{Positions, Reporter, Summary};
 use crate::diagnostic::Diagnostic;
 use crate::engine::Document;
-use crate::text::LineIndex;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io;
 use termcolor::WriteColor;
 
@@ -42,10 +40,9 @@ pub struct JsonEdit<'a> {
 }
 
 impl<'a> JsonFinding<'a> {
-    pub fn new(doc: &'a Document, d: &'a Diagnostic, pos: &HashMap<usize, (usize, usize)>) -> Self {
-        let clamp = |b: usize| b.min(doc.text.len());
-        let (line, column) = pos[&clamp(d.span.start)];
-        let (end_line, end_column) = pos[&clamp(d.span.end)];
+    pub(crate) fn new(doc: &'a Document, d: &'a Diagnostic, pos: &Positions) -> Self {
+        let (line, column) = pos.at(d.span.start);
+        let (end_line, end_column) = pos.at(d.span.end);
         JsonFinding {
             path: &doc.path,
             record: doc.record,
@@ -80,8 +77,7 @@ fn each_finding(
     doc: &Document,
     mut f: impl FnMut(&JsonFinding<'_>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let lines = LineIndex::new(&doc.text);
-    let pos = positions(&doc.text, &lines, &doc.diagnostics);
+    let pos = Positions::new(doc, false);
     for d in &doc.diagnostics {
         f(&JsonFinding::new(doc, d, &pos))?;
     }

@@ -16,7 +16,7 @@ pub use json::{Json, JsonFinding, Jsonl};
 pub use sarif::Sarif;
 pub use statistics::Statistics;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::engine::{Document, Mode};
 use crate::fix::Applicability;
 use crate::rules::RuleSet;
@@ -255,27 +255,48 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Line and column of every start and end offset of `diags`, computed in one
-/// pass over the text, so that a 50 MB one-line document with many findings
-/// costs one scan, not one per finding.
-pub(crate) fn positions(
-    text: &str,
-    lines: &LineIndex,
-    diags: &[Diagnostic],
-) -> HashMap<usize, (usize, usize)> {
-    let offsets: Vec<usize> = diags
-        .iter()
-        .flat_map(|d| {
-            let mut v = vec![d.span.start, d.span.end];
-            v.extend(d.labels.iter().flat_map(|l| [l.span.start, l.span.end]));
-            v
-        })
-        .collect();
-    positions_of(text, lines, offsets)
+/// Lines and columns of the offsets a reporter prints for one document,
+/// computed in one pass over its text, so that a 50 MB one-line document
+/// with many findings costs one scan, not one per finding.
+pub(crate) struct Positions {
+    pub lines: LineIndex,
+    map: HashMap<usize, (usize, usize)>,
+    len: usize,
 }
 
-/// Line and column of each of `offsets` (clamped to the text), in one pass.
-pub(crate) fn positions_of(
+impl Positions {
+    /// The start and end of every finding and label of `doc`, and with
+    /// `fix_edits` also of their fixes' edits.
+    pub fn new(doc: &Document, fix_edits: bool) -> Self {
+        let mut offsets = Vec::new();
+        for d in &doc.diagnostics {
+            offsets.extend([d.span.start, d.span.end]);
+            offsets.extend(d.labels.iter().flat_map(|l| [l.span.start, l.span.end]));
+            if fix_edits {
+                offsets.extend(
+                    d.fix
+                        .iter()
+                        .flat_map(|f| &f.edits)
+                        .flat_map(|e| [e.range.start, e.range.end]),
+                );
+            }
+        }
+        let lines = LineIndex::new(&doc.text);
+        let map = positions_of(&doc.text, &lines, offsets);
+        Positions {
+            lines,
+            map,
+            len: doc.text.len(),
+        }
+    }
+
+    /// 1-based line and column of `byte`, one of the offsets given to `new`.
+    pub fn at(&self, byte: usize) -> (usize, usize) {
+        self.map[&byte.min(self.len)]
+    }
+}
+
+fn positions_of(
     text: &str,
     lines: &LineIndex,
     mut offsets: Vec<usize>,

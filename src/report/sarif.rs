@@ -16,7 +16,7 @@
 //! text sits JSON-escaped inside the line.
 
 use super::human::describe_fix;
-use super::{Reporter, Summary, ci_path, positions_of, record_note};
+use super::{Positions, Reporter, Summary, ci_path, record_note};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Document;
 use crate::fingerprint::fingerprints;
@@ -446,25 +446,14 @@ impl Reporter for Sarif {
         if doc.diagnostics.is_empty() {
             return Ok(());
         }
-        let text = &doc.text;
-        let lines = LineIndex::new(text);
-        let mut offsets = Vec::new();
-        for d in &doc.diagnostics {
-            offsets.extend([d.span.start, d.span.end]);
-            offsets.extend(d.labels.iter().flat_map(|l| [l.span.start, l.span.end]));
-            if doc.record.is_none() {
-                for e in d.fix.iter().flat_map(|f| &f.edits) {
-                    offsets.extend([e.range.start, e.range.end]);
-                }
-            }
-        }
-        let pos = positions_of(text, &lines, offsets);
-        let at = |b: usize| pos[&b.min(text.len())];
+        // Fix edits are located too, for files; a record's fix replaces its line.
+        let pos = Positions::new(doc, doc.record.is_none());
+        let (lines, at) = (&pos.lines, |b: usize| pos.at(b));
         let uri = artifact_uri(&doc.path);
         let keys = fingerprints(doc);
         for (d, key) in doc.diagnostics.iter().zip(&keys) {
             let rule_index = self.rule_index(&d.rule);
-            let result = build_result(doc, d, &key.key, rule_index, &uri, &lines, &at);
+            let result = build_result(doc, d, &key.key, rule_index, &uri, lines, &at);
             out.write_all(if self.results == 0 {
                 b"\n        "
             } else {
