@@ -285,9 +285,23 @@ fn print_rule_errors(errors: &[RuleError]) {
     }
 }
 
-/// Built-in rules (unless turned off) plus the `--rules` folders.
+/// Built-in rules (unless turned off), the rule folders of the
+/// corpuslint.toml found upward from the working directory, and the
+/// `--rules` folders: what `check` would run, for `rules` and `explain`.
 fn load_rules(source: &RuleSource, verify_examples: bool) -> Result<RuleSet, Vec<RuleError>> {
-    load_rules_with(source, &[], verify_examples)
+    let cwd = std::env::current_dir().map_err(|e| {
+        vec![RuleError {
+            path: ".".into(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read the working directory: {e}"),
+        }]
+    })?;
+    let config_dirs = match config::discover(&cwd) {
+        Some(path) => Config::load(&path, &cwd)?.rules,
+        None => Vec::new(),
+    };
+    load_rules_with(source, &config_dirs, verify_examples)
 }
 
 /// Like [`load_rules`], with the configuration's rule folders first.
@@ -306,7 +320,12 @@ fn load_rules_with(
         verify_examples,
     };
     let mut errors = Vec::new();
+    // A folder named by the configuration and by --rules is read once.
+    let mut seen = std::collections::HashSet::new();
     for dir in config_dirs.iter().chain(&source.dirs) {
+        if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.clone())) {
+            continue;
+        }
         if let Err(e) = set.load_dir(dir, opts) {
             errors.extend(e);
         }

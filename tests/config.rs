@@ -257,3 +257,43 @@ fn init_writes_a_starter_that_loads() {
         Some(0)
     );
 }
+
+#[test]
+fn rules_and_explain_know_the_configured_rule_folders() {
+    let rule = "[[rule]]\nid = \"structure/marker\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = 'XXMARKXX'\nmessage = \"marker\"\nhelp = \"remove it\"\ndocs = \"A house rule.\"\n\n[[rule.examples]]\nbad = \"a XXMARKXX\"\n";
+    let dir = scratch_text(&[
+        ("corpuslint.toml", "rules = [\"house\"]\n"),
+        ("house/marker.toml", rule),
+        ("a.txt", "a XXMARKXX\n"),
+    ]);
+    let list = stdout(&corpuslint(dir.path(), &["rules"]));
+    assert!(
+        list.contains("structure/marker") && list.contains("house/marker.toml"),
+        "{list}"
+    );
+    let explained = corpuslint(dir.path(), &["explain", "structure/marker"]);
+    assert!(
+        stdout(&explained).contains("A house rule."),
+        "{}",
+        stderr(&explained)
+    );
+    // Named again with --rules, the folder is read once (no duplicate ids).
+    let out = corpuslint(
+        dir.path(),
+        &["check", "--rules", "house", "--format", "concise", "a.txt"],
+    );
+    assert!(
+        stdout(&out).starts_with("a.txt:1:3: error[structure/marker] marker"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let tested = corpuslint(dir.path(), &["test-rules", "house"]);
+    assert_eq!(
+        tested.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&tested),
+        stderr(&tested)
+    );
+}
