@@ -130,11 +130,7 @@ pub struct RecordLine {
 impl RecordLine {
     /// The line with the text field holding `text`, every other byte kept.
     pub fn with_text(&self, text: &str) -> String {
-        let mut out = String::with_capacity(self.line.len() + 16);
-        out.push_str(&self.line[..self.text_span.start]);
-        out.push_str(&jsonl::encode_string(text, self.ascii_escaped));
-        out.push_str(&self.line[self.text_span.end..]);
-        out
+        jsonl::splice_text(&self.line, &self.text_span, self.ascii_escaped, text)
     }
 }
 

@@ -75,14 +75,6 @@ impl Linter {
         })
     }
 
-    /// For entries already compiled one by one (their line patterns valid).
-    pub(crate) fn from_entries(entries: &[Entry]) -> Self {
-        Self::try_from_entries(entries).unwrap_or(Linter {
-            checks: Vec::new(),
-            severities: Vec::new(),
-        })
-    }
-
     /// Gives the rules that `overrides` names (ids or prefixes) another
     /// severity; the most specific name wins.
     pub fn with_severities(

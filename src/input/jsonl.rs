@@ -162,10 +162,16 @@ pub fn encode_string(s: &str, ascii_only: bool) -> String {
 
 /// `line` with the text field's string replaced by `new_text`.
 pub fn replace_text(line: &str, record: &Record, new_text: &str) -> String {
+    splice_text(line, &record.span, record.ascii_escaped, new_text)
+}
+
+/// `line` with the JSON string at `span` replaced by `new_text`, encoded in
+/// the same style (`ascii_escaped`); every other byte is kept.
+pub fn splice_text(line: &str, span: &Range<usize>, ascii_escaped: bool, new_text: &str) -> String {
     let mut out = String::with_capacity(line.len() + 16);
-    out.push_str(&line[..record.span.start]);
-    out.push_str(&encode_string(new_text, record.ascii_escaped));
-    out.push_str(&line[record.span.end..]);
+    out.push_str(&line[..span.start]);
+    out.push_str(&encode_string(new_text, ascii_escaped));
+    out.push_str(&line[span.end..]);
     out
 }
 

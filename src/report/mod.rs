@@ -95,7 +95,6 @@ pub struct Summary {
     /// Documents checked (each JSONL record counts).
     pub documents: usize,
     last_path: Option<String>,
-    pub files_with_findings: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -130,9 +129,6 @@ impl Summary {
             self.last_path = Some(doc.path.clone());
         }
         self.documents += 1;
-        if !doc.diagnostics.is_empty() {
-            self.files_with_findings += 1;
-        }
         for d in &doc.diagnostics {
             match d.severity {
                 Severity::Error => self.errors += 1,

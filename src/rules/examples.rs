@@ -19,7 +19,15 @@ pub struct ExampleFailure {
 /// Checks every example of `entry` with that rule alone; returns the failures.
 pub fn run_examples(entry: &Entry) -> Vec<ExampleFailure> {
     let rule = &entry.rule;
-    let linter = Linter::from_entries(std::slice::from_ref(entry));
+    let linter = match Linter::try_from_entries(std::slice::from_ref(entry)) {
+        Ok(linter) => linter,
+        Err(message) => {
+            return vec![ExampleFailure {
+                span: None,
+                message,
+            }];
+        }
+    };
     let default_lang = rule.languages.iter().find(|l| *l != "*").cloned();
     let mut failures = Vec::new();
     for ex in &rule.examples {
