@@ -58,14 +58,24 @@ impl Linter {
                 crate::checks::QuoteBalance::combined(&quote_rules).map_err(|e| e.message)?;
             checks.push(Arc::new(check));
         }
-        if let Some(set) = crate::checks::PatternSet::new(pattern_rules) {
+        // The shared sets compile in parallel (the line sets are most of it).
+        let ((patterns, phrases), lines) = rayon::join(
+            || {
+                rayon::join(
+                    || crate::checks::PatternSet::new(pattern_rules),
+                    || PhraseSet::new(phrase_rules),
+                )
+            },
+            || LineSet::new(line_rules),
+        );
+        if let Some(set) = patterns {
             let set = set.map_err(|e| format!("pattern rules together: {}", e.message))?;
             checks.push(Arc::new(set));
         }
-        if let Some(set) = PhraseSet::new(phrase_rules) {
+        if let Some(set) = phrases {
             checks.push(Arc::new(set));
         }
-        if let Some(set) = LineSet::new(line_rules) {
+        if let Some(set) = lines {
             let set = set.map_err(|e| format!("line rules together: {}", e.message))?;
             checks.push(Arc::new(set));
         }

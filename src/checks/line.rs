@@ -5,6 +5,7 @@
 use super::{Check, CompileError, Ctx, Field, regex_error, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
+use rayon::prelude::*;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::ops::Range;
 use std::sync::Arc;
@@ -64,6 +65,47 @@ struct Guarded {
     limit: Option<usize>,
 }
 
+impl Guarded {
+    /// The rules with `requires`, each pattern compiled on its own; `None`
+    /// when no rule has literals.
+    fn new(rules: &[Arc<Rule>]) -> Result<Option<Self>, CompileError> {
+        let with_literals: Vec<&Arc<Rule>> =
+            rules.iter().filter(|r| !r.requires.is_empty()).collect();
+        if with_literals.is_empty() {
+            return Ok(None);
+        }
+        let compiled = with_literals
+            .par_iter()
+            .map(|rule| {
+                compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())
+                    .map(|re| (Arc::clone(rule), re))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut literals = Vec::new();
+        let mut owner = Vec::new();
+        for (i, (rule, _)) in compiled.iter().enumerate() {
+            for lit in &rule.requires {
+                literals.push(lit.clone());
+                owner.push(i);
+            }
+        }
+        let limit = compiled
+            .iter()
+            .map(|(r, _)| r.max_line_chars)
+            .try_fold(0, |acc, m| m.map(|m| acc.max(m)));
+        let literals = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .map_err(|e| CompileError::new(Field::Pattern, format!("bad `requires`: {e}")))?;
+        Ok(Some(Guarded {
+            rules: compiled,
+            literals,
+            owner,
+            limit,
+        }))
+    }
+}
+
 /// Line lengths (in characters) where the sets of length-limited rules
 /// change: a line runs only the rules whose `max_line_chars` it fits.
 const BUCKETS: [usize; 3] = [0, 150, 400];
@@ -97,61 +139,44 @@ impl LineSet {
             .filter_map(|r| r.max_line_chars)
             .max()
             .unwrap_or(0);
+        // The sets and the guarded patterns compile in parallel: compiling
+        // is most of a short run's start-up.
         let build = || -> Result<Self, CompileError> {
-            let mut rules_g = Vec::new();
-            let mut literals = Vec::new();
-            let mut owner = Vec::new();
-            for rule in rules.iter().filter(|r| !r.requires.is_empty()) {
-                let re = compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
-                for lit in &rule.requires {
-                    literals.push(lit.clone());
-                    owner.push(rules_g.len());
-                }
-                rules_g.push((rule.clone(), re));
-            }
-            let guarded = if rules_g.is_empty() {
-                None
-            } else {
-                let limit = rules_g
-                    .iter()
-                    .map(|(r, _)| r.max_line_chars)
-                    .try_fold(0, |acc, m| m.map(|m| acc.max(m)));
-                let literals = aho_corasick::AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .build(&literals)
-                    .map_err(|e| {
-                        CompileError::new(Field::Pattern, format!("bad `requires`: {e}"))
-                    })?;
-                Some(Guarded {
-                    rules: rules_g,
-                    literals,
-                    owner,
-                    limit,
-                })
-            };
-            let free: Vec<Arc<Rule>> = rules
-                .iter()
-                .filter(|r| r.requires.is_empty())
-                .cloned()
-                .collect();
-            let mut limited = Vec::new();
-            for bound in BUCKETS {
-                let group: Vec<_> = free
-                    .iter()
-                    .filter(|r| r.max_line_chars.is_some_and(|m| m > bound))
-                    .cloned()
-                    .collect();
-                limited.push(Group::new(group)?);
-            }
-            let unlimited = free
-                .iter()
-                .filter(|r| r.max_line_chars.is_none())
-                .cloned()
-                .collect();
+            let (guarded, groups) = rayon::join(
+                || Guarded::new(&rules),
+                || {
+                    let free: Vec<Arc<Rule>> = rules
+                        .iter()
+                        .filter(|r| r.requires.is_empty())
+                        .cloned()
+                        .collect();
+                    let mut specs: Vec<Vec<Arc<Rule>>> = BUCKETS
+                        .iter()
+                        .map(|&bound| {
+                            free.iter()
+                                .filter(|r| r.max_line_chars.is_some_and(|m| m > bound))
+                                .cloned()
+                                .collect()
+                        })
+                        .collect();
+                    specs.push(
+                        free.iter()
+                            .filter(|r| r.max_line_chars.is_none())
+                            .cloned()
+                            .collect(),
+                    );
+                    specs
+                        .into_par_iter()
+                        .map(Group::new)
+                        .collect::<Result<Vec<_>, _>>()
+                },
+            );
+            let mut limited = groups?;
+            let unlimited = limited.pop().flatten();
             Ok(LineSet {
-                guarded,
+                guarded: guarded?,
                 limited,
-                unlimited: Group::new(unlimited)?,
+                unlimited,
                 limit,
                 rules: rules.clone(),
             })
