@@ -2,7 +2,7 @@
 //! the fix loop that applies their fixes pass after pass until the text is
 //! stable. No I/O here; the engine feeds it documents.
 
-use crate::checks::{Check, Ctx, LineSet, PhraseSet};
+use crate::checks::{Check, Ctx, LineSet, LiteralScan, PhraseSet};
 use crate::diagnostic::{self, Diagnostic};
 use crate::fix;
 use crate::rules::{Entry, Kind, RuleSet};
@@ -14,6 +14,8 @@ pub const MAX_FIX_PASSES: usize = 10;
 
 /// The compiled checks of a rule set.
 pub struct Linter {
+    /// The phrases and `requires` literals of all rules, scanned first.
+    literals: Option<LiteralScan>,
     checks: Vec<Arc<dyn Check>>,
     /// Severity overrides (config `[severity]`): rule id or prefix, severity.
     severities: Vec<(String, crate::diagnostic::Severity)>,
@@ -59,15 +61,17 @@ impl Linter {
             checks.push(Arc::new(check));
         }
         // The shared sets compile in parallel (the line sets are most of it).
-        let ((patterns, phrases), lines) = rayon::join(
+        let guarded = crate::checks::guarded_rules(&line_rules);
+        let ((patterns, literals), lines) = rayon::join(
             || {
                 rayon::join(
                     || crate::checks::PatternSet::new(pattern_rules),
-                    || PhraseSet::new(phrase_rules),
+                    || LiteralScan::new(&phrase_rules, &guarded),
                 )
             },
             || LineSet::new(line_rules),
         );
+        let phrases = PhraseSet::new(phrase_rules);
         if let Some(set) = patterns {
             let set = set.map_err(|e| format!("pattern rules together: {}", e.message))?;
             checks.push(Arc::new(set));
@@ -80,6 +84,7 @@ impl Linter {
             checks.push(Arc::new(set));
         }
         Ok(Linter {
+            literals,
             checks,
             severities: Vec::new(),
         })
@@ -101,10 +106,16 @@ impl Linter {
     /// Every finding in `text`, in reporting order.
     pub fn check(&self, text: &str, lang: Option<&str>) -> Vec<Diagnostic> {
         let lines = LineIndex::new(text);
+        let literals = self
+            .literals
+            .as_ref()
+            .map(|l| l.scan(text, &lines))
+            .unwrap_or_default();
         let ctx = Ctx {
             text,
             lines: &lines,
             lang,
+            literals: &literals,
         };
         let mut out = Vec::new();
         for check in &self.checks {

@@ -53,14 +53,23 @@ impl Group {
     }
 }
 
-/// Line rules behind a literal prefilter: one automaton holds the
-/// `requires` literals of all of them, so a line is scanned once, and a
-/// rule's pattern runs only on lines holding one of its literals.
+/// The line rules that have `requires` literals, in the order the
+/// linter's [`LiteralScan`](super::literals::LiteralScan) numbers them.
+pub fn guarded_rules(rules: &[Arc<Rule>]) -> Vec<Arc<Rule>> {
+    rules
+        .iter()
+        .filter(|r| !r.requires.is_empty())
+        .cloned()
+        .collect()
+}
+
+/// Line rules behind a literal prefilter: the linter's literal automaton
+/// holds the `requires` literals of all of them, so the text is scanned
+/// once, and a rule's pattern runs only on lines holding one of its
+/// literals.
 struct Guarded {
+    /// In [`guarded_rules`] order.
     rules: Vec<(Arc<Rule>, Regex)>,
-    literals: aho_corasick::AhoCorasick,
-    /// Automaton pattern index -> rule index.
-    owner: Vec<usize>,
     /// The longest line any of the rules accepts (all have a limit or none).
     limit: Option<usize>,
 }
@@ -69,38 +78,23 @@ impl Guarded {
     /// The rules with `requires`, each pattern compiled on its own; `None`
     /// when no rule has literals.
     fn new(rules: &[Arc<Rule>]) -> Result<Option<Self>, CompileError> {
-        let with_literals: Vec<&Arc<Rule>> =
-            rules.iter().filter(|r| !r.requires.is_empty()).collect();
+        let with_literals = guarded_rules(rules);
         if with_literals.is_empty() {
             return Ok(None);
         }
         let compiled = with_literals
-            .par_iter()
+            .into_par_iter()
             .map(|rule| {
                 compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())
-                    .map(|re| (Arc::clone(rule), re))
+                    .map(|re| (rule, re))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut literals = Vec::new();
-        let mut owner = Vec::new();
-        for (i, (rule, _)) in compiled.iter().enumerate() {
-            for lit in &rule.requires {
-                literals.push(lit.clone());
-                owner.push(i);
-            }
-        }
         let limit = compiled
             .iter()
             .map(|(r, _)| r.max_line_chars)
             .try_fold(0, |acc, m| m.map(|m| acc.max(m)));
-        let literals = aho_corasick::AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(&literals)
-            .map_err(|e| CompileError::new(Field::Pattern, format!("bad `requires`: {e}")))?;
         Ok(Some(Guarded {
             rules: compiled,
-            literals,
-            owner,
             limit,
         }))
     }
@@ -190,7 +184,19 @@ impl Check for LineSet {
         if !self.rules.iter().any(|r| r.applies_to(ctx.lang)) {
             return;
         }
-        for (_, range) in ctx.lines.lines(ctx.text) {
+        let requires = &ctx.literals.requires;
+        let mut next_hit = 0;
+        let mut hit = Vec::new();
+        for (line_no, range) in ctx.lines.lines(ctx.text) {
+            // The guarded rules whose literals this line holds.
+            hit.clear();
+            while next_hit < requires.len() && requires[next_hit].0 < line_no {
+                next_hit += 1;
+            }
+            while next_hit < requires.len() && requires[next_hit].0 == line_no {
+                hit.push(requires[next_hit].1);
+                next_hit += 1;
+            }
             let span = trim_range(ctx.text, range);
             if span.is_empty() {
                 continue;
@@ -207,15 +213,12 @@ impl Check for LineSet {
                 group.run(ctx, &span, line, out);
             }
             if let Some(g) = &self.guarded
+                && !hit.is_empty()
                 && g.limit.is_none_or(|max| chars <= max)
             {
-                let mut hit = vec![false; g.rules.len()];
-                for m in g.literals.find_overlapping_iter(line) {
-                    hit[g.owner[m.pattern().as_usize()]] = true;
-                }
-                for (i, (rule, re)) in g.rules.iter().enumerate() {
-                    if hit[i]
-                        && rule.applies_to(ctx.lang)
+                for &i in &hit {
+                    let (rule, re) = &g.rules[i];
+                    if rule.applies_to(ctx.lang)
                         && rule.line_short_enough(line)
                         && re.is_match(line)
                     {

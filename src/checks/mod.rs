@@ -2,7 +2,8 @@
 //! `phrases`, `line`, `builtin`); this module compiles a rule into the check
 //! that runs it. Builtin rules get a check each; pattern, phrase and line
 //! rules are run together — one regex-set prefilter pass ([`PatternSet`]),
-//! one automaton pass ([`PhraseSet`]) and one regex-set pass per line
+//! one automaton pass for all literals ([`LiteralScan`], read by
+//! [`PhraseSet`] and [`LineSet`]) and one regex-set pass per line
 //! ([`LineSet`]) — so their cost does not grow rule by rule.
 //!
 //! Adding a builtin check is one file here and one arm in [`builtin`].
@@ -11,6 +12,7 @@ mod control;
 mod entity;
 mod html_tag;
 mod line;
+mod literals;
 mod missing_space;
 mod mojibake;
 mod pattern;
@@ -20,7 +22,8 @@ mod related;
 mod repeated;
 mod sentence_join;
 
-pub use line::LineSet;
+pub use line::{LineSet, guarded_rules};
+pub use literals::{LiteralHits, LiteralScan};
 pub use pattern::PatternSet;
 pub use phrases::PhraseSet;
 pub use quotes::QuoteBalance;
@@ -39,6 +42,8 @@ pub struct Ctx<'a> {
     pub lines: &'a LineIndex,
     /// ISO 639-1 code of the document language, if known.
     pub lang: Option<&'a str>,
+    /// The hits of the linter's literal automaton (phrases and `requires`).
+    pub literals: &'a LiteralHits,
 }
 
 /// A compiled check. It reports findings for its rule(s) into `out`, in any
