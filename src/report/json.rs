@@ -73,15 +73,26 @@ impl<'a> JsonFinding<'a> {
     }
 }
 
+/// Serialises each finding of `doc` into one buffer, `f` adding what goes
+/// before each, and writes the buffer at once: serde_json writes many small
+/// pieces, each a dynamic call into the output stream.
 fn each_finding(
+    out: &mut dyn WriteColor,
     doc: &Document,
-    mut f: impl FnMut(&JsonFinding<'_>) -> io::Result<()>,
+    mut before: impl FnMut(&mut Vec<u8>),
+    after: &[u8],
 ) -> io::Result<()> {
-    let pos = Positions::new(doc, false);
-    for d in &doc.diagnostics {
-        f(&JsonFinding::new(doc, d, &pos))?;
+    if doc.diagnostics.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let pos = Positions::new(doc, false);
+    let mut buf = Vec::with_capacity(512 * doc.diagnostics.len());
+    for d in &doc.diagnostics {
+        before(&mut buf);
+        serde_json::to_writer(&mut buf, &JsonFinding::new(doc, d, &pos))?;
+        buf.extend_from_slice(after);
+    }
+    out.write_all(&buf)
 }
 
 /// One JSON array, one finding per line inside it.
@@ -92,12 +103,15 @@ pub struct Json {
 
 impl Reporter for Json {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
-        each_finding(doc, |f| {
-            out.write_all(if self.count == 0 { b"[\n  " } else { b",\n  " })?;
-            serde_json::to_writer(&mut *out, f)?;
-            self.count += 1;
-            Ok(())
-        })
+        each_finding(
+            out,
+            doc,
+            |buf| {
+                buf.extend_from_slice(if self.count == 0 { b"[\n  " } else { b",\n  " });
+                self.count += 1;
+            },
+            b"",
+        )
     }
 
     fn finish(&mut self, out: &mut dyn WriteColor, _: &Summary) -> io::Result<()> {
@@ -110,10 +124,7 @@ pub struct Jsonl;
 
 impl Reporter for Jsonl {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
-        each_finding(doc, |f| {
-            serde_json::to_writer(&mut *out, f)?;
-            out.write_all(b"\n")
-        })
+        each_finding(out, doc, |_| {}, b"\n")
     }
 
     fn finish(&mut self, _: &mut dyn WriteColor, _: &Summary) -> io::Result<()> {
