@@ -298,11 +298,25 @@ fn looks_like_code(line: &str) -> bool {
     TOKENS.iter().any(|t| line.contains(t))
 }
 
-/// Scans one paragraph and returns its problems, plus the marks left open.
-/// Whether a byte can start a quotation mark: `"`, `'`, and the lead
-/// bytes of „‚“”‘’ (E2) and »« (C2). Other bytes are skipped unread.
-fn may_start_quote(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | 0xE2 | 0xC2)
+/// The first index at or after `from` whose byte may start a quotation
+/// mark, or `bytes.len()`. memchr finds the ASCII marks and the lead byte of
+/// „‚“”‘’ (E2) together; `c2` caches the next C2 (» and «), searched for on
+/// its own and again only once passed. Other bytes are skipped unread.
+fn next_quote_start(bytes: &[u8], from: usize, c2: &mut Option<usize>) -> usize {
+    let len = bytes.len();
+    if from >= len {
+        return len;
+    }
+    if c2.is_none_or(|at| at < from) {
+        *c2 = Some(memchr::memchr(0xC2, &bytes[from..]).map_or(len, |p| from + p));
+    }
+    let ascii_or_e2 = memchr::memchr3(b'"', b'\'', 0xE2, &bytes[from..]).map_or(len, |p| from + p);
+    ascii_or_e2.min(c2.unwrap_or(len))
+}
+
+/// Whether any byte of `bytes` may start a quotation mark.
+fn has_quote_start(bytes: &[u8]) -> bool {
+    next_quote_start(bytes, 0, &mut None) < bytes.len()
 }
 
 /// Scans one paragraph and returns its problems, plus the marks left open.
@@ -313,11 +327,12 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mar
     let mut problems = Vec::new();
     let mut stack: Vec<Mark> = Vec::new();
     let bytes = para.as_bytes();
+    let mut c2 = None;
     let mut i = 0;
-    while i < bytes.len() {
-        if !may_start_quote(bytes[i]) {
-            i += 1;
-            continue;
+    loop {
+        i = next_quote_start(bytes, i, &mut c2);
+        if i >= bytes.len() {
+            break;
         }
         let Some(c) = para[i..].chars().next() else {
             break;
@@ -368,7 +383,7 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mar
 impl Check for QuoteBalance {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.targets.iter().any(|(r, _)| r.applies_to(ctx.lang))
-            || !ctx.text.bytes().any(may_start_quote)
+            || !has_quote_start(ctx.text.as_bytes())
         {
             return;
         }
@@ -382,10 +397,7 @@ impl Check for QuoteBalance {
         let mut scans: Vec<(Vec<Problem>, Vec<Mark>)> = paragraphs
             .iter()
             .map(|p| {
-                if ctx.text.as_bytes()[p.clone()]
-                    .iter()
-                    .any(|&b| may_start_quote(b))
-                {
+                if has_quote_start(&ctx.text.as_bytes()[p.clone()]) {
                     scan(ctx.text, p.clone(), german)
                 } else {
                     (Vec::new(), Vec::new())
