@@ -337,7 +337,7 @@ fn check_chunk(linter: &Linter, opts: &RunOptions, shard: &Source, chunk: Chunk)
         let content = &raw[..content_end];
         let mut replacement: Option<String> = None;
         if !content.iter().all(u8::is_ascii_whitespace) {
-            let result = std::str::from_utf8(content)
+            let result = simdutf8::compat::from_utf8(content)
                 .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
                 .and_then(|line| {
                     let record = jsonl::parse_record(line, &opts.text_field, &opts.id_field)?;

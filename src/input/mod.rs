@@ -444,6 +444,13 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
             format!("binary file (NUL byte at offset {pos}); file skipped"),
         ));
     }
+    // simdutf8 validates several times faster than the standard library
+    // (measured: std's validation was 3% of a run); the standard library
+    // then only runs on invalid input, to say where.
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: simdutf8 has just validated `bytes` as UTF-8.
+        return Ok(unsafe { String::from_utf8_unchecked(bytes) });
+    }
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
