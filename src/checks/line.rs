@@ -44,6 +44,12 @@ impl Group {
     }
 
     fn run(&self, ctx: &Ctx<'_>, span: &Range<usize>, line: &str, out: &mut Vec<Diagnostic>) {
+        // Almost no line matches: `is_match` may stop early and allocates
+        // nothing, where `matches` searches for every pattern and returns a
+        // fresh vector.
+        if !self.set.is_match(line) {
+            return;
+        }
         for idx in self.set.matches(line).iter() {
             let rule = &self.rules[idx];
             if rule.applies_to(ctx.lang) && rule.line_short_enough(line) {
