@@ -153,37 +153,51 @@ fn scan_run(run: &[(usize, char, u8)], found: &mut Vec<Found>) {
     found.extend(group);
 }
 
-/// Whether `text` may hold mojibake at all: a lead character (`Â`..`ô`,
-/// bytes C3 82..C3 B4) followed by a character Windows-1252 maps to a
-/// continuation byte (first byte C2, C5, C6, CB or E2). Ordinary German
-/// (`ä` before a letter) never matches, so most documents skip the scan.
-fn may_hold_mojibake(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(0xC3, bytes).any(|i| {
+/// Where mojibake may start: a lead character (`Â`..`ô`, bytes C3 82..C3
+/// B4) followed by a character Windows-1252 maps to a continuation byte
+/// (first byte C2, C5, C6, CB or E2). Every stretch of mojibake starts with
+/// such a pair, and ordinary German (`ä` before a letter) never makes one,
+/// so most documents have none and the rest are read only around them.
+fn candidates(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(0xC3, bytes).filter(|&i| {
         matches!(bytes.get(i + 1), Some(0x82..=0xB4))
             && matches!(bytes.get(i + 2), Some(0xC2 | 0xC5 | 0xC6 | 0xCB | 0xE2))
     })
 }
 
-/// Every stretch of mojibake in `text`, in order.
+/// Every stretch of mojibake in `text`, in order. Each candidate is read
+/// within its run: the longest stretch around it of characters that
+/// Windows-1252 encodes.
 pub(crate) fn find(text: &str) -> Vec<Found> {
     let mut found = Vec::new();
-    if !may_hold_mojibake(text.as_bytes()) {
-        return found;
-    }
+    let mut done = 0; // end of the last run read
     let mut run: Vec<(usize, char, u8)> = Vec::new();
-    for (pos, c) in text.char_indices() {
-        match cp1252_byte(c) {
-            Some(b) => run.push((pos, c, b)),
-            None => {
-                if run.len() >= 2 {
-                    scan_run(&run, &mut found);
+    for at in candidates(text.as_bytes()) {
+        if at < done {
+            continue;
+        }
+        let mut start = at;
+        for (pos, c) in text[done..at].char_indices().rev() {
+            if cp1252_byte(c).is_none() {
+                break;
+            }
+            start = done + pos;
+        }
+        run.clear();
+        let mut end = text.len();
+        for (pos, c) in text[start..].char_indices() {
+            match cp1252_byte(c) {
+                Some(b) => run.push((start + pos, c, b)),
+                None => {
+                    end = start + pos;
+                    break;
                 }
-                run.clear();
             }
         }
-    }
-    if run.len() >= 2 {
-        scan_run(&run, &mut found);
+        if run.len() >= 2 {
+            scan_run(&run, &mut found);
+        }
+        done = end;
     }
     found
 }
@@ -276,12 +290,55 @@ mod tests {
 
     #[test]
     fn prefilter_passes_mojibake_and_skips_german() {
-        assert!(may_hold_mojibake("fÃ¼r".as_bytes()));
-        assert!(may_hold_mojibake("â€ž".as_bytes()));
-        assert!(may_hold_mojibake("Â©".as_bytes()));
-        assert!(!may_hold_mojibake(
-            "Größere Übel, schöne Grüße, ça va, Æsir".as_bytes()
-        ));
+        let may_hold = |s: &str| candidates(s.as_bytes()).next().is_some();
+        assert!(may_hold("fÃ¼r"));
+        assert!(may_hold("â€ž"));
+        assert!(may_hold("Â©"));
+        assert!(!may_hold("Größere Übel, schöne Grüße, ça va, Æsir"));
+    }
+
+    #[test]
+    fn runs_are_read_around_each_candidate() {
+        // Two stretches in one run, one in another, text between them.
+        let text = "Zeit fÃ¼r â€žGrÃ¶ÃŸe“ und Ã¤ndern";
+        let decoded: Vec<String> = find(text).into_iter().map(|f| f.decoded).collect();
+        assert_eq!(decoded, ["ü", "„", "öß", "ä"]);
+        assert!(find("Größere Übel").is_empty());
+    }
+
+    /// Every run of the text, read from start to end.
+    fn find_by_full_scan(text: &str) -> Vec<Found> {
+        let mut found = Vec::new();
+        let mut run = Vec::new();
+        for (pos, c) in text.char_indices() {
+            match cp1252_byte(c) {
+                Some(b) => run.push((pos, c, b)),
+                None => {
+                    if run.len() >= 2 {
+                        scan_run(&run, &mut found);
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if run.len() >= 2 {
+            scan_run(&run, &mut found);
+        }
+        found
+    }
+
+    #[test]
+    fn reading_around_candidates_finds_what_a_full_scan_finds() {
+        for text in [
+            "Zeit fÃ¼r â€žGrÃ¶ÃŸe“ und Ã¤ndern",
+            "Ã¼Ã¶Ã¤",
+            "Â©Â®â€™ am Ende: Ã",
+            "â€",
+            "Ü“ und „Ü“ bleiben, €ž auch",
+            "xÃ¼ Ã¼x ÂÃ¼ Ã€€Ã¼ ä€Ã¶",
+        ] {
+            assert_eq!(find(text), find_by_full_scan(text), "{text}");
+        }
     }
 
     #[test]
