@@ -205,7 +205,13 @@ fn stop_word_guess(sample: &str) -> Option<&'static str> {
             word
         } else {
             lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
+            if word.is_ascii() {
+                // Capitalised words (every German noun): no Unicode mapping.
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+            }
             lower.as_str()
         };
         de += usize::from(german(word));
