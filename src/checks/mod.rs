@@ -15,6 +15,7 @@ mod line;
 mod literals;
 mod missing_space;
 mod mojibake;
+mod nav_block;
 mod pattern;
 mod phrases;
 mod quotes;
@@ -126,6 +127,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "quote-balance",
     "repeated-line",
     "sentence-join",
+    "short-line-block",
 ];
 
 /// Compiles `rule`. Phrase and line rules are validated here but run by the
@@ -173,6 +175,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "quote-balance" => Arc::new(quotes::QuoteBalance::new(rule)?),
         "repeated-line" => Arc::new(repeated::RepeatedLine::new(rule)?),
         "sentence-join" => Arc::new(sentence_join::SentenceJoin::new(rule)?),
+        "short-line-block" => Arc::new(nav_block::ShortLineBlock::new(rule)?),
         _ => {
             return Err(CompileError::new(
                 Field::Check,

@@ -1,0 +1,232 @@
+//! `check = "short-line-block"`: a run of short lines that read like menu
+//! entries rather than text: navigation, archive and category lists, tag
+//! clouds, footer link columns. A scraper that keeps every element of a
+//! page as a line leaves such runs above and below the article.
+//!
+//! A line counts as a menu entry when, without its list bullet, it is short
+//! (`max_chars`, `max_words`), starts with a capital letter or a symbol (not
+//! a digit or a lower-case letter, which start list items of real text:
+//! ingredients, results, `aus Holz`), does not end like a sentence or a
+//! clause (`.`, `!`, `?`, `…`, `,`, `;`, `。`), has no `key: value` colon
+//! and looks like no code or table (`|`, `=`, `{`, `}`, `;`). Blank lines
+//! between entries do not break a run. A run of `min_lines` such lines is a
+//! finding, unless prose frames it on both sides: a list between two
+//! paragraphs of the article is part of the article. The last entry before
+//! a paragraph is that paragraph's heading and stays out of the block.
+
+use super::{Check, CompileError, Ctx, applicability, options, trim_range};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::Rule;
+use serde::Deserialize;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Fewest menu-like lines that make a block.
+    #[serde(default = "default_min_lines")]
+    min_lines: usize,
+    /// Longest entry, in characters, without its bullet.
+    #[serde(default = "default_max_chars")]
+    max_chars: usize,
+    /// Most words in an entry.
+    #[serde(default = "default_max_words")]
+    max_words: usize,
+    /// Non-empty lines looked at on each side for framing prose.
+    #[serde(default = "default_context_lines")]
+    context_lines: usize,
+    /// Shortest line, in characters, that counts as prose.
+    #[serde(default = "default_prose_chars")]
+    prose_chars: usize,
+}
+
+fn default_min_lines() -> usize {
+    5
+}
+fn default_max_chars() -> usize {
+    50
+}
+fn default_max_words() -> usize {
+    5
+}
+fn default_context_lines() -> usize {
+    2
+}
+fn default_prose_chars() -> usize {
+    80
+}
+
+pub struct ShortLineBlock {
+    rule: Arc<Rule>,
+    opts: Options,
+    applicability: Applicability,
+}
+
+impl ShortLineBlock {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let opts: Options = options(rule)?;
+        if opts.min_lines < 2 {
+            return Err(CompileError::new(
+                super::Field::Options,
+                "options.min_lines must be at least 2",
+            ));
+        }
+        Ok(ShortLineBlock {
+            rule: rule.clone(),
+            opts,
+            applicability: applicability(rule, Applicability::Unsafe),
+        })
+    }
+
+    /// Whether the trimmed line `line` reads like a menu entry.
+    fn entry_like(&self, line: &str) -> bool {
+        let entry = strip_bullets(line);
+        // A line that is one Markdown link (`* [Politik](/politik/)`) is a
+        // link list entry, however long its title.
+        if link_text(entry).is_some() {
+            return true;
+        }
+        if entry.contains(['|', '=', '{', '}', ';']) {
+            return false;
+        }
+        let Some(first) = entry.chars().next() else {
+            return true; // a bare bullet: an entry whose link text was an image
+        };
+        let last = entry.chars().next_back().unwrap_or(first);
+        let colon_inside = entry
+            .char_indices()
+            .any(|(i, c)| c == ':' && i + 1 < entry.len());
+        !(first.is_ascii_digit()
+            || first.is_lowercase()
+            || matches!(last, '.' | '!' | '?' | '…' | ',' | ';' | '。' | '！' | '？')
+            || colon_inside
+            || entry.split_whitespace().count() > self.opts.max_words
+            || entry.chars().take(self.opts.max_chars + 1).count() > self.opts.max_chars)
+    }
+
+    fn prose(&self, line: &str) -> bool {
+        let ends_like_text =
+            line.ends_with(['.', '!', '?', '…', ':', '"', '“', '”', '»', '«', ')']);
+        ends_like_text && line.chars().take(self.opts.prose_chars).count() >= self.opts.prose_chars
+    }
+
+    /// Whether prose lies within `context_lines` non-empty lines on both
+    /// sides of the block `first..=last` (line numbers).
+    fn framed(&self, ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+        let line = |i: usize| &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
+        let before = (0..first)
+            .rev()
+            .map(line)
+            .filter(|l| !l.is_empty())
+            .take(self.opts.context_lines)
+            .any(|l| self.prose(l));
+        let after = (last + 1..ctx.lines.count())
+            .map(line)
+            .filter(|l| !l.is_empty())
+            .take(self.opts.context_lines)
+            .any(|l| self.prose(l));
+        before && after
+    }
+
+    fn report(&self, ctx: &Ctx<'_>, block: &[(usize, Range<usize>)], out: &mut Vec<Diagnostic>) {
+        let (Some((first, first_span)), Some((last, last_span))) = (block.first(), block.last())
+        else {
+            return;
+        };
+        if block.len() < self.opts.min_lines || self.framed(ctx, *first, *last) {
+            return;
+        }
+        let span = first_span.start..last_span.end;
+        let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
+        d.message = d.message.replace("{lines}", &block.len().to_string());
+        let a = ctx.lines.delete_range(ctx.text, *first);
+        let b = ctx.lines.delete_range(ctx.text, *last);
+        d.fix = Some(Fix::new(
+            self.applicability,
+            vec![Edit::delete(a.start.min(b.start)..a.end.max(b.end))],
+        ));
+        out.push(d);
+    }
+}
+
+/// The text of `s` when all of it is one Markdown link or image,
+/// `[text](url)` or `![alt](url)`, with an optional title in the brackets.
+fn link_text(s: &str) -> Option<&str> {
+    let s = s.strip_prefix('!').unwrap_or(s);
+    let inner = s.strip_prefix('[')?.strip_suffix(')')?;
+    let (text, target) = inner.split_once("](")?;
+    let plain_target = !target.contains(char::is_whitespace) || target.contains(" \"");
+    (!target.contains("](") && plain_target).then_some(text)
+}
+
+/// `line` without the list bullets and markers a converter puts in front of
+/// an entry (`*`, `-`, `•`, `o`, `>`, `#`, ...).
+fn strip_bullets(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let trimmed =
+            rest.trim_start_matches(['*', '+', '-', '–', '—', '•', '·', '>', '◦', '▪', '►', '#']);
+        let trimmed = trimmed.strip_prefix("o ").unwrap_or(trimmed).trim_start();
+        if trimmed.len() == rest.len() {
+            return rest;
+        }
+        rest = trimmed;
+    }
+}
+
+impl Check for ShortLineBlock {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        let mut block: Vec<(usize, Range<usize>)> = Vec::new();
+        for (n, range) in ctx.lines.lines(ctx.text) {
+            let span = trim_range(ctx.text, range);
+            if span.is_empty() {
+                continue;
+            }
+            // Long lines end a block without the closer look.
+            let line = &ctx.text[span.clone()];
+            if span.len() <= 4 * self.opts.max_chars && self.entry_like(line) {
+                block.push((n, span));
+            } else {
+                // A short line right before a paragraph is its heading.
+                if self.prose(line) {
+                    block.pop();
+                }
+                self.report(ctx, &block, out);
+                block.clear();
+            }
+        }
+        self.report(ctx, &block, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{link_text, strip_bullets};
+
+    #[test]
+    fn whole_line_links() {
+        assert_eq!(link_text("[Politik](/politik/)"), Some("Politik"));
+        assert_eq!(
+            link_text("[Sport](https://example.org/sport \"Sport\")"),
+            Some("Sport")
+        );
+        assert_eq!(link_text("![Logo](/logo.png)"), Some("Logo"));
+        assert_eq!(link_text("[a](/a) und [b](/b)"), None);
+        assert_eq!(link_text("Mehr unter [hier](/x)"), None);
+        assert_eq!(link_text("[kein Link]"), None);
+    }
+
+    #[test]
+    fn bullets_come_off() {
+        assert_eq!(strip_bullets("* Home"), "Home");
+        assert_eq!(strip_bullets("  o ✂ Service"), "✂ Service");
+        assert_eq!(strip_bullets("- – Politik"), "Politik");
+        assert_eq!(strip_bullets("*"), "");
+        assert_eq!(strip_bullets("Ortsname"), "Ortsname");
+    }
+}
