@@ -239,8 +239,9 @@ fn classify(
             }
         }
         '»' | '«' => {
-            // French spacing: « selon l’Élysée »
-            let spaced_before = prev.is_some_and(char::is_whitespace);
+            // French spacing: « selon l’Élysée », also at the start of a
+            // paragraph.
+            let spaced_before = is_space(prev);
             let spaced_after = next.is_none_or(|n| {
                 n.is_whitespace() || matches!(n, ',' | '.' | ';' | ':' | '!' | '?')
             });

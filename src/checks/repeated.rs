@@ -39,6 +39,20 @@ impl RepeatedLine {
     }
 }
 
+/// Whether `line` is a label or a field of structured text, which repeats
+/// by design: it ends with a colon (`Wir suchen Studierende der folgenden
+/// Fachrichtungen:`), or starts with a short key and a colon (`- Ort:
+/// Gaststätte Felsenblick, ...` under each of several events).
+fn is_field(line: &str) -> bool {
+    if line.ends_with(':') {
+        return true;
+    }
+    let entry = line.trim_start_matches(['*', '-', '•', '–', '+', ' ']);
+    entry
+        .split_once(": ")
+        .is_some_and(|(key, _)| key.len() <= 40 && key.split_whitespace().count() <= 3)
+}
+
 /// A hash of `s`'s bytes, eight at a time (the FxHash step): this check
 /// reads every line, so the hash must be cheap.
 fn hash(s: &str) -> u64 {
@@ -82,6 +96,9 @@ impl Check for RepeatedLine {
             let span = trim_range(ctx.text, range);
             let line = &ctx.text[span.clone()];
             if line.len() < self.min_chars || crate::text::char_count(line) < self.min_chars {
+                continue;
+            }
+            if is_field(line) {
                 continue;
             }
             let key = normalized(line);
