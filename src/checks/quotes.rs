@@ -299,6 +299,10 @@ fn looks_like_code(line: &str) -> bool {
     TOKENS.iter().any(|t| line.contains(t))
 }
 
+/// Paragraphs after its start in which a quotation without reopening marks
+/// may still close (speeches quoted over several paragraphs).
+const QUOTE_SPAN_PARAGRAPHS: usize = 3;
+
 /// The first index at or after `from` whose byte may start a quotation
 /// mark, or `bytes.len()`. memchr finds the ASCII marks and the lead byte of
 /// „‚“”‘’ (E2) together; `c2` caches the next C2 (» and «), searched for on
@@ -417,15 +421,23 @@ impl Check for QuoteBalance {
                 {
                     open.remove(0);
                 }
-                // ... or closes in the next one without reopening.
-                if let Some(last) = open.last().copied()
-                    && let Some(at) = scans[n + 1]
-                        .0
-                        .iter()
-                        .position(|p| matches!(p, Problem::Stray(m) if closes(last.ch, m.ch)))
-                {
-                    scans[n + 1].0.remove(at);
-                    open.pop();
+                // ... or closes in a later one without reopening, with at
+                // most a few paragraphs without open quotations between.
+                if let Some(last) = open.last().copied() {
+                    for later in n + 1..scans.len().min(n + 1 + QUOTE_SPAN_PARAGRAPHS) {
+                        if let Some(at) = scans[later]
+                            .0
+                            .iter()
+                            .position(|p| matches!(p, Problem::Stray(m) if closes(last.ch, m.ch)))
+                        {
+                            scans[later].0.remove(at);
+                            open.pop();
+                            break;
+                        }
+                        if !scans[later].0.is_empty() || !scans[later].1.is_empty() {
+                            break;
+                        }
+                    }
                 }
             }
             let problems = std::mem::take(&mut scans[n].0);
