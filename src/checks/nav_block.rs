@@ -88,22 +88,24 @@ impl ShortLineBlock {
         if link_text(entry).is_some() {
             return true;
         }
-        if entry.contains(['|', '=', '{', '}', ';']) {
-            return false;
-        }
         let Some(first) = entry.chars().next() else {
             return true; // a bare bullet: an entry whose link text was an image
         };
         let last = entry.chars().next_back().unwrap_or(first);
+        // The cheap tests first: most short lines of text end like a sentence.
+        if first.is_ascii_digit()
+            || first.is_lowercase()
+            || matches!(last, '.' | '!' | '?' | '…' | ',' | ';' | '。' | '！' | '？')
+            || entry.chars().take(self.opts.max_chars + 1).count() > self.opts.max_chars
+            || entry.split_whitespace().count() > self.opts.max_words
+            || entry.contains(['|', '=', '{', '}', ';'])
+        {
+            return false;
+        }
         let colon_inside = entry
             .char_indices()
             .any(|(i, c)| c == ':' && i + 1 < entry.len());
-        !(first.is_ascii_digit()
-            || first.is_lowercase()
-            || matches!(last, '.' | '!' | '?' | '…' | ',' | ';' | '。' | '！' | '？')
-            || colon_inside
-            || entry.split_whitespace().count() > self.opts.max_words
-            || entry.chars().take(self.opts.max_chars + 1).count() > self.opts.max_chars)
+        !colon_inside
     }
 
     fn prose(&self, line: &str) -> bool {
@@ -182,14 +184,20 @@ impl Check for ShortLineBlock {
             return;
         }
         let mut block: Vec<(usize, Range<usize>)> = Vec::new();
+        let long = 4 * self.opts.max_chars;
         for (n, range) in ctx.lines.lines(ctx.text) {
+            // Outside a block, a long line needs no closer look (most of an
+            // article's text).
+            if block.is_empty() && range.len() > long + 64 {
+                continue;
+            }
             let span = trim_range(ctx.text, range);
             if span.is_empty() {
                 continue;
             }
             // Long lines end a block without the closer look.
             let line = &ctx.text[span.clone()];
-            if span.len() <= 4 * self.opts.max_chars && self.entry_like(line) {
+            if span.len() <= long && self.entry_like(line) {
                 block.push((n, span));
             } else {
                 // A short line right before a paragraph is its heading.

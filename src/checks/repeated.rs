@@ -98,15 +98,15 @@ impl Check for RepeatedLine {
             if line.len() < self.min_chars || crate::text::char_count(line) < self.min_chars {
                 continue;
             }
-            if is_field(line) {
-                continue;
-            }
             let key = normalized(line);
             let earlier = first.entry(hash(&key)).or_default();
             match earlier
                 .iter()
                 .find(|(_, r)| normalized(&ctx.text[r.clone()]) == key)
             {
+                // Labels and fields repeat by design (tested on repeats only:
+                // the test is dearer than the hash).
+                Some(_) if is_field(line) => {}
                 Some(&(at, _)) => {
                     let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
                     d.message = d.message.replace("{line}", &(at + 1).to_string());
