@@ -50,7 +50,7 @@ fn is_field(line: &str) -> bool {
     let entry = line.trim_start_matches(['*', '-', '•', '–', '+', ' ']);
     entry
         .split_once(": ")
-        .is_some_and(|(key, _)| key.len() <= 40 && key.split_whitespace().count() <= 3)
+        .is_some_and(|(key, _)| key.len() <= 50 && key.split_whitespace().count() <= 6)
 }
 
 /// A hash of `s`'s bytes, eight at a time (the FxHash step): this check
