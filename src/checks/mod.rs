@@ -11,6 +11,7 @@
 mod control;
 mod entity;
 mod html_tag;
+mod hyphen_split;
 mod line;
 mod literals;
 mod missing_space;
@@ -122,6 +123,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "control-character",
     "html-entity",
     "html-tag",
+    "hyphen-split",
     "missing-space",
     "mojibake",
     "quote-balance",
@@ -170,6 +172,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "control-character" => Arc::new(control::ControlCharacter::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
         "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
+        "hyphen-split" => Arc::new(hyphen_split::HyphenSplit::new(rule)?),
         "missing-space" => Arc::new(missing_space::MissingSpace::new(rule)?),
         "mojibake" => Arc::new(mojibake::Mojibake::new(rule)?),
         "quote-balance" => Arc::new(quotes::QuoteBalance::new(rule)?),
