@@ -23,6 +23,7 @@ mod quotes;
 mod related;
 mod repeated;
 mod sentence_join;
+mod spacing;
 
 pub use line::{LineSet, guarded_rules};
 pub use literals::{LiteralHits, LiteralScan};
@@ -130,6 +131,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "repeated-line",
     "sentence-join",
     "short-line-block",
+    "spacing",
 ];
 
 /// Compiles `rule`. Phrase and line rules are validated here but run by the
@@ -179,6 +181,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "repeated-line" => Arc::new(repeated::RepeatedLine::new(rule)?),
         "sentence-join" => Arc::new(sentence_join::SentenceJoin::new(rule)?),
         "short-line-block" => Arc::new(nav_block::ShortLineBlock::new(rule)?),
+        "spacing" => Arc::new(spacing::Spacing::new(rule)?),
         _ => {
             return Err(CompileError::new(
                 Field::Check,
