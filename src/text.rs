@@ -114,6 +114,16 @@ pub fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Start of the run of letters that ends at byte `end` of `text`.
+pub fn letters_start(text: &str, end: usize) -> usize {
+    text[..end]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(end, |(i, _)| i)
+}
+
 /// Letters and digits: what a word boundary separates.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'

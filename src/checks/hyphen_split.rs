@@ -43,16 +43,6 @@ impl HyphenSplit {
     }
 }
 
-/// The start of the word that ends at `end`.
-fn word_start(text: &str, end: usize) -> usize {
-    text[..end]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .last()
-        .map_or(end, |(i, _)| i)
-}
-
 impl Check for HyphenSplit {
     fn patterns(&self) -> Vec<String> {
         vec![r"\p{Ll}-\r?\n[ \t]*\p{Ll}".to_string()]
@@ -71,7 +61,7 @@ impl Check for HyphenSplit {
             if !before.is_some_and(char::is_lowercase) {
                 continue;
             }
-            let first = word_start(text, hyphen);
+            let first = crate::text::letters_start(text, hyphen);
             // A word of one or two letters before the hyphen is an
             // abbreviation or a prefix list, not half of a word.
             if text[first..hyphen].chars().count() < 3 {

@@ -67,16 +67,6 @@ fn looks_like_address(token: &str) -> bool {
 /// check itself scans for the marks with memchr, which is much faster.
 const SHAPE: &str = r"\p{L}{2,}[.!?]\p{Lu}\p{Ll}+";
 
-/// Start of the run of letters that ends at `end`.
-fn letters_start(text: &str, end: usize) -> usize {
-    text[..end]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphabetic())
-        .last()
-        .map_or(end, |(i, _)| i)
-}
-
 /// End of a capitalised word starting at `start` (`Einblick`), if one does.
 fn capitalised_word_end(text: &str, start: usize) -> Option<usize> {
     let mut chars = text[start..].char_indices();
@@ -108,7 +98,7 @@ impl Check for MissingSpace {
             let Some(after_end) = capitalised_word_end(text, mark + 1) else {
                 continue;
             };
-            let before_start = letters_start(text, mark);
+            let before_start = crate::text::letters_start(text, mark);
             let before = &text[before_start..mark];
             if before.chars().nth(1).is_none()
                 || !before.chars().next_back().is_some_and(char::is_lowercase)
