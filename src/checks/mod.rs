@@ -9,6 +9,7 @@
 //! Adding a builtin check is one file here and one arm in [`builtin`].
 
 mod control;
+mod document_shape;
 mod entity;
 mod html_tag;
 mod hyphen_split;
@@ -122,6 +123,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "after-marker",
     "c1-control",
     "control-character",
+    "document-shape",
     "html-entity",
     "html-tag",
     "hyphen-split",
@@ -172,6 +174,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "after-marker" => Arc::new(related::AfterMarker::new(rule)?),
         "c1-control" => Arc::new(mojibake::C1Control::new(rule)?),
         "control-character" => Arc::new(control::ControlCharacter::new(rule)?),
+        "document-shape" => Arc::new(document_shape::DocumentShape::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
         "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
         "hyphen-split" => Arc::new(hyphen_split::HyphenSplit::new(rule)?),
