@@ -2,6 +2,8 @@
 //! (`&amp;`, `&nbsp;`, `&#8217;`, `&#x2019;`). Only references that decode
 //! to something count, so `R&D;` or `&foo;` stay alone. The fix writes the
 //! character; `&nbsp;` becomes a plain space (option `nbsp_as_space`).
+//! A reference escaped twice (`&amp;quot;`, `&amp;#8217;`) is one finding,
+//! repaired to the character in one step.
 
 use super::{Check, CompileError, Ctx, applicability, options, regex};
 use crate::diagnostic::Diagnostic;
@@ -51,11 +53,37 @@ impl Check for HtmlEntity {
             return;
         }
         for m in self.re.find_iter(ctx.text) {
-            let decoded = html_escape::decode_html_entities(m.as_str());
-            if decoded == m.as_str() {
+            let mut range = m.range();
+            // Escaped twice: `&amp;quot;` is `&quot;` escaped again. One
+            // finding for the whole reference, repaired in one step.
+            let twice = (m.as_str() == "&amp;")
+                .then(|| {
+                    let rest = &ctx.text[m.end()..];
+                    let semi = rest.get(..40).unwrap_or(rest).find(';')?;
+                    let inner = format!("&{}", &rest[..=semi]);
+                    let whole = self
+                        .re
+                        .find(&inner)
+                        .is_some_and(|f| f.range() == (0..inner.len()));
+                    (whole && html_escape::decode_html_entities(&inner) != inner)
+                        .then_some(m.end() + semi + 1)
+                })
+                .flatten();
+            if let Some(end) = twice {
+                range.end = end;
+            }
+            let inner_text = match twice {
+                Some(end) => format!("&{}", &ctx.text[m.end()..end]),
+                None => m.as_str().to_string(),
+            };
+            let decoded = html_escape::decode_html_entities(&inner_text);
+            if decoded == inner_text {
                 continue;
             }
-            let mut d = self.rule.finding(ctx.text, ctx.lines, m.range(), None);
+            let mut d = self.rule.finding(ctx.text, ctx.lines, range.clone(), None);
+            if twice.is_some() {
+                d.message = format!("HTML entity escaped twice: `{}`", &ctx.text[range.clone()]);
+            }
             let replacement = match decoded.as_ref() {
                 "\u{A0}" if self.nbsp_as_space => Some(" ".to_string()),
                 s if s.chars().any(|c| c.is_control() && c != '\t' && c != '\n')
@@ -65,8 +93,8 @@ impl Check for HtmlEntity {
                 }
                 s => Some(s.to_string()),
             };
-            d.fix = replacement
-                .map(|r| Fix::new(self.applicability, vec![Edit::replace(m.range(), r)]));
+            d.fix =
+                replacement.map(|r| Fix::new(self.applicability, vec![Edit::replace(range, r)]));
             out.push(d);
         }
     }
