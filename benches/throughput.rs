@@ -292,6 +292,14 @@ fn measure(program: &str, args: &[&str]) -> Run {
     // SAFETY: wait4 on our own child with valid pointers.
     let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     assert!(pid > 0, "wait4 failed");
+    // 0 or 1 (ripgrep: no match); anything else means the run failed and
+    // its time means nothing.
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1;
+    assert!(
+        ok,
+        "{program} {} failed (wait status {status})",
+        args.join(" ")
+    );
     Run {
         seconds: start.elapsed().as_secs_f64(),
         max_rss_kb: usage.ru_maxrss,

@@ -698,3 +698,36 @@ fn learn_writes_recurring_lines_as_a_rule_file() {
         stderr(&none)
     );
 }
+
+/// Whether the regex names a line break as a literal, which `rg -f`
+/// refuses (in classes, ripgrep drops line breaks itself).
+fn has_literal_line_break(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.iter().any(|&b| b == b'\n' || b == b'\r'),
+        HirKind::Repetition(rep) => has_literal_line_break(&rep.sub),
+        HirKind::Capture(cap) => has_literal_line_break(&cap.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().any(has_literal_line_break)
+        }
+        _ => false,
+    }
+}
+
+/// The exported patterns are for `rg -f`, which searches line by line:
+/// every line must be a regex that compiles and names no line break.
+#[test]
+fn exported_patterns_suit_a_line_search() {
+    let dir = scratch_text(&[]);
+    let out = corpuslint(dir.path(), &["rules", "--export-patterns"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().count() > 100, "{text}");
+    for line in text.lines() {
+        let hir = regex_syntax::parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert!(
+            !has_literal_line_break(&hir),
+            "a line break in an exported pattern: {line}"
+        );
+    }
+}

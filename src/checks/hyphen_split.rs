@@ -45,7 +45,8 @@ impl HyphenSplit {
 
 impl Check for HyphenSplit {
     fn patterns(&self) -> Vec<String> {
-        vec![r"\p{Ll}-\r?\n[ \t]*\p{Ll}".to_string()]
+        // Line by line, as ripgrep searches: the first half at a line end.
+        vec![r"\p{Ll}{3}-$".to_string()]
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
