@@ -11,6 +11,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use regex::Regex;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -53,7 +54,6 @@ impl Check for HtmlEntity {
             return;
         }
         for m in self.re.find_iter(ctx.text) {
-            let mut range = m.range();
             // Escaped twice: `&amp;quot;` is `&quot;` escaped again. One
             // finding for the whole reference, repaired in one step.
             let twice = (m.as_str() == "&amp;")
@@ -65,23 +65,20 @@ impl Check for HtmlEntity {
                         .re
                         .find(&inner)
                         .is_some_and(|f| f.range() == (0..inner.len()));
-                    (whole && html_escape::decode_html_entities(&inner) != inner)
-                        .then_some(m.end() + semi + 1)
+                    let decoded = html_escape::decode_html_entities(&inner).into_owned();
+                    (whole && decoded != inner).then_some((m.end() + semi + 1, decoded))
                 })
                 .flatten();
-            if let Some(end) = twice {
-                range.end = end;
-            }
-            let inner_text = match twice {
-                Some(end) => format!("&{}", &ctx.text[m.end()..end]),
-                None => m.as_str().to_string(),
+            let escaped_twice = twice.is_some();
+            let (range, decoded) = match twice {
+                Some((end, decoded)) => (m.start()..end, Cow::Owned(decoded)),
+                None => (m.range(), html_escape::decode_html_entities(m.as_str())),
             };
-            let decoded = html_escape::decode_html_entities(&inner_text);
-            if decoded == inner_text {
+            if decoded == m.as_str() {
                 continue;
             }
             let mut d = self.rule.finding(ctx.text, ctx.lines, range.clone(), None);
-            if twice.is_some() {
+            if escaped_twice {
                 d.message = format!("HTML entity escaped twice: `{}`", &ctx.text[range.clone()]);
             }
             let replacement = match decoded.as_ref() {
