@@ -51,18 +51,16 @@ const MIN_LETTERS: usize = 24;
 /// A long document is sampled in its middle: scraped pages open with menus
 /// and close with footers, often in another language than the article.
 pub fn detect(text: &str) -> Option<&'static str> {
-    let (mut start, mut end) = if text.len() <= SAMPLE_BYTES {
+    let (start, end) = if text.len() <= SAMPLE_BYTES {
         (0, text.len())
     } else {
         let mid = text.len() / 2;
         (mid - SAMPLE_BYTES / 2, mid + SAMPLE_BYTES / 2)
     };
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let (start, end) = (
+        crate::text::floor_char_boundary(text, start),
+        crate::text::floor_char_boundary(text, end),
+    );
     let sample = &text[start..end];
     if sample
         .chars()

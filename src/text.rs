@@ -114,6 +114,16 @@ pub fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
+/// The largest char boundary of `text` at or below `at` (`at` may lie past
+/// the end; the result never does).
+pub fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Start of the run of letters that ends at byte `end` of `text`.
 pub fn letters_start(text: &str, end: usize) -> usize {
     text[..end]

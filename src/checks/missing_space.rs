@@ -9,7 +9,8 @@
 //! lower-case letter and have two letters or more, the word after must be a
 //! capitalised word (upper-case letter, then lower-case ones) followed by a
 //! space, punctuation or the end, and the token holding both must not look
-//! like a URL or a path.
+//! like a URL or a path, a namespace (`pkg.Reader` next to `pkg.internal`)
+//! or a quoted stylised name (`›Struktur.Wandel‹`).
 
 use super::{Check, CompileError, Ctx, applicability, options};
 use crate::diagnostic::Diagnostic;
@@ -84,6 +85,37 @@ fn capitalised_word_end(text: &str, start: usize) -> Option<usize> {
     end
 }
 
+/// Whether the glued pair is all there is between two quotation marks: a
+/// stylised name (`›Struktur.Wandel‹`, `„Web.Design“`), not two sentences.
+fn quoted_name(before: Option<char>, after: Option<char>) -> bool {
+    const OPENING: &[char] = &['"', '\'', '„', '‚', '“', '‘', '»', '«', '›', '‹'];
+    const CLOSING: &[char] = &['"', '\'', '“', '”', '‘', '’', '»', '«', '›', '‹'];
+    before.is_some_and(|c| OPENING.contains(&c)) && after.is_some_and(|c| CLOSING.contains(&c))
+}
+
+/// Whether `prefix` (a word with its full stop, `stuff.`, at byte `at`)
+/// comes right before a letter more than once nearby: a module, package or
+/// object name (`stuff.Stuffinator`, `stuff.bigstuff`), not a sentence end.
+/// Only `NEARBY` bytes on each side are searched, so that a huge document
+/// with many candidates stays linear.
+fn namespace(text: &str, at: usize, prefix: &str) -> bool {
+    const NEARBY: usize = 16 * 1024;
+    let start = crate::text::floor_char_boundary(text, at.saturating_sub(NEARBY));
+    let end = crate::text::floor_char_boundary(text, (at + NEARBY).min(text.len()));
+    let text = &text[start..end];
+    memchr::memmem::find_iter(text.as_bytes(), prefix.as_bytes())
+        .filter(|&at| {
+            let glued_before = text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric());
+            let after = text[at + prefix.len()..].chars().next();
+            !glued_before && after.is_some_and(char::is_alphabetic)
+        })
+        .nth(1)
+        .is_some()
+}
+
 impl Check for MissingSpace {
     fn patterns(&self) -> Vec<String> {
         vec![SHAPE.to_string()]
@@ -132,7 +164,10 @@ impl Check for MissingSpace {
                 .char_indices()
                 .find(|(_, c)| c.is_whitespace())
                 .map_or(text.len(), |(i, _)| after_end + i);
-            if looks_like_address(&text[token_start..token_end]) {
+            if looks_like_address(&text[token_start..token_end])
+                || quoted_name(prev_char, next_char)
+                || namespace(text, before_start, &text[before_start..=mark])
+            {
                 continue;
             }
             let mut d = self
