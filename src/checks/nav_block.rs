@@ -40,6 +40,9 @@ struct Options {
     /// Shortest line, in characters, that counts as prose.
     #[serde(default = "default_prose_chars")]
     prose_chars: usize,
+    /// ... or fewest words.
+    #[serde(default = "default_prose_words")]
+    prose_words: usize,
 }
 
 fn default_min_lines() -> usize {
@@ -57,6 +60,9 @@ fn default_context_lines() -> usize {
 fn default_prose_chars() -> usize {
     80
 }
+fn default_prose_words() -> usize {
+    10
+}
 
 pub struct ShortLineBlock {
     rule: Arc<Rule>,
@@ -67,6 +73,12 @@ pub struct ShortLineBlock {
 impl ShortLineBlock {
     pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
         let opts: Options = options(rule)?;
+        if opts.prose_words == 0 {
+            return Err(CompileError::new(
+                super::Field::Options,
+                "options.prose_words must be at least 1",
+            ));
+        }
         if opts.min_lines < 2 {
             return Err(CompileError::new(
                 super::Field::Options,
@@ -108,22 +120,36 @@ impl ShortLineBlock {
         !colon_inside
     }
 
+    /// Whether `line` reads like a sentence of running text: it ends like
+    /// one and is long (`prose_chars`) or has many words (`prose_words`).
     fn prose(&self, line: &str) -> bool {
         let ends_like_text =
             line.ends_with(['.', '!', '?', '…', ':', '"', '“', '”', '»', '«', ')']);
-        ends_like_text && line.chars().take(self.opts.prose_chars).count() >= self.opts.prose_chars
+        ends_like_text
+            && (line.chars().take(self.opts.prose_chars).count() >= self.opts.prose_chars
+                || line
+                    .split_whitespace()
+                    .nth(self.opts.prose_words - 1)
+                    .is_some())
     }
 
     /// Whether prose lies within `context_lines` non-empty lines on both
     /// sides of the block `first..=last` (line numbers).
     fn framed(&self, ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
         let line = |i: usize| &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
-        let before = (0..first)
-            .rev()
-            .map(line)
-            .filter(|l| !l.is_empty())
-            .take(self.opts.context_lines)
-            .any(|l| self.prose(l));
+        let mut before = (0..first).rev().map(line).filter(|l| !l.is_empty());
+        // A sentence that ends with a colon right above introduces the list:
+        // `… the following universities:`.
+        let mut first_before = true;
+        let mut introduced = false;
+        let before = before.by_ref().take(self.opts.context_lines).any(|l| {
+            introduced |= first_before && l.ends_with(':') && self.prose(l);
+            first_before = false;
+            self.prose(l)
+        });
+        if introduced {
+            return true;
+        }
         let after = (last + 1..ctx.lines.count())
             .map(line)
             .filter(|l| !l.is_empty())
