@@ -170,7 +170,22 @@ fn elision_follows(rest: &str) -> bool {
     matches!(
         word.as_str(),
         "em" | "til" | "cause" | "n" | "tis" | "twas" | "bout" | "round" | "s"
-    ) || (!word.is_empty() && word.chars().all(|c| c.is_ascii_digit()))
+    ) || (!word.is_empty()
+        && word.chars().all(|c| c.is_ascii_digit())
+        && !closing_single_soon(rest))
+}
+
+/// Whether a single closing mark that ends a quotation (`’` or `'` not
+/// followed by a letter) comes within the next few words: `‘11 weeks!’`
+/// is a quotation, `’22 war ein gutes Jahr` an elided year.
+fn closing_single_soon(rest: &str) -> bool {
+    let mut chars = rest.chars().take(60).peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '’' | '\'') && !chars.peek().is_some_and(|n| n.is_alphanumeric()) {
+            return true;
+        }
+    }
+    false
 }
 
 fn classify(
@@ -245,9 +260,19 @@ fn classify(
             let spaced_after = next.is_none_or(|n| {
                 n.is_whitespace() || matches!(n, ',' | '.' | ';' | ':' | '!' | '?')
             });
+            let before_word = next.is_some_and(char::is_alphabetic);
+            // A mark before a word opens when a prefix is glued to it
+            // (`لـ«الصباح»`, `l’«Humanité»`), or the end of the sentence
+            // before (`dürfen.»Für`).
+            let opens_before_word = before_word
+                && match prev {
+                    Some(p) if p.is_alphabetic() => c == '«',
+                    Some(p) => !p.is_alphanumeric() && !open_has(&|o| closes(o, c)),
+                    None => false,
+                };
             if spaced_before && spaced_after {
                 if c == '«' { Role::Open } else { Role::Close }
-            } else if opens_here && !closes_here {
+            } else if opens_before_word || (opens_here && !closes_here) {
                 Role::Open
             } else if (closes_here && !opens_here) || open_has(&|o| closes(o, c)) {
                 Role::Close
@@ -534,6 +559,10 @@ mod tests {
         assert!(problems("you could probably use more of ‘em.", false).is_empty());
         assert!(problems("zwei Wörter für ,,Liebe’’ stehen.", true).is_empty());
         assert!(problems("ein 10,25“-Touchscreen und Bleib‘ nachhaltig", true).is_empty());
+        assert!(problems("ماسا لـ«الصباح»: كل الشروط", false).is_empty());
+        assert!(problems("she told me “I just said, ‘11 weeks!’… you know?”", false).is_empty());
+        assert!(problems("the class of ’11 met again, didn’t they?", false).is_empty());
+        assert!(problems("Wir dürfen…..»Für Jod gilt das 925-fache.«", true).is_empty());
     }
 
     #[test]
