@@ -283,8 +283,18 @@ fn classify(
         '"' => {
             let inches = prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c));
             let spaced = is_space(prev) && is_space(next); // a table cell: `" | "`
-            if inches || spaced {
+            if inches {
                 Role::Ignore
+            } else if spaced {
+                // Spaces on both sides: a sloppy quotation (`sagen: " Nein!"`,
+                // `Hallo " sagte er`) or a table cell (`" | "`).
+                if open_has(&|o| o == '"') {
+                    Role::Close
+                } else if rest.trim_start().starts_with(char::is_alphabetic) {
+                    Role::Open
+                } else {
+                    Role::Ignore
+                }
             } else if opens_here && !closes_here {
                 Role::Open
             } else if closes_here && !opens_here {
@@ -563,6 +573,8 @@ mod tests {
         assert!(problems("she told me “I just said, ‘11 weeks!’… you know?”", false).is_empty());
         assert!(problems("the class of ’11 met again, didn’t they?", false).is_empty());
         assert!(problems("Wir dürfen…..»Für Jod gilt das 925-fache.«", true).is_empty());
+        assert!(problems("um es mit Mey zu sagen: \" Nein, nie!\"", true).is_empty());
+        assert!(problems("| \" | \" | Zoll |", true).is_empty());
     }
 
     #[test]
