@@ -27,6 +27,10 @@ struct Options {
     /// Fewest words in a headline.
     #[serde(default = "default_min_words")]
     min_words: usize,
+    /// Labels of metadata lines (`Autor: Name`, `Quelle: Agentur`) that end
+    /// the list of headlines: such a line is a field, not a headline.
+    #[serde(default)]
+    field_labels: Vec<String>,
 }
 
 fn default_max_lines() -> usize {
@@ -74,6 +78,17 @@ impl AfterMarker {
         let Some(last) = core.chars().next_back() else {
             return false;
         };
+        if let Some((label, _)) = line.split_once(':') {
+            let label = label.trim_start_matches(['*', '_', '-', '•', ' ']).trim();
+            if self
+                .opts
+                .field_labels
+                .iter()
+                .any(|l| l.to_lowercase() == label.to_lowercase())
+            {
+                return false;
+            }
+        }
         let words = line
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphabetic))
