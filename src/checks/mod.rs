@@ -101,6 +101,7 @@ pub enum Field {
     Check,
     Options,
     Fix,
+    Unless,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +156,7 @@ pub fn compile(rule: &Arc<Rule>) -> Result<Option<Arc<dyn Check>>, CompileError>
             // so that an error points at their file.
             if !rule.origin.builtin {
                 line::compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+                line::compile_unless(rule)?;
             }
             Ok(None)
         }
