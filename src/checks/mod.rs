@@ -11,6 +11,7 @@
 mod control;
 mod document_shape;
 mod entity;
+mod hard_wrap;
 mod html_tag;
 mod hyphen_split;
 mod line;
@@ -125,6 +126,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "c1-control",
     "control-character",
     "document-shape",
+    "hard-wrap",
     "html-entity",
     "html-tag",
     "hyphen-split",
@@ -177,6 +179,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "c1-control" => Arc::new(mojibake::C1Control::new(rule)?),
         "control-character" => Arc::new(control::ControlCharacter::new(rule)?),
         "document-shape" => Arc::new(document_shape::DocumentShape::new(rule)?),
+        "hard-wrap" => Arc::new(hard_wrap::HardWrap::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
         "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
         "hyphen-split" => Arc::new(hyphen_split::HyphenSplit::new(rule)?),
