@@ -638,6 +638,47 @@ fn line_rules_with_requires() {
 }
 
 #[test]
+fn line_rules_with_unless() {
+    let rule = "[[rule]]\nid = \"boilerplate/signed\"\nseverity = \"warning\"\nkind = \"line\"\npattern = 'By \\p{Lu}\\w+ \\p{Lu}\\w+'\nunless = '\\bThe\\b'\nmessage = \"byline\"\n";
+    let doc = "By Jane Doe\nBy The Numbers\n";
+    let dir = scratch(&[
+        ("d.txt", doc.as_bytes()),
+        ("r/signed.toml", rule.as_bytes()),
+    ]);
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "r",
+            "--format",
+            "concise",
+            "d.txt",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "d.txt:1:1: warning[boilerplate/signed] byline\n0 errors, 1 warning in 1 file\n"
+    );
+    // A broken `unless` is an error at its position; other kinds refuse it.
+    let broken = rule.replace("'\\bThe\\b'", "'(The'");
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/x.toml", broken.as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("r/x.toml:6:10: "), "{}", stderr(&out));
+    let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nunless = 'a'\npattern = 'b'\nmessage = \"m\"\n";
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/x.toml", bad.as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("r/x.toml:4:8: a `pattern` rule takes no `unless` key"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn learn_writes_recurring_lines_as_a_rule_file() {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for i in 0..4 {

@@ -20,9 +20,19 @@ pub fn compile_line_pattern(pattern: &str) -> Result<Regex, CompileError> {
     super::regex(&anchored(pattern))
 }
 
+/// Compiles a line rule's `unless` pattern, if it has one.
+pub fn compile_unless(rule: &Rule) -> Result<Option<Regex>, CompileError> {
+    rule.unless
+        .as_deref()
+        .map(|u| super::regex(u).map_err(|e| CompileError::new(Field::Unless, e.message)))
+        .transpose()
+}
+
 /// One regex set and the rules behind its patterns.
 struct Group {
     rules: Vec<Arc<Rule>>,
+    /// Each rule's `unless` pattern, in the order of `rules`.
+    unless: Vec<Option<Regex>>,
     set: RegexSet,
 }
 
@@ -40,7 +50,11 @@ impl Group {
             .dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))?;
-        Ok(Some(Group { rules, set }))
+        let unless = rules
+            .iter()
+            .map(|r| compile_unless(r))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(Group { rules, unless, set }))
     }
 
     fn run(&self, ctx: &Ctx<'_>, span: &Range<usize>, line: &str, out: &mut Vec<Diagnostic>) {
@@ -52,7 +66,10 @@ impl Group {
         }
         for idx in self.set.matches(line).iter() {
             let rule = &self.rules[idx];
-            if rule.applies_to(ctx.lang) && rule.line_short_enough(line) {
+            if rule.applies_to(ctx.lang)
+                && rule.line_short_enough(line)
+                && !self.unless[idx].as_ref().is_some_and(|u| u.is_match(line))
+            {
                 out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
             }
         }
@@ -74,8 +91,8 @@ pub fn guarded_rules(rules: &[Arc<Rule>]) -> Vec<Arc<Rule>> {
 /// once, and a rule's pattern runs only on lines holding one of its
 /// literals.
 struct Guarded {
-    /// In [`guarded_rules`] order.
-    rules: Vec<(Arc<Rule>, Regex)>,
+    /// In [`guarded_rules`] order: the rule, its pattern, its `unless`.
+    rules: Vec<(Arc<Rule>, Regex, Option<Regex>)>,
     /// The longest line any of the rules accepts (all have a limit or none).
     limit: Option<usize>,
 }
@@ -91,13 +108,14 @@ impl Guarded {
         let compiled = with_literals
             .into_par_iter()
             .map(|rule| {
-                compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())
-                    .map(|re| (rule, re))
+                let re = compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+                let unless = compile_unless(&rule)?;
+                Ok((rule, re, unless))
             })
             .collect::<Result<Vec<_>, _>>()?;
         let limit = compiled
             .iter()
-            .map(|(r, _)| r.max_line_chars)
+            .map(|(r, _, _)| r.max_line_chars)
             .try_fold(0, |acc, m| m.map(|m| acc.max(m)));
         Ok(Some(Guarded {
             rules: compiled,
@@ -224,10 +242,11 @@ impl Check for LineSet {
                 && g.limit.is_none_or(|max| chars <= max)
             {
                 for &i in &hit {
-                    let (rule, re) = &g.rules[i];
+                    let (rule, re, unless) = &g.rules[i];
                     if rule.applies_to(ctx.lang)
                         && rule.line_short_enough(line)
                         && re.is_match(line)
+                        && !unless.as_ref().is_some_and(|u| u.is_match(line))
                     {
                         out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
                     }

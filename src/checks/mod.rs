@@ -11,6 +11,7 @@
 mod control;
 mod document_shape;
 mod entity;
+mod hard_wrap;
 mod html_tag;
 mod hyphen_split;
 mod line;
@@ -101,6 +102,7 @@ pub enum Field {
     Check,
     Options,
     Fix,
+    Unless,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +126,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "c1-control",
     "control-character",
     "document-shape",
+    "hard-wrap",
     "html-entity",
     "html-tag",
     "hyphen-split",
@@ -155,6 +158,7 @@ pub fn compile(rule: &Arc<Rule>) -> Result<Option<Arc<dyn Check>>, CompileError>
             // so that an error points at their file.
             if !rule.origin.builtin {
                 line::compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
+                line::compile_unless(rule)?;
             }
             Ok(None)
         }
@@ -175,6 +179,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "c1-control" => Arc::new(mojibake::C1Control::new(rule)?),
         "control-character" => Arc::new(control::ControlCharacter::new(rule)?),
         "document-shape" => Arc::new(document_shape::DocumentShape::new(rule)?),
+        "hard-wrap" => Arc::new(hard_wrap::HardWrap::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),
         "html-tag" => Arc::new(html_tag::HtmlTag::new(rule)?),
         "hyphen-split" => Arc::new(hyphen_split::HyphenSplit::new(rule)?),

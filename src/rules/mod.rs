@@ -67,6 +67,8 @@ pub struct Rule {
     pub case_sensitive: bool,
     /// `line` rules: literals a line must contain one of (speed hint).
     pub requires: Vec<String>,
+    /// `line` rules: a pattern that, found in a line, keeps it from matching.
+    pub unless: Option<String>,
     pub pattern: Option<String>,
     pub phrases: Vec<String>,
     pub check: Option<String>,
@@ -469,6 +471,7 @@ fn build_rule(
     }
     if kind != Kind::Line {
         forbid(spec.requires.is_some(), "requires")?;
+        forbid(spec.unless.is_some(), "unless")?;
     }
     if let Some(requires) = &spec.requires
         && (requires.get_ref().is_empty() || requires.get_ref().iter().any(|r| r.is_empty()))
@@ -531,6 +534,7 @@ fn build_rule(
         check: spec.check.as_ref().map(|c| c.span()),
         options: spec.options.as_ref().map(|o| o.span()),
         fix: spec.fix.as_ref().map(|f| f.span()),
+        unless: spec.unless.as_ref().map(|u| u.span()),
     };
     let rule = Arc::new(Rule {
         id: Arc::from(id.as_str()),
@@ -545,6 +549,7 @@ fn build_rule(
         max_line_chars: spec.max_line_chars,
         case_sensitive: spec.case_sensitive,
         requires: spec.requires.map(|r| r.into_inner()).unwrap_or_default(),
+        unless: spec.unless.map(|u| u.into_inner()),
         pattern: spec.pattern.map(|p| p.into_inner()),
         phrases: spec.phrases.map(|p| p.into_inner()).unwrap_or_default(),
         check: spec.check.map(|c| c.into_inner()),
@@ -558,6 +563,7 @@ fn build_rule(
             Field::Check => spans.check.clone(),
             Field::Options => spans.options.clone().or(spans.check.clone()),
             Field::Fix => spans.fix.clone(),
+            Field::Unless => spans.unless.clone(),
         };
         (span, message)
     })?;
@@ -570,6 +576,7 @@ struct FieldSpans {
     check: Option<Range<usize>>,
     options: Option<Range<usize>>,
     fix: Option<Range<usize>>,
+    unless: Option<Range<usize>>,
 }
 
 fn validate_id(id: &str) -> Result<(), String> {

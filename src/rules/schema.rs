@@ -113,6 +113,13 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub requires: Option<Spanned<Vec<String>>>,
+    /// `line` rules: a regular expression searched in the (trimmed) line; a
+    /// line it matches is left alone although `pattern` matches it. For the
+    /// exceptions a pattern cannot say itself (the `regex` syntax has no
+    /// look-ahead), e.g. the words a name never holds.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub unless: Option<Spanned<String>>,
     /// Embedded tests, each a `[[rule.examples]]` table, run by
     /// `corpuslint test-rules`, by the test suite and when a user rule file
     /// is loaded.
@@ -152,6 +159,10 @@ fn kind_requirements(schema: &mut schemars::Schema) {
                 json!({ "required": ["pattern"], "allOf": absent(&["phrases", "check", "options"]) })
             ),
             when(&["line"], json!({ "allOf": absent(&["scope"]) })),
+            when(
+                &["pattern", "phrases", "builtin"],
+                json!({ "allOf": absent(&["requires", "unless"]) })
+            ),
             when(
                 &["phrases"],
                 json!({ "required": ["phrases"], "allOf": absent(&["pattern", "check", "options"]) })

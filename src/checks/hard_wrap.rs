@@ -1,0 +1,403 @@
+//! `check = "hard-wrap"`: a sentence broken over two lines because the
+//! text was wrapped at a fixed width (an e-mail, a plain-text file, a
+//! Markdown source, a PDF): `the library should stay open on Sundays, at least
+//! until` / `the end of the summer`. The repair joins the lines with one space.
+//!
+//! A line that ends without punctuation before a line that starts in lower
+//! case is also a heading followed by a product name (`pipenv is a tool`),
+//! an item of a list, a line of verse, code or an address. What only a
+//! hard wrap has is a width: the wrapped lines of a paragraph are nearly
+//! equally long, and the first word of the next line would not have fitted
+//! on the line before. So the check first looks for proof of a wrap width
+//! in the document — runs of at least `min_run` consecutive prose lines of
+//! nearly equal length, at most `max_width` characters, two of them ending
+//! mid-sentence — and then reports only the breaks before a lower-case word
+//! where the line before is full at one of those widths: the next line's
+//! first word would not have fitted. Documents that keep a paragraph on
+//! one line (what most extractors write) have no such runs and get no
+//! finding. A run with two such breaks (or with the width of runs that
+//! have three) is a wrapped paragraph beyond doubt; inside it, breaks
+//! before a capitalised word (German nouns, names) are joined too.
+
+use super::{Check, CompileError, Ctx, applicability, options};
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Applicability, Edit, Fix};
+use crate::rules::Rule;
+use crate::text::char_count;
+use serde::Deserialize;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Fewest characters of a line that proves a wrap width.
+    #[serde(default = "default_min_width")]
+    min_width: usize,
+    /// Most characters of a wrap width (wider lines are paragraphs).
+    #[serde(default = "default_max_width")]
+    max_width: usize,
+    /// Fewest consecutive lines of nearly equal length that prove a width.
+    #[serde(default = "default_min_run")]
+    min_run: usize,
+}
+
+fn default_min_width() -> usize {
+    40
+}
+fn default_max_width() -> usize {
+    160
+}
+fn default_min_run() -> usize {
+    3
+}
+
+/// How much shorter or longer than a full line a wrapped line may be: text
+/// wrapped by a proportional font (a PDF) is not wrapped to the character.
+const SLACK: usize = 4;
+
+pub struct HardWrap {
+    rule: Arc<Rule>,
+    opts: Options,
+    applicability: Applicability,
+}
+
+impl HardWrap {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let opts: Options = options(rule)?;
+        if opts.min_run < 2 || opts.min_width == 0 || opts.min_width > opts.max_width {
+            return Err(CompileError::new(
+                super::Field::Options,
+                "options need min_run >= 2 and 0 < min_width <= max_width",
+            ));
+        }
+        Ok(HardWrap {
+            rule: rule.clone(),
+            opts,
+            applicability: applicability(rule, Applicability::Unsafe),
+        })
+    }
+}
+
+/// What the check needs to know of one line.
+#[derive(Clone, Copy, Default)]
+struct LineStat {
+    /// Characters, leading indentation included, trailing spaces not.
+    chars: usize,
+    blank: bool,
+    /// Long enough, at least five words, neither code nor list or table.
+    prose: bool,
+    /// Ends like a sentence that goes on: a letter, a digit, `,` or `)`.
+    open_end: bool,
+}
+
+/// A line of code, a table row or a link: its line breaks are meant.
+fn code_like(line: &str) -> bool {
+    let t = line.trim_end();
+    line.starts_with("    ")
+        || line.starts_with('\t')
+        || t.ends_with(';')
+        || t.contains(['{', '}', '=', '<', '>', '`', '|'])
+        || t.contains("()")
+        || t.contains("->")
+        || t.contains("://")
+        || t.contains("www.")
+        || t.contains("$ ")
+}
+
+/// A list item, heading, quotation or table row by its first characters.
+fn structure_start(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with(['-', '*', '+', '•', '·', '>', '#', '|', '–', '—']) {
+        return true;
+    }
+    // `1. `, `12) `, `a) `: a numbered item.
+    let marker = t
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(t.len(), |(i, _)| i);
+    let marker = if marker == 0 {
+        t.chars()
+            .next()
+            .filter(char::is_ascii_lowercase)
+            .map_or(0, |c| c.len_utf8())
+    } else {
+        marker
+    };
+    marker > 0 && {
+        let rest = &t[marker..];
+        (rest.starts_with(". ") || rest.starts_with(") ")) && marker <= 3
+    }
+}
+
+/// The line ends like a sentence that goes on.
+fn open_end(line: &str) -> bool {
+    line.trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == ',' || c == ')')
+}
+
+/// The first word of `line` when it is a plain lower-case word (letters
+/// only, at most one punctuation mark after it), else `None`.
+fn lower_first_word(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let token = t.split_whitespace().next()?;
+    let word = token
+        .strip_suffix([',', '.', ';', ':', '!', '?'])
+        .unwrap_or(token);
+    let mut chars = word.chars();
+    if !chars.next().is_some_and(char::is_lowercase) || !chars.all(char::is_alphabetic) {
+        return None;
+    }
+    // `port : 873`, `key = value`: a setting, not a sentence.
+    let rest = t[token.len()..].trim_start();
+    if rest.starts_with([':', '=']) {
+        return None;
+    }
+    Some(token)
+}
+
+fn words_at_least(line: &str, n: usize) -> bool {
+    line.split_whitespace().nth(n - 1).is_some()
+}
+
+impl HardWrap {
+    fn stat(&self, line: &str) -> LineStat {
+        let trimmed = line.trim_end();
+        let chars = char_count(trimmed);
+        let blank = trimmed.trim_start().is_empty();
+        LineStat {
+            chars,
+            blank,
+            prose: !blank
+                && chars >= self.opts.min_width
+                && words_at_least(trimmed, 5)
+                && !code_like(trimmed)
+                && !structure_start(trimmed),
+            open_end: open_end(trimmed),
+        }
+    }
+
+    /// The runs that prove a wrap width: at least `min_run` consecutive
+    /// prose lines, each followed by another line, whose lengths lie within
+    /// a narrow band, at most `max_width` long, two of them ending
+    /// mid-sentence.
+    fn runs(&self, stats: &[LineStat]) -> Vec<Run> {
+        let full = |k: usize| stats[k].prose && stats.get(k + 1).is_some_and(|s| !s.blank);
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < stats.len() {
+            if !full(i) {
+                i += 1;
+                continue;
+            }
+            let (mut lo, mut hi) = (stats[i].chars, stats[i].chars);
+            let mut j = i;
+            while j + 1 < stats.len() && full(j + 1) {
+                let c = stats[j + 1].chars;
+                let (l, h) = (lo.min(c), hi.max(c));
+                if h - l > (h / 5).max(10) {
+                    break;
+                }
+                (lo, hi) = (l, h);
+                j += 1;
+            }
+            let open = stats[i..=j].iter().filter(|s| s.open_end).count();
+            if j + 1 - i >= self.opts.min_run && open >= 2 && hi <= self.opts.max_width {
+                runs.push(Run {
+                    lines: i..j + 1,
+                    width: hi,
+                });
+            }
+            i = j + 1;
+        }
+        runs
+    }
+
+    /// The break after line `i` when it is a wrap before a word that
+    /// `first_word` accepts: the break (with the spaces around it) and the
+    /// word.
+    fn wrap_after<'t>(
+        &self,
+        text: &'t str,
+        lines: &crate::text::LineIndex,
+        stats: &[LineStat],
+        i: usize,
+        widths: &[usize],
+        first_word: fn(&str) -> Option<&str>,
+    ) -> Option<(Range<usize>, &'t str)> {
+        let a_range = lines.content(text, i);
+        let b_range = lines.content(text, i + 1);
+        let (a, b) = (&text[a_range.clone()], &text[b_range.clone()]);
+        let first = first_word(b)?;
+        if structure_start(a)
+            || structure_start(b)
+            || code_like(a)
+            || code_like(b)
+            || !words_at_least(a, 4)
+        {
+            return None;
+        }
+        // Full at a proven width: the next word would not have fitted.
+        let len = stats[i].chars;
+        let need = char_count(first) + 1;
+        if !widths
+            .iter()
+            .any(|&w| len + need + SLACK > w && len <= w + SLACK)
+        {
+            return None;
+        }
+        let end = a_range.start + a.trim_end().len();
+        let start = b_range.start + (b.len() - b.trim_start().len());
+        Some((end..start, first))
+    }
+}
+
+/// Lines `lines` of a document (each followed by another) prove that it
+/// is wrapped at `width` characters.
+struct Run {
+    lines: Range<usize>,
+    width: usize,
+}
+
+/// The first word of `line` when it is a plain capitalised word.
+fn upper_first_word(line: &str) -> Option<&str> {
+    let token = line.split_whitespace().next()?;
+    let word = token
+        .strip_suffix([',', '.', ';', ':', '!', '?'])
+        .unwrap_or(token);
+    let mut chars = word.chars();
+    (chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_alphabetic))
+        .then_some(token)
+}
+
+impl Check for HardWrap {
+    fn patterns(&self) -> Vec<String> {
+        // As a line search: a line that ends mid-sentence (the next line is
+        // not visible to a line-by-line search).
+        vec![r"[\p{L}\p{N},)]$".to_string()]
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        let text = ctx.text;
+        let lines = ctx.lines;
+        let n = lines.count();
+        // Cheap first pass: breaks between a line that ends mid-sentence and
+        // a line that starts with a lower-case word. Most documents have none.
+        let mut candidates: Vec<usize> = Vec::new();
+        let mut next = n.checked_sub(1).map(|_| lines.content(text, 0));
+        for i in 0..n.saturating_sub(1) {
+            let a = next.take().unwrap_or_else(|| lines.content(text, i));
+            let b = lines.content(text, i + 1);
+            if open_end(&text[a]) && lower_first_word(&text[b.clone()]).is_some() {
+                candidates.push(i);
+            }
+            next = Some(b);
+        }
+        if candidates.is_empty() {
+            return;
+        }
+        let stats: Vec<LineStat> = (0..n)
+            .map(|i| self.stat(&text[lines.content(text, i)]))
+            .collect();
+        let runs = self.runs(&stats);
+        if runs.is_empty() {
+            return;
+        }
+        let mut widths: Vec<usize> = runs.iter().map(|r| r.width).collect();
+        widths.sort_unstable();
+        widths.dedup();
+        let mut reported: Vec<usize> = Vec::new();
+        for i in candidates {
+            if let Some((span, first)) =
+                self.wrap_after(text, lines, &stats, i, &widths, lower_first_word)
+            {
+                out.push(self.finding(text, ctx, span, first));
+                reported.push(i);
+            }
+        }
+        // Wraps before lower-case words prove that a paragraph is wrapped:
+        // there, a full line that ends in a letter or comma is a wrap before
+        // a capitalised word too (German nouns, names). Proof is two such
+        // wraps in the run itself, or three in runs of the same width.
+        // `reported` is sorted: the candidates came in line order.
+        let inside = |run: &Run| {
+            reported.partition_point(|&i| i < run.lines.end)
+                - reported.partition_point(|&i| i < run.lines.start)
+        };
+        let mut by_width = vec![0usize; self.opts.max_width + SLACK + 1];
+        for run in &runs {
+            by_width[run.width] += inside(run);
+        }
+        for run in &runs {
+            let same_width: usize = by_width[run.width.saturating_sub(SLACK)..=run.width + SLACK]
+                .iter()
+                .sum();
+            if inside(run) < 2 && same_width < 3 {
+                continue;
+            }
+            for i in run.lines.clone() {
+                let a = text[lines.content(text, i)].trim_end();
+                if reported.binary_search(&i).is_ok()
+                    || !a
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_lowercase() || c == ',')
+                {
+                    continue;
+                }
+                if let Some((span, first)) =
+                    self.wrap_after(text, lines, &stats, i, &[run.width], upper_first_word)
+                {
+                    out.push(self.finding(text, ctx, span, first));
+                }
+            }
+        }
+    }
+}
+
+impl HardWrap {
+    /// A finding on the break `brk` (the line break and the spaces around
+    /// it) before the word `first`. It covers the words on either side, so
+    /// that the suggestion shows them joined; the fix replaces the break.
+    fn finding(&self, text: &str, ctx: &Ctx<'_>, brk: Range<usize>, first: &str) -> Diagnostic {
+        let word = first.trim_end_matches([',', '.', ';', ':', '!', '?']);
+        let before = text[..brk.start].rfind(char::is_whitespace).map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let span = before..brk.end + word.len();
+        let mut d = self.rule.finding(text, ctx.lines, span, None);
+        d.message = format!("line break inside a sentence of hard-wrapped text, before `{word}`");
+        d.fix = Some(Fix::new(self.applicability, vec![Edit::replace(brk, " ")]));
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structure_markers() {
+        assert!(structure_start("- item"));
+        assert!(structure_start("  12. Punkt"));
+        assert!(structure_start("a) eine Antwort"));
+        assert!(!structure_start("aber dann"));
+        assert!(!structure_start("2023 war ein Jahr"));
+    }
+
+    #[test]
+    fn lower_words() {
+        assert_eq!(lower_first_word("  und dann"), Some("und"));
+        assert_eq!(lower_first_word("explain."), Some("explain."));
+        assert_eq!(lower_first_word("Und dann"), None);
+        assert_eq!(lower_first_word("ssync : LOCAL"), None);
+        assert_eq!(lower_first_word("feiler-artinger.at"), None);
+        assert_eq!(lower_first_word("requests==2.0"), None);
+        assert_eq!(lower_first_word(""), None);
+    }
+}
