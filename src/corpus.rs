@@ -251,38 +251,40 @@ impl CorpusLines {
         // Shards: read (and decompressed) by up to one thread each, in
         // chunks of records that are counted on the pool. At most a few
         // chunks per thread wait, so that a large shard is not read into
-        // memory faster than it is counted. The readers are not pool
-        // threads: they may wait for a free slot without taking a thread
-        // from the counting.
+        // memory faster than it is counted. The readers are this thread and
+        // helpers outside the pool: they may wait for a free slot without
+        // taking a thread from the counting.
         let shards: Vec<_> = files
             .filter(|(_, s, _)| s.format == Format::Jsonl)
             .collect();
         let slots = Slots::new(threads * 4);
         let next = std::sync::atomic::AtomicUsize::new(0);
         rayon::in_place_scope(|scope| {
-            std::thread::scope(|readers| {
-                for _ in 0..threads.min(shards.len()) {
-                    readers.spawn(|| {
-                        while let Some(&(index, source, _)) =
-                            shards.get(next.fetch_add(1, Ordering::Relaxed))
-                        {
-                            let mut source = source.clone();
-                            let Ok(reader) =
-                                input::open(&mut source, None, opts.read_bytes.clone())
-                            else {
-                                continue;
-                            };
-                            read_shard(reader, opts.chunk_bytes, |first, data, ends| {
-                                slots.acquire();
-                                let (table, slots) = (&table, &slots);
-                                scope.spawn(move |_| {
-                                    count_chunk(table, index, first, &data, &ends, opts);
-                                    slots.release();
-                                });
-                            });
-                        }
+            let read = || {
+                while let Some(&(index, source, _)) =
+                    shards.get(next.fetch_add(1, Ordering::Relaxed))
+                {
+                    let mut source = source.clone();
+                    let Ok(reader) = input::open(&mut source, None, opts.read_bytes.clone()) else {
+                        continue;
+                    };
+                    read_shard(reader, opts.chunk_bytes, |first, data, ends| {
+                        slots.acquire();
+                        let (table, slots) = (&table, &slots);
+                        scope.spawn(move |_| {
+                            count_chunk(table, index, first, &data, &ends, opts);
+                            slots.release();
+                        });
                     });
                 }
+            };
+            std::thread::scope(|helpers| {
+                for _ in 1..threads.min(shards.len()) {
+                    // A helper that cannot be started leaves its shards
+                    // to the others.
+                    let _ = std::thread::Builder::new().spawn_scoped(helpers, read);
+                }
+                read();
             });
         });
         let names = sources.iter().map(|s| s.display.clone()).collect();
