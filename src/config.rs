@@ -73,6 +73,12 @@ pub(crate) struct Raw {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Severity>")]
     severity: BTreeMap<Spanned<String>, Severity>,
+    /// Options of builtin rules, by rule id, merged over those of the rule
+    /// file: `[options."repeat/cross-document"]` with `min_documents = 10`.
+    /// `corpuslint explain RULE_ID` lists a rule's options.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Map<String, serde_json::Value>>")]
+    options: BTreeMap<Spanned<String>, Spanned<toml::Table>>,
     /// Rules to skip for some paths: a glob, relative to this file's
     /// folder, mapped to rule ids or prefixes:
     /// `"archive/**" = ["join/", "quote/unbalanced"]`.
@@ -123,6 +129,15 @@ struct Selector {
     key: &'static str,
 }
 
+/// `[options."rule/id"]`: a table with where its id and body stand.
+#[derive(Debug, Clone)]
+struct RuleOptions {
+    id: String,
+    id_span: Range<usize>,
+    table: toml::Table,
+    table_span: Range<usize>,
+}
+
 /// A loaded configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -134,6 +149,8 @@ pub struct Config {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub severity: Vec<(String, Severity)>,
+    /// Rule options set in the file (see [`Config::apply_options`]).
+    options: Vec<RuleOptions>,
     pub per_path_ignores: Vec<(PathGlob, Vec<String>)>,
     pub exclude: Vec<PathGlob>,
     pub lang: Option<String>,
@@ -265,6 +282,16 @@ impl Config {
                 (id.get_ref().clone(), *sev)
             })
             .collect();
+        let options = raw
+            .options
+            .iter()
+            .map(|(id, table)| RuleOptions {
+                id: id.get_ref().clone(),
+                id_span: id.span(),
+                table: table.get_ref().clone(),
+                table_span: table.span(),
+            })
+            .collect();
         let mut per_path_ignores = Vec::new();
         for (glob, ids) in &raw.per_path_ignores {
             match compile_glob(glob.get_ref()) {
@@ -302,6 +329,7 @@ impl Config {
             select,
             ignore,
             severity,
+            options,
             per_path_ignores,
             exclude,
             lang: raw.lang.map(|l| l.into_inner()),
@@ -333,6 +361,44 @@ impl Config {
                 }
             })
             .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Sets the rule options of the file's `[options]` tables in `set`,
+    /// recompiling those rules. An id that names no rule, a rule that
+    /// takes no options or an option its check refuses is an error that
+    /// points into the file.
+    pub fn apply_options(&self, set: &mut RuleSet) -> Result<(), Vec<RuleError>> {
+        let lines = LineIndex::new(&self.source);
+        let at = |span: &Range<usize>, message: String| {
+            let (line, column) = lines.position(&self.source, span.start);
+            RuleError {
+                path: self.path.display().to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let mut errors = Vec::new();
+        for o in &self.options {
+            if set.get(&o.id).is_none() {
+                errors.push(at(
+                    &o.id_span,
+                    format!(
+                        "`{}` in `options` is not a rule id (options are set per rule, not per prefix)",
+                        o.id
+                    ),
+                ));
+                continue;
+            }
+            if let Err(message) = set.set_options(&o.id, &o.table) {
+                errors.push(at(&o.table_span, message));
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -406,9 +472,14 @@ exclude = [
 [severity]
 # "boilerplate/ui-labels" = "info"
 
+
 # Rules to skip for some paths.
 [per-path-ignores]
 # "archive/**" = ["join/", "quote/unbalanced"]
+
+# Options of single builtin rules (`corpuslint explain RULE_ID` lists them).
+# [options."repeat/cross-document"]
+# min_documents = 10
 "#;
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 
 pub use crate::linter::{FixOutcome, Linter, MAX_FIX_PASSES};
 
+use crate::corpus::{CorpusCtx, CorpusLines, DocRef, PassOptions};
 use crate::diagnostic::Diagnostic;
 use crate::input::jsonl::{self, FieldPath};
 use crate::input::{self, Compression, Format, InputError, Origin, Source};
@@ -24,7 +25,7 @@ use crate::lang::LangChoice;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What a run does with each document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,39 +177,44 @@ pub struct Progress {
     /// for compressed files), so that file sizes give an ETA.
     pub bytes: Arc<AtomicU64>,
     pub documents: AtomicU64,
+    /// The corpus pass is reading the inputs (before any document is
+    /// checked); `bytes` counts its reading, and starts again after it.
+    pub counting: AtomicBool,
 }
 
-/// Checks (and fixes) `text` as one document named `path`; no I/O.
+/// Checks (and fixes) `text` as one document named `path`, of the corpus
+/// whose recurring lines are `corpus` when there is one; no I/O.
 pub fn process(
     linter: &Linter,
     opts: &RunOptions,
     path: &str,
     diff_label: &str,
     text: String,
+    corpus: Option<CorpusCtx<'_>>,
 ) -> Document {
     let mut doc = Document::new(path, String::new());
     doc.lang = opts.lang.resolve(&text);
     let lang = doc.lang.as_deref();
     match opts.mode {
         Mode::Check => {
-            doc.diagnostics = linter.check(&text, lang);
+            doc.diagnostics = linter.check_in(&text, lang, corpus);
             doc.text = text;
         }
         Mode::Fix => {
-            let outcome = linter.fix(&text, lang, opts.unsafe_fixes);
+            let outcome = linter.fix_in(&text, lang, opts.unsafe_fixes, corpus);
             doc.changed = outcome.text != text;
             doc.fixed = outcome.fixed;
             doc.diagnostics = outcome.diagnostics;
             doc.text = outcome.text;
         }
         Mode::Diff => {
-            let outcome = linter.fix(&text, lang, opts.unsafe_fixes);
+            let outcome = linter.fix_in(&text, lang, opts.unsafe_fixes, corpus);
             doc.changed = outcome.text != text;
             doc.fixed = outcome.fixed;
             if doc.changed {
                 doc.diff = unified_diff(diff_label, &text, &outcome.text);
             }
-            doc.diagnostics = linter.check(&text, lang);
+            doc.diagnostics = linter.check_in(&text, lang, corpus);
             doc.text = text;
         }
     }
@@ -231,6 +237,8 @@ pub fn unified_diff(label: &str, old: &str, new: &str) -> String {
 
 /// Records of one shard, read as one block of bytes.
 struct Chunk {
+    /// The shard's index among the run's inputs.
+    source: u32,
     /// 1-based line number of the first line.
     first: usize,
     data: Vec<u8>,
@@ -239,8 +247,8 @@ struct Chunk {
 }
 
 enum Work {
-    /// An article file: read, check, rewrite.
-    Article(Source),
+    /// An article file (and its index among the inputs): read, check, rewrite.
+    Article(Source, u32),
     /// An article already read (standard input).
     Text(Source, String),
     Chunk(Arc<Source>, Chunk),
@@ -264,26 +272,50 @@ enum Output {
 /// How far into a shard a NUL byte marks it as binary.
 const BINARY_SNIFF: usize = 8 * 1024;
 
-fn do_work(linter: &Arc<Linter>, opts: &RunOptions, work: Work) -> Output {
+fn do_work(
+    linter: &Arc<Linter>,
+    opts: &RunOptions,
+    corpus: Option<&CorpusLines>,
+    work: Work,
+) -> Output {
     let path = match &work {
-        Work::Article(s) | Work::Text(s, _) => s.display.as_str(),
+        Work::Article(s, _) | Work::Text(s, _) => s.display.as_str(),
         Work::Chunk(s, _) => s.display.as_str(),
     };
     let linter = &*opts.linter_for(path, linter);
     match work {
-        Work::Article(source) => Output::Article(article(linter, opts, source)),
+        Work::Article(source, index) => {
+            let corpus = corpus.map(|lines| CorpusCtx {
+                lines,
+                doc: DocRef {
+                    source: index,
+                    record: 0,
+                },
+            });
+            Output::Article(article(linter, opts, source, corpus))
+        }
+        // Standard input: the corpus pass could not read it.
         Work::Text(source, text) => Output::Article(Ok(process(
             linter,
             opts,
             &source.display,
             &source.display,
             text,
+            None,
         ))),
-        Work::Chunk(shard, chunk) => Output::Chunk(check_chunk(linter, opts, &shard, chunk)),
+        Work::Chunk(shard, chunk) => {
+            let corpus = corpus.filter(|_| !shard.is_stdin());
+            Output::Chunk(check_chunk(linter, opts, &shard, chunk, corpus))
+        }
     }
 }
 
-fn article(linter: &Linter, opts: &RunOptions, mut source: Source) -> Result<Document, InputError> {
+fn article(
+    linter: &Linter,
+    opts: &RunOptions,
+    mut source: Source,
+    corpus: Option<CorpusCtx<'_>>,
+) -> Result<Document, InputError> {
     let text = match (&source.origin, source.compression) {
         // The common case, read in one call with the file's size as a hint.
         (Origin::File(path), Compression::None) => {
@@ -300,7 +332,7 @@ fn article(linter: &Linter, opts: &RunOptions, mut source: Source) -> Result<Doc
             input::read_text(reader, &source.display)?
         }
     };
-    let doc = process(linter, opts, &source.display, &source.display, text);
+    let doc = process(linter, opts, &source.display, &source.display, text, corpus);
     if opts.mode == Mode::Fix
         && doc.changed
         && let Origin::File(path) = &source.origin
@@ -315,7 +347,13 @@ fn article(linter: &Linter, opts: &RunOptions, mut source: Source) -> Result<Doc
     Ok(doc)
 }
 
-fn check_chunk(linter: &Linter, opts: &RunOptions, shard: &Source, chunk: Chunk) -> ChunkOut {
+fn check_chunk(
+    linter: &Linter,
+    opts: &RunOptions,
+    shard: &Source,
+    chunk: Chunk,
+    corpus: Option<&CorpusLines>,
+) -> ChunkOut {
     let fixing = opts.mode == Mode::Fix;
     let mut out = ChunkOut {
         results: Vec::new(),
@@ -342,8 +380,21 @@ fn check_chunk(linter: &Linter, opts: &RunOptions, shard: &Source, chunk: Chunk)
                 .and_then(|line| {
                     let record = jsonl::parse_record(line, &opts.text_field, &opts.id_field)?;
                     let label = format!("{}:record {number}", shard.display);
-                    let mut doc =
-                        process(linter, opts, &shard.display, &label, record.text.clone());
+                    let corpus = corpus.map(|lines| CorpusCtx {
+                        lines,
+                        doc: DocRef {
+                            source: chunk.source,
+                            record: u32::try_from(number).unwrap_or(u32::MAX),
+                        },
+                    });
+                    let mut doc = process(
+                        linter,
+                        opts,
+                        &shard.display,
+                        &label,
+                        record.text.clone(),
+                        corpus,
+                    );
                     doc.record = Some(number);
                     doc.doc_id = record.id.clone();
                     if opts.keep_record_lines {
@@ -421,6 +472,7 @@ enum ShardWriter {
 struct Coordinator<'a> {
     linter: Arc<Linter>,
     opts: Arc<RunOptions>,
+    corpus: Option<Arc<CorpusLines>>,
     sink: &'a mut dyn Sink,
     progress: Arc<Progress>,
     done: Arc<Done>,
@@ -438,8 +490,9 @@ impl Coordinator<'_> {
         self.next_seq += 1;
         self.in_flight += 1;
         let (linter, opts, done) = (self.linter.clone(), self.opts.clone(), self.done.clone());
+        let corpus = self.corpus.clone();
         rayon::spawn(move || {
-            let out = do_work(&linter, &opts, work);
+            let out = do_work(&linter, &opts, corpus.as_deref(), work);
             done.push(seq, out);
         });
         self.absorb(false)
@@ -563,7 +616,12 @@ impl Coordinator<'_> {
     }
 
     /// Reads a shard in chunks and submits them.
-    fn shard(&mut self, source: Source, mut reader: Box<dyn BufRead + Send>) -> io::Result<()> {
+    fn shard(
+        &mut self,
+        source: Source,
+        index: u32,
+        mut reader: Box<dyn BufRead + Send>,
+    ) -> io::Result<()> {
         let source = Arc::new(source);
         self.ready(Output::ShardBegin(source.clone()))?;
         let mut number = 1;
@@ -571,6 +629,7 @@ impl Coordinator<'_> {
         let mut first = true;
         loop {
             let mut chunk = Chunk {
+                source: index,
                 first: number,
                 data: Vec::with_capacity(self.opts.chunk_bytes + 4096),
                 ends: Vec::new(),
@@ -642,10 +701,12 @@ pub fn run(
     sink: &mut dyn Sink,
     progress: Arc<Progress>,
 ) -> io::Result<()> {
+    let corpus = corpus_pass(&linter, &sources, &opts, &progress);
     let mut co = Coordinator {
         limit: rayon::current_num_threads() * 4,
         linter,
         opts,
+        corpus,
         sink,
         progress,
         done: Arc::new(Done::default()),
@@ -655,16 +716,17 @@ pub fn run(
         pending: BTreeMap::new(),
         writer: None,
     };
-    for mut source in sources {
+    for (index, mut source) in sources.into_iter().enumerate() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
         match (source.format, &source.origin) {
             (Format::Text, Origin::File(path)) => {
                 let size = std::fs::metadata(path).map_or(0, |m| m.len());
                 co.progress.bytes.fetch_add(size, Ordering::Relaxed);
-                co.submit(Work::Article(source))?;
+                co.submit(Work::Article(source, index))?;
             }
             _ => match input::open(&mut source, co.opts.stdin_format, co.progress.bytes.clone()) {
                 Err(e) => co.ready(Output::Error(e))?,
-                Ok(reader) if source.format == Format::Jsonl => co.shard(source, reader)?,
+                Ok(reader) if source.format == Format::Jsonl => co.shard(source, index, reader)?,
                 Ok(reader) => match input::read_text(reader, &source.display) {
                     Ok(text) => co.submit(Work::Text(source, text))?,
                     Err(e) => co.ready(Output::Error(e))?,
@@ -673,4 +735,32 @@ pub fn run(
         }
     }
     co.absorb(true)
+}
+
+/// The corpus pass, when a check of the run needs it and there is an input
+/// that can be read twice (not standard input).
+fn corpus_pass(
+    linter: &Linter,
+    sources: &[Source],
+    opts: &RunOptions,
+    progress: &Progress,
+) -> Option<Arc<CorpusLines>> {
+    let need = linter.corpus_need()?;
+    if sources.iter().all(Source::is_stdin) {
+        return None;
+    }
+    progress.counting.store(true, Ordering::Relaxed);
+    let lines = CorpusLines::count(
+        sources,
+        &PassOptions {
+            need: &need,
+            text_field: &opts.text_field,
+            id_field: &opts.id_field,
+            chunk_bytes: opts.chunk_bytes,
+            read_bytes: progress.bytes.clone(),
+        },
+    );
+    progress.bytes.store(0, Ordering::Relaxed);
+    progress.counting.store(false, Ordering::Relaxed);
+    Some(Arc::new(lines))
 }

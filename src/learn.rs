@@ -55,10 +55,6 @@ pub struct Learner {
 /// the memory stays bounded on corpora of any size.
 const PRUNE_AT: usize = 4_000_000;
 
-fn normalized(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 impl Learner {
     /// Counts the lines of one document.
     pub fn add(&mut self, text: &str, opts: &LearnOptions) {
@@ -75,7 +71,7 @@ impl Learner {
             if !line.chars().any(char::is_alphabetic) {
                 continue;
             }
-            let key = normalized(line);
+            let key = crate::text::collapse_whitespace(line).into_owned();
             if seen.insert(key.clone()) {
                 *self.counts.entry(key).or_default() += 1;
             }

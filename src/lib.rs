@@ -4,9 +4,10 @@
 //!
 //! 1. [`rules`] loads rule files (TOML data, the built-in packs compiled in)
 //!    and compiles each into a [`checks::Check`];
-//! 2. [`input`] turns paths into documents (plain files now, one text each);
+//! 2. [`input`] turns paths into documents (article files, JSONL records);
 //! 3. [`engine`] runs every applicable check over each document, in parallel,
-//!    and sorts the [`diagnostic::Diagnostic`]s it finds;
+//!    and sorts the [`diagnostic::Diagnostic`]s it finds — after a first
+//!    [`corpus`] pass that counts lines across documents, when a rule needs it;
 //! 4. [`fix`] applies the fixes they carry, pass after pass until stable;
 //! 5. [`report`] prints them: rustc-style diagnostics, concise lines or JSON.
 //!
@@ -18,6 +19,7 @@
 pub mod baseline;
 pub mod checks;
 pub mod config;
+pub mod corpus;
 pub mod diagnostic;
 pub mod engine;
 pub mod fingerprint;

@@ -3,6 +3,7 @@
 //! stable. No I/O here; the engine feeds it documents.
 
 use crate::checks::{Check, Ctx, LineSet, LiteralScan, PhraseSet};
+use crate::corpus::{CorpusCtx, CorpusNeed};
 use crate::diagnostic::{self, Diagnostic};
 use crate::fix;
 use crate::rules::{Entry, Kind, RuleSet};
@@ -103,8 +104,29 @@ impl Linter {
         self
     }
 
+    /// What the corpus-level checks need counted across all documents
+    /// before the run, if there are any (see [`crate::corpus`]).
+    pub fn corpus_need(&self) -> Option<CorpusNeed> {
+        self.checks
+            .iter()
+            .filter_map(|c| c.corpus_need())
+            .reduce(CorpusNeed::union)
+    }
+
     /// Every finding in `text`, in reporting order.
     pub fn check(&self, text: &str, lang: Option<&str>) -> Vec<Diagnostic> {
+        self.check_in(text, lang, None)
+    }
+
+    /// Every finding in `text` as a document of a corpus whose recurring
+    /// lines are `corpus` (`None`: a document alone; corpus-level checks
+    /// stay silent).
+    pub fn check_in(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        corpus: Option<CorpusCtx<'_>>,
+    ) -> Vec<Diagnostic> {
         let lines = LineIndex::new(text);
         let literals = self
             .literals
@@ -116,6 +138,7 @@ impl Linter {
             lines: &lines,
             lang,
             literals: &literals,
+            corpus,
         };
         let mut out = Vec::new();
         for check in &self.checks {
@@ -140,10 +163,22 @@ impl Linter {
     /// Applies fixes (unsafe ones too when asked) pass after pass until the
     /// text stops changing, at most [`MAX_FIX_PASSES`] times.
     pub fn fix(&self, text: &str, lang: Option<&str>, unsafe_fixes: bool) -> FixOutcome {
+        self.fix_in(text, lang, unsafe_fixes, None)
+    }
+
+    /// [`Linter::fix`] for a document of a corpus (see [`Linter::check_in`]).
+    /// The corpus counts stay those of the text before fixing.
+    pub fn fix_in(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        unsafe_fixes: bool,
+        corpus: Option<CorpusCtx<'_>>,
+    ) -> FixOutcome {
         let mut current = text.to_string();
         let mut fixed = 0;
         for _ in 0..MAX_FIX_PASSES {
-            let diagnostics = self.check(&current, lang);
+            let diagnostics = self.check_in(&current, lang, corpus);
             let fixes = diagnostics
                 .iter()
                 .filter_map(|d| d.fix.as_ref())
@@ -159,7 +194,7 @@ impl Linter {
             fixed += applied;
             current = next;
         }
-        let diagnostics = self.check(&current, lang);
+        let diagnostics = self.check_in(&current, lang, corpus);
         FixOutcome {
             text: current,
             fixed,

@@ -454,9 +454,13 @@ fn progress_bar(
         let start = std::time::Instant::now();
         while !d.load(Ordering::Relaxed) {
             b.set_position(p.bytes.load(Ordering::Relaxed));
-            let docs = p.documents.load(Ordering::Relaxed);
-            let rate = docs as f64 / start.elapsed().as_secs_f64().max(0.001);
-            b.set_message(format!("{docs} documents ({rate:.0}/s)"));
+            if p.counting.load(Ordering::Relaxed) {
+                b.set_message("first pass: counting lines across documents");
+            } else {
+                let docs = p.documents.load(Ordering::Relaxed);
+                let rate = docs as f64 / start.elapsed().as_secs_f64().max(0.001);
+                b.set_message(format!("{docs} documents ({rate:.0}/s)"));
+            }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     });
@@ -506,8 +510,11 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
             return Ok(2);
         }
     };
+    let mut set = set;
     if let Some(c) = &config
-        && let Err(errors) = c.check_rule_ids(&set)
+        && let Err(errors) = c
+            .check_rule_ids(&set)
+            .and_then(|()| c.apply_options(&mut set))
     {
         print_rule_errors(&errors);
         return Ok(2);
@@ -857,6 +864,9 @@ fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
     writeln!(out, "defined in {}:{}", r.origin.path, r.origin.line)?;
     writeln!(out, "languages: {}", r.languages.join(", "))?;
     writeln!(out, "fix: {}", fix_summary(r))?;
+    if !r.options.is_empty() {
+        writeln!(out, "options: {}", rules::doc::options_line(r))?;
+    }
     writeln!(out)?;
     writeln!(out, "message: {}", r.message)?;
     if let Some(help) = &r.help {
@@ -870,6 +880,9 @@ fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
         writeln!(out)?;
         writeln!(out, "Examples:")?;
         for ex in &r.examples {
+            for doc in &ex.corpus {
+                writeln!(out, "  corpus: {}", preview(doc, 200))?;
+            }
             if let Some(bad) = &ex.bad {
                 writeln!(out, "  bad:   {}", preview(bad, 200))?;
             }

@@ -124,6 +124,29 @@ pub fn floor_char_boundary(text: &str, at: usize) -> usize {
     at
 }
 
+/// `line` with its words one space apart and no space at either end: the
+/// form in which lines are compared across documents (`learn` and the
+/// corpus pass). Almost every line already is, and is borrowed as it is;
+/// only irregular spacing (tabs, runs of spaces, no-break and other Unicode
+/// spaces) costs a copy.
+pub fn collapse_whitespace(line: &str) -> std::borrow::Cow<'_, str> {
+    let line = line.trim();
+    // A fold rather than `any`: without the early exit it vectorises. The
+    // lead bytes 0xC2, 0xE1, 0xE2 and 0xE3 start every non-ASCII space
+    // (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000); only lines with one
+    // of them are looked at character by character.
+    let suspect = line.bytes().fold(false, |acc, b| {
+        acc | matches!(b, b'\t'..=b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3)
+    });
+    let irregular =
+        line.contains("  ") || (suspect && line.chars().any(|c| c.is_whitespace() && c != ' '));
+    if irregular {
+        std::borrow::Cow::Owned(line.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    }
+}
+
 /// Start of the run of letters that ends at byte `end` of `text`.
 pub fn letters_start(text: &str, end: usize) -> usize {
     text[..end]
@@ -231,6 +254,25 @@ mod tests {
         assert_eq!(LineIndex::new("a\nb\n").count(), 2);
         assert_eq!(LineIndex::new("").count(), 1);
         assert_eq!(LineIndex::new("\n").count(), 1);
+    }
+
+    #[test]
+    fn whitespace_collapses_like_split_whitespace() {
+        for line in [
+            "Teilen auf Facebook",
+            "  Teilen\tauf  Facebook \r",
+            "Teilen\u{A0}auf\u{2009}Facebook",
+            "„Zitat“ – mit Gedankenstrich …",
+            "",
+            "   ",
+        ] {
+            let want = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(line), want, "{line:?}");
+        }
+        assert!(matches!(
+            collapse_whitespace(" „Zitat“ – ja "),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn the_starter_config_validates() {
     let uncommented: String = corpuslint::config::STARTER
         .lines()
         .map(|l| match l.strip_prefix("# ") {
-            Some(rest) if rest.contains(" = ") || rest.starts_with('"') => rest,
+            Some(rest) if rest.contains(" = ") || rest.starts_with(['"', '[']) => rest,
             _ => l,
         })
         .collect::<Vec<_>>()

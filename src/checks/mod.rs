@@ -9,6 +9,7 @@
 //! Adding a builtin check is one file here and one arm in [`builtin`].
 
 mod control;
+mod corpus_repeat;
 mod document_shape;
 mod entity;
 mod hard_wrap;
@@ -33,6 +34,7 @@ pub use pattern::PatternSet;
 pub use phrases::PhraseSet;
 pub use quotes::QuoteBalance;
 
+use crate::corpus::{CorpusCtx, CorpusNeed};
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
 use crate::rules::{Kind, Rule};
@@ -49,6 +51,10 @@ pub struct Ctx<'a> {
     pub lang: Option<&'a str>,
     /// The hits of the linter's literal automaton (phrases and `requires`).
     pub literals: &'a LiteralHits,
+    /// The lines that recur across the corpus, when a check asked for them
+    /// ([`Check::corpus_need`]) and the document is part of the count
+    /// (never for standard input).
+    pub corpus: Option<CorpusCtx<'a>>,
 }
 
 /// A compiled check. It reports findings for its rule(s) into `out`, in any
@@ -61,6 +67,14 @@ pub trait Check: Send + Sync {
     /// with them). Checks that are not a search export none.
     fn patterns(&self) -> Vec<String> {
         Vec::new()
+    }
+
+    /// Which lines a corpus-level check needs counted across all documents
+    /// before the run (see [`crate::corpus`]); `None` for a check that looks
+    /// at one document alone. The engine then runs the corpus pass and
+    /// gives every document's check the counts in [`Ctx::corpus`].
+    fn corpus_need(&self) -> Option<CorpusNeed> {
+        None
     }
 }
 
@@ -125,6 +139,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "after-marker",
     "c1-control",
     "control-character",
+    "corpus-repeat",
     "document-shape",
     "hard-wrap",
     "html-entity",
@@ -178,6 +193,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "after-marker" => Arc::new(related::AfterMarker::new(rule)?),
         "c1-control" => Arc::new(mojibake::C1Control::new(rule)?),
         "control-character" => Arc::new(control::ControlCharacter::new(rule)?),
+        "corpus-repeat" => Arc::new(corpus_repeat::CorpusRepeat::new(rule)?),
         "document-shape" => Arc::new(document_shape::DocumentShape::new(rule)?),
         "hard-wrap" => Arc::new(hard_wrap::HardWrap::new(rule)?),
         "html-entity" => Arc::new(entity::HtmlEntity::new(rule)?),

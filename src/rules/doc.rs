@@ -93,6 +93,9 @@ fn render_rule(out: &mut String, rule: &Rule) {
     let _ = writeln!(out, "- **kind**: {kind}");
     let _ = writeln!(out, "- **fix**: {}", fix_long(rule.fix.as_ref()));
     let _ = writeln!(out, "- **languages**: {}", languages(rule));
+    if !rule.options.is_empty() {
+        let _ = writeln!(out, "- **options**: {}", code(&options_line(rule)));
+    }
     let _ = writeln!(out, "- **message**: {}", code(&rule.message));
     if let Some(help) = &rule.help {
         let _ = writeln!(
@@ -113,6 +116,17 @@ fn render_rule(out: &mut String, rule: &Rule) {
                 .as_deref()
                 .map(|l| format!(" (as `{l}`)"))
                 .unwrap_or_default();
+            if !ex.corpus.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "In a corpus with {} more:\n",
+                    plural(ex.corpus.len(), "document")
+                );
+                for doc in &ex.corpus {
+                    out.push_str(&block(doc));
+                    out.push('\n');
+                }
+            }
             if let Some(bad) = &ex.bad {
                 let _ = writeln!(out, "Bad{lang}:\n\n{}", block(bad));
                 match ex.fixed.as_deref() {
@@ -130,6 +144,22 @@ fn render_rule(out: &mut String, rule: &Rule) {
             }
         }
     }
+}
+
+/// A builtin rule's options as `key = value` pairs in TOML syntax, on one
+/// line, word lists and tables only named; `[options."rule/id"]` in
+/// corpuslint.toml changes them.
+pub fn options_line(rule: &Rule) -> String {
+    let pairs: Vec<String> = rule
+        .options
+        .iter()
+        .map(|(key, value)| match value {
+            toml::Value::Array(items) => format!("{key} = [{}]", plural(items.len(), "item")),
+            toml::Value::Table(_) => format!("{key} = {{…}}"),
+            scalar => format!("{key} = {scalar}"),
+        })
+        .collect();
+    pairs.join(", ")
 }
 
 fn languages(rule: &Rule) -> String {

@@ -4,6 +4,7 @@
 //! rule files.
 
 use super::Entry;
+use crate::corpus::{CorpusCtx, CorpusLines, DocRef};
 use crate::engine::Linter;
 use crate::text::preview;
 use std::ops::Range;
@@ -37,8 +38,30 @@ pub fn run_examples(entry: &Entry) -> Vec<ExampleFailure> {
             span: ex.span.clone(),
             message,
         };
+        // A corpus-level rule sees the example as the last document of its
+        // `corpus`; other rules, and examples without one, see it alone.
+        let corpus_of = |text: &str| -> Option<CorpusLines> {
+            let need = linter.corpus_need()?;
+            let mut docs: Vec<(String, &str)> = ex
+                .corpus
+                .iter()
+                .enumerate()
+                .map(|(i, doc)| (format!("corpus document {}", i + 1), doc.as_str()))
+                .collect();
+            docs.push(("this example".to_string(), text));
+            let docs: Vec<(&str, &str)> = docs.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+            Some(CorpusLines::from_texts(&docs, &need))
+        };
+        let this = DocRef {
+            source: u32::try_from(ex.corpus.len()).unwrap_or(u32::MAX),
+            record: 0,
+        };
+        fn ctx(lines: &Option<CorpusLines>, doc: DocRef) -> Option<CorpusCtx<'_>> {
+            lines.as_ref().map(|lines| CorpusCtx { lines, doc })
+        }
         if let Some(bad) = &ex.bad {
-            let found = linter.check(bad, lang);
+            let lines = corpus_of(bad);
+            let found = linter.check_in(bad, lang, ctx(&lines, this));
             if !found.iter().any(|d| d.rule == rule.id) {
                 failures.push(fail(format!(
                     "bad example `{}` gives no finding",
@@ -46,7 +69,7 @@ pub fn run_examples(entry: &Entry) -> Vec<ExampleFailure> {
                 )));
             }
             if let Some(want) = &ex.fixed {
-                let got = linter.fix(bad, lang, true).text;
+                let got = linter.fix_in(bad, lang, true, ctx(&lines, this)).text;
                 if &got != want {
                     failures.push(fail(format!(
                         "fixed example: expected `{}`, the fixes give `{}`",
@@ -57,8 +80,9 @@ pub fn run_examples(entry: &Entry) -> Vec<ExampleFailure> {
             }
         }
         if let Some(good) = &ex.good {
+            let lines = corpus_of(good);
             for d in linter
-                .check(good, lang)
+                .check_in(good, lang, ctx(&lines, this))
                 .iter()
                 .filter(|d| d.rule == rule.id)
             {

@@ -372,6 +372,32 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Sets options of the builtin rule `id`, key by key over those of its
+    /// rule file, and recompiles its check. The error says why the rule
+    /// takes no such options.
+    pub fn set_options(&mut self, id: &str, table: &toml::Table) -> Result<(), String> {
+        let entry = self
+            .entries
+            .iter_mut()
+            .find(|e| &*e.rule.id == id)
+            .ok_or_else(|| format!("no rule `{id}`"))?;
+        if entry.rule.kind != Kind::Builtin {
+            return Err(format!(
+                "`{id}` is a `{}` rule: only builtin rules take options",
+                entry.rule.kind.as_str()
+            ));
+        }
+        let mut rule = (*entry.rule).clone();
+        for (key, value) in table {
+            rule.options.insert(key.clone(), value.clone());
+        }
+        let rule = Arc::new(rule);
+        let check =
+            checks::compile(&rule).map_err(|e| format!("options of `{id}`: {}", e.message))?;
+        *entry = Entry { rule, check };
+        Ok(())
+    }
+
     /// Keeps the rules that `select` names (all when empty) and `ignore` does
     /// not. A selector is a rule id, a prefix ending in `/`, or a bare
     /// category. A selector that matches no rule is an error.
@@ -567,6 +593,19 @@ fn build_rule(
         };
         (span, message)
     })?;
+    let corpus_level = check.as_ref().is_some_and(|c| c.corpus_need().is_some());
+    if !corpus_level
+        && let Some((_, raw)) = rule
+            .examples
+            .iter()
+            .zip(&spec.examples)
+            .find(|(ex, _)| !ex.corpus.is_empty())
+    {
+        return Err((
+            Some(raw.span()),
+            "`corpus` belongs to examples of corpus-level rules (check `corpus-repeat`)".into(),
+        ));
+    }
     seen.insert(id, format!("{}:{}", origin.path, origin.line));
     Ok(Entry { rule, check })
 }

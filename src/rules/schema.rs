@@ -292,6 +292,11 @@ pub struct Example {
     /// language).
     #[serde(default)]
     pub lang: Option<String>,
+    /// Corpus-level rules (`repeat/cross-document`): the other documents
+    /// of the corpus the example is checked in. The example's own text is
+    /// one more document, after these.
+    #[serde(default)]
+    pub corpus: Vec<String>,
     /// Where the example sits in its rule file.
     #[serde(skip)]
     pub span: Option<Range<usize>>,
