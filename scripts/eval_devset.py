@@ -13,7 +13,15 @@ trafilatura/ of the set, then prints
   * the set's own scorer (eval.py): per category, boilerplate-line precision
     and recall on raw/ and findings per 1,000 lines on trafilatura/;
   * findings per 1,000 non-empty lines on trafilatura/, split by rule, with
-    two sample lines per rule to judge by eye.
+    two sample lines per rule to judge by eye;
+  * the document-level signals (rules of the `document-shape` check: one
+    finding per document, on its first or last line): how many documents
+    of raw/ and trafilatura/ each flags, at any severity.
+
+Document-level findings say something about a whole document, not about
+the line they point at, so they are left out of the line scoring on raw/
+(a short-document note on a content line is not a wrong boilerplate line).
+On trafilatura/ they count as findings like any other.
 """
 import argparse
 import collections
@@ -50,8 +58,18 @@ def main(argv):
         cwd=devset, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"eval_devset.py: corpuslint exited with {run.returncode}:\n{run.stderr}")
+    rules = subprocess.run([opts.binary, "rules", "--format", "json"],
+                           capture_output=True, text=True, check=True)
+    document_level = {r["id"] for r in json.loads(rules.stdout) if r.get("check") == "document-shape"}
+    findings = [json.loads(row) for row in run.stdout.splitlines() if row.strip()]
+
+    def on_raw(f):
+        return "/raw/" in "/" + f["path"].replace("\\", "/")
+
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
-        f.write(run.stdout)
+        for finding in findings:
+            if not (finding["rule"] in document_level and on_raw(finding)):
+                f.write(json.dumps(finding) + "\n")
         findings_path = f.name
     try:
         subprocess.run([sys.executable, scorer, "--severity", opts.severity, findings_path],
@@ -66,8 +84,7 @@ def main(argv):
         with open(os.path.join(traf, name), encoding="utf-8") as fh:
             lines += sum(1 for line in fh if line.strip())
     by_rule = collections.defaultdict(list)
-    for row in run.stdout.splitlines():
-        f = json.loads(row)
+    for f in findings:
         if f["severity"] in keep and "/trafilatura/" in "/" + f["path"].replace("\\", "/"):
             by_rule[f["rule"]].append(f)
     print()
@@ -85,6 +102,17 @@ def main(argv):
             print(f"    {os.path.basename(f['path'])}:{f['line']}: {text[:90]}")
     total = sum(len(fs) for fs in by_rule.values())
     print(f"{'all':<36} {total:>8} {1000 * total / max(lines, 1):>7.2f}")
+
+    docs = collections.defaultdict(lambda: [set(), set()])
+    for f in findings:
+        if f["rule"] in document_level:
+            docs[f["rule"]][0 if on_raw(f) else 1].add(f["path"])
+    print()
+    print("document-level signals (any severity; not scored as lines on raw/): documents flagged")
+    print(f"{'rule':<36} {'raw/':>8} {'traf/':>7}")
+    for rule in sorted(document_level):
+        raw_docs, traf_docs = docs[rule]
+        print(f"{rule:<36} {len(raw_docs):>8} {len(traf_docs):>7}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ use crate::corpus::{CorpusCtx, CorpusLines, DocRef, PassOptions};
 use crate::diagnostic::Diagnostic;
 use crate::input::jsonl::{self, FieldPath};
 use crate::input::{self, Compression, Format, InputError, Origin, Source};
-use crate::lang::LangChoice;
+use crate::lang::{DocLang, LangChoice};
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
@@ -194,7 +194,10 @@ pub fn process(
 ) -> Document {
     let mut doc = Document::new(path, String::new());
     doc.lang = opts.lang.resolve(&text);
-    let lang = doc.lang.as_deref();
+    let lang = DocLang {
+        code: doc.lang.as_deref(),
+        declared: matches!(opts.lang, LangChoice::Fixed(_)),
+    };
     match opts.mode {
         Mode::Check => {
             doc.diagnostics = linter.check_in(&text, lang, corpus);

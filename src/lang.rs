@@ -40,6 +40,35 @@ impl LangChoice {
     }
 }
 
+/// A document's language as the checks see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DocLang<'a> {
+    /// ISO 639-1 code (see the module docs), if known.
+    pub code: Option<&'a str>,
+    /// Whether the run declared the language (`--lang`, config `lang`)
+    /// rather than detecting it in the document.
+    pub declared: bool,
+}
+
+impl<'a> From<Option<&'a str>> for DocLang<'a> {
+    /// A detected language (or none).
+    fn from(code: Option<&'a str>) -> Self {
+        DocLang {
+            code,
+            declared: false,
+        }
+    }
+}
+
+/// The English name of a language code that [`detect`] can give, such as
+/// `German` for `de`; `None` for a code it never gives.
+pub fn name(code: &str) -> Option<&'static str> {
+    Lang::all()
+        .iter()
+        .find(|&&l| iso639_1(l) == code)
+        .map(|l| l.eng_name())
+}
+
 /// How much of a document the detector reads: enough for a stable answer,
 /// little enough that a 50 MB document costs no more than a short one.
 const SAMPLE_BYTES: usize = 3 * 1024;
@@ -51,17 +80,7 @@ const MIN_LETTERS: usize = 24;
 /// A long document is sampled in its middle: scraped pages open with menus
 /// and close with footers, often in another language than the article.
 pub fn detect(text: &str) -> Option<&'static str> {
-    let (start, end) = if text.len() <= SAMPLE_BYTES {
-        (0, text.len())
-    } else {
-        let mid = text.len() / 2;
-        (mid - SAMPLE_BYTES / 2, mid + SAMPLE_BYTES / 2)
-    };
-    let (start, end) = (
-        crate::text::floor_char_boundary(text, start),
-        crate::text::floor_char_boundary(text, end),
-    );
-    let sample = &text[start..end];
+    let sample = middle(text, SAMPLE_BYTES);
     if sample
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -76,6 +95,96 @@ pub fn detect(text: &str) -> Option<&'static str> {
     }
     let info = whatlang::detect(sample)?;
     Some(iso639_1(info.lang()))
+}
+
+/// Samples [`composition`] takes at most, spread evenly over a text.
+const PARTS: usize = 8;
+
+/// A sample of [`composition`] runs over whole lines until it holds at
+/// least this many bytes (a paragraph, or a heading and its paragraph) ...
+const PART_MIN_BYTES: usize = 300;
+
+/// ... and is cut at this many: eight of them read at most 8 KB, whatever
+/// the size of the document.
+const PART_MAX_BYTES: usize = 1024;
+
+/// Which languages a text is written in, as letters per language, most
+/// first: up to eight samples spread evenly over the text, each starting
+/// at a line and running over whole lines (about a paragraph), are
+/// detected one by one. Samples too short to tell are left out, so the
+/// letters add up to what could be told. A quotation in another language
+/// weighs what its paragraph weighs, so an article that quotes a sentence
+/// in English stays mostly German.
+pub fn composition(text: &str) -> Vec<(&'static str, usize)> {
+    let bytes = text.as_bytes();
+    let mut letters: Vec<(&'static str, usize)> = Vec::new();
+    let mut taken = 0; // samples do not overlap
+    for part in 0..PARTS {
+        let mut start = (text.len() / PARTS * part).max(taken);
+        if start > 0 && bytes[start - 1] != b'\n' {
+            // The next line, or, in a long line, the next word.
+            let window = &bytes[start..(start + PART_MAX_BYTES).min(text.len())];
+            start += match memchr::memchr(b'\n', window) {
+                Some(i) => i + 1,
+                None => window
+                    .iter()
+                    .position(u8::is_ascii_whitespace)
+                    .map_or(0, |i| i + 1),
+            };
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+        }
+        let limit = (start + PART_MAX_BYTES).min(text.len());
+        let mut end = start;
+        while end < limit && end - start < PART_MIN_BYTES {
+            end = memchr::memchr(b'\n', &bytes[end..limit]).map_or(limit, |i| end + i + 1);
+        }
+        let mut cut = end;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        taken = cut;
+        let sample = &text[start..cut];
+        let Some(lang) = detect(sample) else {
+            continue;
+        };
+        let n = sample.chars().filter(|c| c.is_alphabetic()).count();
+        match letters.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, total)) => *total += n,
+            None => letters.push((lang, n)),
+        }
+        if taken >= text.len() {
+            break;
+        }
+    }
+    letters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    letters
+}
+
+/// At most `bytes` bytes from the middle of `text`, on char boundaries.
+fn middle(text: &str, bytes: usize) -> &str {
+    let (mut start, mut end) = if text.len() <= bytes {
+        (0, text.len())
+    } else {
+        let mid = text.len() / 2;
+        (mid - bytes / 2, mid + bytes / 2)
+    };
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[start..end]
+}
+
+/// German or English when the function words of a kilobyte from the
+/// middle of `text` say so clearly; `None` otherwise (other languages,
+/// mixed or unclear text). A fraction of [`detect`]'s cost, for checks
+/// that only need to confirm an expected language.
+pub fn clearly_german_or_english(text: &str) -> Option<&'static str> {
+    stop_word_guess(middle(text, 1024))
 }
 
 /// Words frequent in German text and rare elsewhere (Dutch and English
@@ -308,6 +417,33 @@ mod tests {
         assert_eq!(detect(nl), Some("nl"));
         let fr = "Le conseil a annoncé lundi que les nouvelles règles s'appliqueraient à toutes les entreprises à partir de janvier.";
         assert_eq!(stop_word_guess(fr), None);
+    }
+
+    #[test]
+    fn composition_weighs_paragraphs_by_letters() {
+        let de = "Die Regierung hat am Montag neue Regeln vorgestellt, die ab Januar für alle Betriebe gelten. Sie sind nicht unumstritten, und der Verband will dagegen vorgehen, weil die Kosten für kleine Betriebe zu hoch seien. Das Ministerium weist die Kritik zurück und verweist auf die lange Übergangsfrist.\n";
+        let en = "The council said on Monday that the new rules would apply to all businesses from January, and that it was not going to change them.\n";
+        let text = format!("{de}{de}{en}{de}{de}");
+        let parts = composition(&text);
+        assert_eq!(parts[0].0, "de");
+        let total: usize = parts.iter().map(|p| p.1).sum();
+        assert!(parts[0].1 * 10 >= total * 7, "{parts:?}");
+        assert!(composition("").is_empty());
+        assert!(composition("\n\n\n").is_empty());
+        // Multi-byte text cut at a sample's end stays on a char boundary.
+        let long = "äöü ".repeat(2000);
+        let _ = composition(&long);
+        let _ = composition(&"ä".repeat(5000));
+        // One long line is sampled all along, not only at its start.
+        let line = format!("{}{}", de.trim().repeat(3), en.trim().repeat(12));
+        assert_eq!(composition(&line)[0].0, "en", "{:?}", composition(&line));
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(name("de"), Some("German"));
+        assert_eq!(name("pl"), Some("Polish"));
+        assert_eq!(name("xx"), None);
     }
 
     #[test]

@@ -1,11 +1,19 @@
 //! The linter: the compiled checks of a rule set, run over one text, and
 //! the fix loop that applies their fixes pass after pass until the text is
 //! stable. No I/O here; the engine feeds it documents.
+//!
+//! A document is checked in two phases: every text check, then the few
+//! document-level checks that summarise the findings of the first phase
+//! ([`Phase::Findings`], such as the share of boilerplate lines). The
+//! second phase sees only what the first found, so it counts the rules
+//! that ran (`--select`, `--ignore`), and it costs nothing when no such
+//! rule is loaded.
 
-use crate::checks::{Check, Ctx, LineSet, LiteralScan, PhraseSet};
+use crate::checks::{Check, Ctx, LineSet, LiteralScan, Phase, PhraseSet};
 use crate::corpus::{CorpusCtx, CorpusNeed};
 use crate::diagnostic::{self, Diagnostic};
 use crate::fix;
+use crate::lang::DocLang;
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
 use std::sync::Arc;
@@ -18,6 +26,8 @@ pub struct Linter {
     /// The phrases and `requires` literals of all rules, scanned first.
     literals: Option<LiteralScan>,
     checks: Vec<Arc<dyn Check>>,
+    /// Checks that run after `checks`, on their findings ([`Phase::Findings`]).
+    late: Vec<Arc<dyn Check>>,
     /// Severity overrides (config `[severity]`): rule id or prefix, severity.
     severities: Vec<(String, crate::diagnostic::Severity)>,
 }
@@ -84,9 +94,13 @@ impl Linter {
             let set = set.map_err(|e| format!("line rules together: {}", e.message))?;
             checks.push(Arc::new(set));
         }
+        let (late, checks) = checks
+            .into_iter()
+            .partition(|c| c.phase() == Phase::Findings);
         Ok(Linter {
             literals,
             checks,
+            late,
             severities: Vec::new(),
         })
     }
@@ -113,20 +127,23 @@ impl Linter {
             .reduce(CorpusNeed::union)
     }
 
-    /// Every finding in `text`, in reporting order.
-    pub fn check(&self, text: &str, lang: Option<&str>) -> Vec<Diagnostic> {
+    /// Every finding in `text`, in reporting order. `lang` is the
+    /// document's language: a code alone (`Some("de")`, `None`) counts as
+    /// detected, a [`DocLang`] says whether the run declared it.
+    pub fn check<'a>(&self, text: &str, lang: impl Into<DocLang<'a>>) -> Vec<Diagnostic> {
         self.check_in(text, lang, None)
     }
 
     /// Every finding in `text` as a document of a corpus whose recurring
     /// lines are `corpus` (`None`: a document alone; corpus-level checks
     /// stay silent).
-    pub fn check_in(
+    pub fn check_in<'a>(
         &self,
         text: &str,
-        lang: Option<&str>,
+        lang: impl Into<DocLang<'a>>,
         corpus: Option<CorpusCtx<'_>>,
     ) -> Vec<Diagnostic> {
+        let lang = lang.into();
         let lines = LineIndex::new(text);
         let literals = self
             .literals
@@ -136,13 +153,22 @@ impl Linter {
         let ctx = Ctx {
             text,
             lines: &lines,
-            lang,
+            lang: lang.code,
+            lang_declared: lang.declared,
             literals: &literals,
             corpus,
         };
         let mut out = Vec::new();
         for check in &self.checks {
             check.run(&ctx, &mut out);
+        }
+        // The second phase: document-level signals over the findings.
+        if !self.late.is_empty() {
+            let mut signals = Vec::new();
+            for check in &self.late {
+                check.run_on_findings(&ctx, &out, &mut signals);
+            }
+            out.append(&mut signals);
         }
         if !self.severities.is_empty() {
             for d in &mut out {
@@ -162,19 +188,25 @@ impl Linter {
 
     /// Applies fixes (unsafe ones too when asked) pass after pass until the
     /// text stops changing, at most [`MAX_FIX_PASSES`] times.
-    pub fn fix(&self, text: &str, lang: Option<&str>, unsafe_fixes: bool) -> FixOutcome {
+    pub fn fix<'a>(
+        &self,
+        text: &str,
+        lang: impl Into<DocLang<'a>>,
+        unsafe_fixes: bool,
+    ) -> FixOutcome {
         self.fix_in(text, lang, unsafe_fixes, None)
     }
 
     /// [`Linter::fix`] for a document of a corpus (see [`Linter::check_in`]).
     /// The corpus counts stay those of the text before fixing.
-    pub fn fix_in(
+    pub fn fix_in<'a>(
         &self,
         text: &str,
-        lang: Option<&str>,
+        lang: impl Into<DocLang<'a>>,
         unsafe_fixes: bool,
         corpus: Option<CorpusCtx<'_>>,
     ) -> FixOutcome {
+        let lang = lang.into();
         let mut current = text.to_string();
         let mut fixed = 0;
         for _ in 0..MAX_FIX_PASSES {

@@ -14,7 +14,16 @@ fn only_new_findings_fail_and_keys_survive_unrelated_edits() {
     let p = dir.path();
     fs::create_dir(p.join("corpus")).unwrap();
     fs::write(p.join("corpus/a.txt"), OLD).unwrap();
-    let out = corpuslint(p, &["check", "--write-baseline", "baseline.json", "corpus"]);
+    let out = corpuslint(
+        p,
+        &[
+            "check",
+            NOT_SHORT,
+            "--write-baseline",
+            "baseline.json",
+            "corpus",
+        ],
+    );
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -34,6 +43,7 @@ fn only_new_findings_fail_and_keys_survive_unrelated_edits() {
         p,
         &[
             "check",
+            NOT_SHORT,
             "--baseline",
             "baseline.json",
             "--format",
@@ -57,6 +67,7 @@ fn only_new_findings_fail_and_keys_survive_unrelated_edits() {
         p,
         &[
             "check",
+            NOT_SHORT,
             "--baseline",
             "baseline.json",
             "--format",
@@ -80,6 +91,7 @@ fn only_new_findings_fail_and_keys_survive_unrelated_edits() {
         p,
         &[
             "check",
+            NOT_SHORT,
             "--baseline",
             "baseline.json",
             "--format",
@@ -100,13 +112,17 @@ fn records_are_matched_by_doc_id_whatever_their_order() {
     let a =
         "{\"id\": \"a\", \"text\": \"Eins.< /p>\"}\n{\"id\": \"b\", \"text\": \"Zwei.< /p>\"}\n";
     fs::write(p.join("s.jsonl"), a).unwrap();
-    corpuslint(p, &["check", "--write-baseline", "b.json", "s.jsonl"]);
+    corpuslint(
+        p,
+        &["check", NOT_SHORT, "--write-baseline", "b.json", "s.jsonl"],
+    );
     let reordered = "{\"id\": \"c\", \"text\": \"Drei.< /p>\"}\n{\"id\": \"b\", \"text\": \"Zwei.< /p>\"}\n{\"id\": \"a\", \"text\": \"Eins.< /p>\"}\n";
     fs::write(p.join("s.jsonl"), reordered).unwrap();
     let out = corpuslint(
         p,
         &[
             "check",
+            NOT_SHORT,
             "--baseline",
             "b.json",
             "--format",
@@ -161,6 +177,7 @@ fn output_file_takes_the_report_and_the_terminal_the_summary() {
         p,
         &[
             "check",
+            NOT_SHORT,
             "--format",
             "json",
             "--output-file",
@@ -182,6 +199,7 @@ fn output_file_takes_the_report_and_the_terminal_the_summary() {
             "--color",
             "always",
             "check",
+            NOT_SHORT,
             "--output-file",
             "report.txt",
             "a.txt",
@@ -193,7 +211,16 @@ fn output_file_takes_the_report_and_the_terminal_the_summary() {
         "no colour in files: {human}"
     );
     assert!(stdout(&out).contains("1 error, 1 warning in 1 file"));
-    let out = corpuslint(p, &["check", "--output-file", "no/such/dir/r.txt", "a.txt"]);
+    let out = corpuslint(
+        p,
+        &[
+            "check",
+            NOT_SHORT,
+            "--output-file",
+            "no/such/dir/r.txt",
+            "a.txt",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no/such/dir/r.txt: cannot write the report"),

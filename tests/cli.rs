@@ -285,17 +285,28 @@ fn bad_inputs_are_reported_and_the_rest_is_checked() {
 }
 
 #[test]
-fn empty_file_has_no_findings() {
-    let dir = scratch(&[("empty.txt", b"")]);
-    let out = corpuslint(dir.path(), &["check", "empty.txt"]);
-    assert_eq!(out.status.code(), Some(0));
+fn empty_file_is_an_empty_document() {
+    let dir = scratch(&[("empty.txt", b""), ("blank.txt", b" \n\n")]);
+    let out = corpuslint(
+        dir.path(),
+        &["check", "--format", "concise", "empty.txt", "blank.txt"],
+    );
+    assert_eq!(out.status.code(), Some(0), "a note does not fail the run");
+    assert_eq!(
+        stdout(&out),
+        "blank.txt:1:1: info[structure/short-document] the document holds only whitespace\nempty.txt:1:1: info[structure/short-document] the document is empty\n0 errors, 0 warnings, 2 infos in 2 files\n"
+    );
+    let out = corpuslint(dir.path(), &["check", NOT_SHORT, "empty.txt"]);
     assert_eq!(stdout(&out), "no findings in 1 file\n");
 }
 
 #[test]
 fn json_follows_the_design_schema() {
     let dir = scratch(&[("004.txt", TAG)]);
-    let out = corpuslint(dir.path(), &["check", "--format", "json", "004.txt"]);
+    let out = corpuslint(
+        dir.path(),
+        &["check", NOT_SHORT, "--format", "json", "004.txt"],
+    );
     let raw = stdout(&out);
     let order = [
         "path",
@@ -343,7 +354,10 @@ fn json_follows_the_design_schema() {
     assert_eq!(f["fix"]["applicability"], "safe");
     assert_eq!(f["fix"]["edits"][0]["replacement"], "");
 
-    let out = corpuslint(dir.path(), &["check", "--format", "jsonl", "004.txt"]);
+    let out = corpuslint(
+        dir.path(),
+        &["check", NOT_SHORT, "--format", "jsonl", "004.txt"],
+    );
     let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
     assert_eq!(lines.len(), 1);
     let g: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
@@ -353,7 +367,7 @@ fn json_follows_the_design_schema() {
     assert_eq!(
         stdout(&corpuslint(
             empty.path(),
-            &["check", "--format", "json", "c.txt"]
+            &["check", NOT_SHORT, "--format", "json", "c.txt"]
         )),
         "[]\n"
     );
@@ -362,7 +376,10 @@ fn json_follows_the_design_schema() {
 #[test]
 fn columns_count_characters_not_bytes() {
     let dir = scratch(&[("u.txt", "Über „Größe“ wurde gestritten.< /p>\n".as_bytes())]);
-    let out = corpuslint(dir.path(), &["check", "--format", "json", "u.txt"]);
+    let out = corpuslint(
+        dir.path(),
+        &["check", NOT_SHORT, "--format", "json", "u.txt"],
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = &v[0];
     assert_eq!(f["column"], 31);
@@ -381,7 +398,7 @@ fn fix_rewrites_in_place_keeping_permissions_and_is_idempotent() {
     let path = dir.path().join("a.txt");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
 
-    let diff = corpuslint(dir.path(), &["check", "--diff", "a.txt"]);
+    let diff = corpuslint(dir.path(), &["check", NOT_SHORT, "--diff", "a.txt"]);
     assert_eq!(fs::read(&path).unwrap(), text, "--diff changes nothing");
     let d = stdout(&diff);
     assert!(d.starts_with("--- a/a.txt\n+++ b/a.txt\n"), "{d}");
@@ -391,7 +408,7 @@ fn fix_rewrites_in_place_keeping_permissions_and_is_idempotent() {
         "{d}"
     );
 
-    let out = corpuslint(dir.path(), &["check", "--fix", "a.txt"]);
+    let out = corpuslint(dir.path(), &["check", NOT_SHORT, "--fix", "a.txt"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(
         fs::read_to_string(&path).unwrap(),
@@ -413,7 +430,10 @@ fn fix_rewrites_in_place_keeping_permissions_and_is_idempotent() {
     assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
 
     let before = fs::read(&path).unwrap();
-    corpuslint(dir.path(), &["check", "--fix", "--unsafe-fixes", "a.txt"]);
+    corpuslint(
+        dir.path(),
+        &["check", NOT_SHORT, "--fix", "--unsafe-fixes", "a.txt"],
+    );
     assert_eq!(
         fs::read(&path).unwrap(),
         before,
@@ -449,7 +469,7 @@ fn deleting_the_last_line_without_newline() {
 #[test]
 fn standard_input() {
     let mut child = Command::new(BIN)
-        .args(["check", "--format", "concise", "-"])
+        .args(["check", NOT_SHORT, "--format", "concise", "-"])
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -466,7 +486,7 @@ fn standard_input() {
     );
 
     let mut child = Command::new(BIN)
-        .args(["check", "--fix", "-"])
+        .args(["check", NOT_SHORT, "--fix", "-"])
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -771,4 +791,31 @@ fn exported_patterns_suit_a_line_search() {
             "a line break in an exported pattern: {line}"
         );
     }
+}
+
+#[test]
+fn boilerplate_share_counts_what_the_run_ran() {
+    let page = "Skip to content\nHome > News > Local\nSubscribe now\nCouncil approves new cycle lanes\nThe city council voted on Tuesday to build twelve kilometres of new cycle lanes.\nWork is due to start in the spring, the council said.\nShare on Facebook\nShare on Twitter\nShare via email\nLeave a comment\nCookie settings\nPrivacy policy\n";
+    let dir = scratch(&[("p.txt", page.as_bytes())]);
+    let share = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "concise", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        all.push("p.txt");
+        stdout(&corpuslint(dir.path(), &all))
+            .lines()
+            .find(|l| l.contains("structure/boilerplate-share"))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        share(&[]).as_deref(),
+        Some(
+            "p.txt:1:1: info[structure/boilerplate-share] 9 of 12 lines (75%) look like boilerplate"
+        )
+    );
+    // Fewer boilerplate rules, a smaller share; none, no share at all.
+    assert_eq!(
+        share(&["--select", "structure/boilerplate-share,boilerplate/share-buttons,boilerplate/paywall,structure/breadcrumb"]).as_deref(),
+        Some("p.txt:1:1: info[structure/boilerplate-share] 5 of 12 lines (41%) look like boilerplate")
+    );
+    assert_eq!(share(&["--select", "structure/boilerplate-share"]), None);
 }

@@ -25,7 +25,7 @@ fn found_upward_and_relative_to_its_folder() {
     // select = join/ hides the tag; the house rule is not selected either.
     let out = corpuslint(
         &dir.path().join("corpus/deep"),
-        &["check", "--format", "concise", "a.txt"],
+        &["check", NOT_SHORT, "--format", "concise", "a.txt"],
     );
     assert_eq!(
         stdout(&out),
@@ -36,6 +36,7 @@ fn found_upward_and_relative_to_its_folder() {
         &dir.path().join("corpus"),
         &[
             "check",
+            NOT_SHORT,
             "--format",
             "concise",
             "--select",
@@ -51,7 +52,14 @@ fn found_upward_and_relative_to_its_folder() {
     // --isolated ignores it: every built-in rule runs, the house rule is unknown.
     let out = corpuslint(
         &dir.path().join("corpus"),
-        &["check", "--isolated", "--format", "concise", "deep/a.txt"],
+        &[
+            "check",
+            NOT_SHORT,
+            "--isolated",
+            "--format",
+            "concise",
+            "deep/a.txt",
+        ],
     );
     let text = stdout(&out);
     assert!(
@@ -188,7 +196,10 @@ fn settings_for_jsonl_and_language_come_from_the_file() {
             "{\"meta\": {\"id\": \"x1\"}, \"doc\": {\"body\": \"Rain all night It was cold.\"}}\n",
         ),
     ]);
-    let out = corpuslint(dir.path(), &["check", "--format", "jsonl", "s.jsonl"]);
+    let out = corpuslint(
+        dir.path(),
+        &["check", NOT_SHORT, "--format", "jsonl", "s.jsonl"],
+    );
     let f: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
     assert_eq!(
         (f["rule"].as_str(), f["doc_id"].as_str()),
@@ -280,7 +291,9 @@ fn rules_and_explain_know_the_configured_rule_folders() {
     // Named again with --rules, the folder is read once (no duplicate ids).
     let out = corpuslint(
         dir.path(),
-        &["check", "--rules", "house", "--format", "concise", "a.txt"],
+        &[
+            "check", NOT_SHORT, "--rules", "house", "--format", "concise", "a.txt",
+        ],
     );
     assert!(
         stdout(&out).starts_with("a.txt:1:3: error[structure/marker] marker"),

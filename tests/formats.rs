@@ -85,10 +85,13 @@ fn the_same_articles_in_every_format_give_the_same_findings() {
     fs::write(p.join("s.jsonl.gz"), gzip(jsonl.as_bytes())).unwrap();
     fs::write(p.join("s.ndjson.zst"), zstd(jsonl.as_bytes())).unwrap();
 
-    let plain = findings(&corpuslint(p, &["check", "--format", "json", "txt"]), false);
+    let plain = findings(
+        &corpuslint(p, &["check", NOT_SHORT, "--format", "json", "txt"]),
+        false,
+    );
     assert!(plain.len() >= 6, "{plain:?}");
     for name in ["s.jsonl", "s.jsonl.gz", "s.ndjson.zst"] {
-        let out = corpuslint(p, &["check", "--format", "json", name]);
+        let out = corpuslint(p, &["check", NOT_SHORT, "--format", "json", name]);
         assert_eq!(findings(&out, true), plain, "{name}");
     }
     // Record and id are reported for shards.
@@ -96,6 +99,7 @@ fn the_same_articles_in_every_format_give_the_same_findings() {
         p,
         &[
             "check",
+            NOT_SHORT,
             "--format",
             "jsonl",
             "--select",
@@ -110,7 +114,10 @@ fn the_same_articles_in_every_format_give_the_same_findings() {
         (Some("s.jsonl.gz"), Some(1))
     );
     assert_eq!(first["doc_id"], "doc-0");
-    let concise = stdout(&corpuslint(p, &["check", "--format", "concise", "s.jsonl"]));
+    let concise = stdout(&corpuslint(
+        p,
+        &["check", NOT_SHORT, "--format", "concise", "s.jsonl"],
+    ));
     assert!(
         concise.contains("s.jsonl#1:1:53: error[html/leftover-tag]"),
         "{concise}"
@@ -134,7 +141,7 @@ fn fixing_a_shard_rewrites_only_the_changed_text_fields() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     fs::write(p.join("a.jsonl"), SHARD).unwrap();
-    let out = corpuslint(p, &["check", "--fix", "a.jsonl"]);
+    let out = corpuslint(p, &["check", NOT_SHORT, "--fix", "a.jsonl"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -160,7 +167,7 @@ fn fixing_a_shard_rewrites_only_the_changed_text_fields() {
 
     // A second fix changes nothing, not even the file's timestamp.
     let before = fs::metadata(p.join("a.jsonl")).unwrap().modified().unwrap();
-    corpuslint(p, &["check", "--fix", "a.jsonl"]);
+    corpuslint(p, &["check", NOT_SHORT, "--fix", "a.jsonl"]);
     assert_eq!(fs::read_to_string(p.join("a.jsonl")).unwrap(), want);
     assert_eq!(
         fs::metadata(p.join("a.jsonl")).unwrap().modified().unwrap(),
@@ -338,6 +345,7 @@ fn nested_fields_by_dotted_path() {
         p,
         &[
             "check",
+            NOT_SHORT,
             "--format",
             "jsonl",
             "--text-field",
@@ -350,7 +358,10 @@ fn nested_fields_by_dotted_path() {
     let f: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
     assert_eq!(f["doc_id"], "abc");
     assert_eq!(f["byte_start"], 5);
-    let bad = corpuslint(p, &["check", "--text-field", "doc..body", "n.jsonl"]);
+    let bad = corpuslint(
+        p,
+        &["check", NOT_SHORT, "--text-field", "doc..body", "n.jsonl"],
+    );
     assert_eq!(bad.status.code(), Some(2));
 }
 
@@ -370,14 +381,17 @@ fn with_stdin(args: &[&str], input: &[u8]) -> Output {
 #[test]
 fn standard_input_formats_are_guessed_or_given() {
     let jsonl = shard(&["Text.< /p>"]);
-    let out = with_stdin(&["check", "--format", "concise", "-"], jsonl.as_bytes());
+    let out = with_stdin(
+        &["check", NOT_SHORT, "--format", "concise", "-"],
+        jsonl.as_bytes(),
+    );
     assert!(
         stdout(&out).starts_with("-#1:1:6: error[html/leftover-tag]"),
         "{}",
         stdout(&out)
     );
     let out = with_stdin(
-        &["check", "--format", "concise", "-"],
+        &["check", NOT_SHORT, "--format", "concise", "-"],
         &gzip(jsonl.as_bytes()),
     );
     assert!(
@@ -388,6 +402,7 @@ fn standard_input_formats_are_guessed_or_given() {
     let out = with_stdin(
         &[
             "check",
+            NOT_SHORT,
             "--format",
             "concise",
             "--stdin-format",
@@ -401,7 +416,7 @@ fn standard_input_formats_are_guessed_or_given() {
         "{}",
         stdout(&out)
     );
-    let out = with_stdin(&["check", "--fix", "-"], jsonl.as_bytes());
+    let out = with_stdin(&["check", NOT_SHORT, "--fix", "-"], jsonl.as_bytes());
     assert_eq!(stdout(&out), shard(&["Text."]));
 }
 
@@ -410,7 +425,7 @@ fn statistics_count_per_rule() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     fs::write(p.join("s.jsonl"), shard(ARTICLES)).unwrap();
-    let out = corpuslint(p, &["check", "--statistics", "s.jsonl"]);
+    let out = corpuslint(p, &["check", NOT_SHORT, "--statistics", "s.jsonl"]);
     let text = stdout(&out);
     let row: Vec<&str> = text
         .lines()
@@ -424,7 +439,17 @@ fn statistics_count_per_rule() {
         "{text}"
     );
     assert!(text.contains("4 documents checked"), "{text}");
-    let out = corpuslint(p, &["check", "--statistics", "--format", "json", "s.jsonl"]);
+    let out = corpuslint(
+        p,
+        &[
+            "check",
+            NOT_SHORT,
+            "--statistics",
+            "--format",
+            "json",
+            "s.jsonl",
+        ],
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["documents"], 4);
     let tag = v["rules"]

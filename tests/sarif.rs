@@ -40,7 +40,7 @@ fn corpus() -> tempfile::TempDir {
 }
 
 fn sarif(dir: &Path, args: &[&str]) -> (Value, String) {
-    let mut all = vec!["check", "--format", "sarif"];
+    let mut all = vec!["check", NOT_SHORT, "--format", "sarif"];
     all.extend(args);
     let out = corpuslint(dir, &all);
     assert!(
@@ -403,7 +403,7 @@ fn github(dir: &Path, args: &[&str]) -> String {
 #[test]
 fn github_prints_one_workflow_command_per_finding() {
     let dir = corpus();
-    let out = github(dir.path(), &["./corpus"]);
+    let out = github(dir.path(), &[NOT_SHORT, "./corpus"]);
     let expected = "\
 ::error file=corpus/de/bericht.txt,line=2,col=45,endLine=2,endColumn=50,title=html/leftover-tag::leftover HTML tag `< /p>`
 ::error file=corpus/de/bericht.txt,line=3,col=1,endLine=3,endColumn=60,title=boilerplate/video-notice::video player / JavaScript notice
@@ -414,7 +414,10 @@ fn github_prints_one_workflow_command_per_finding() {
 ::notice file=corpus/de/bericht.txt,line=5,col=10,endLine=5,endColumn=30,title=pii/email::e-mail address `redaktion@example.de`
 ";
     assert_eq!(out, expected);
-    assert_eq!(github(dir.path(), &["-j", "1", "./corpus"]), expected);
+    assert_eq!(
+        github(dir.path(), &[NOT_SHORT, "-j", "1", "./corpus"]),
+        expected
+    );
 }
 
 /// A rule folder with one error rule whose message needs escaping, and

@@ -49,6 +49,9 @@ pub struct Ctx<'a> {
     pub lines: &'a LineIndex,
     /// ISO 639-1 code of the document language, if known.
     pub lang: Option<&'a str>,
+    /// Whether the run declared `lang` (`--lang`, config) rather than
+    /// detecting it in this document.
+    pub lang_declared: bool,
     /// The hits of the linter's literal automaton (phrases and `requires`).
     pub literals: &'a LiteralHits,
     /// The lines that recur across the corpus, when a check asked for them
@@ -57,10 +60,39 @@ pub struct Ctx<'a> {
     pub corpus: Option<CorpusCtx<'a>>,
 }
 
+/// When a check runs on a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// With the others, on the text alone ([`Check::run`]).
+    Text,
+    /// After every [`Phase::Text`] check, on their findings
+    /// ([`Check::run_on_findings`]): document-level signals that summarise
+    /// what the other rules found. Such checks do not see each other's
+    /// findings, so their order does not matter.
+    Findings,
+}
+
 /// A compiled check. It reports findings for its rule(s) into `out`, in any
 /// order; the engine sorts them.
 pub trait Check: Send + Sync {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>);
+
+    /// When the linter calls this check; [`Phase::Findings`] checks get
+    /// [`Check::run_on_findings`] instead of [`Check::run`].
+    fn phase(&self) -> Phase {
+        Phase::Text
+    }
+
+    /// A [`Phase::Findings`] check: `findings` are those of every text
+    /// check that ran on the document, in no particular order (and possibly
+    /// with duplicates, which the linter drops later).
+    fn run_on_findings(
+        &self,
+        _ctx: &Ctx<'_>,
+        _findings: &[Diagnostic],
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
 
     /// The regular expressions this check searches for, in `regex` syntax,
     /// for `corpuslint rules --export-patterns` (the benchmark runs ripgrep

@@ -4,6 +4,7 @@
 //! rule files.
 
 use super::Entry;
+use crate::checks::Phase;
 use crate::corpus::{CorpusCtx, CorpusLines, DocRef};
 use crate::engine::Linter;
 use crate::text::preview;
@@ -17,10 +18,27 @@ pub struct ExampleFailure {
     pub message: String,
 }
 
-/// Checks every example of `entry` with that rule alone; returns the failures.
+/// Checks every example of `entry` with that rule alone; returns the
+/// failures. A rule that reads the other rules' findings (a
+/// [`Phase::Findings`] check, such as `structure/boilerplate-share`) runs
+/// its examples together with the built-in rules, which it summarises.
 pub fn run_examples(entry: &Entry) -> Vec<ExampleFailure> {
     let rule = &entry.rule;
-    let linter = match Linter::try_from_entries(std::slice::from_ref(entry)) {
+    let reads_findings = entry
+        .check
+        .as_ref()
+        .is_some_and(|c| c.phase() == Phase::Findings);
+    let mut entries = vec![entry.clone()];
+    if reads_findings && let Ok(builtin) = super::RuleSet::builtin() {
+        entries.extend(
+            builtin
+                .entries()
+                .iter()
+                .filter(|e| e.rule.id != rule.id)
+                .cloned(),
+        );
+    }
+    let linter = match Linter::try_from_entries(&entries) {
         Ok(linter) => linter,
         Err(message) => {
             return vec![ExampleFailure {
@@ -33,7 +51,11 @@ pub fn run_examples(entry: &Entry) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for ex in &rule.examples {
         let lang = ex.lang.clone().or_else(|| default_lang.clone());
-        let lang = lang.as_deref();
+        // An example's language is given, as `--lang` gives it.
+        let lang = crate::lang::DocLang {
+            code: lang.as_deref(),
+            declared: lang.is_some(),
+        };
         let fail = |message: String| ExampleFailure {
             span: ex.span.clone(),
             message,

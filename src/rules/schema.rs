@@ -288,8 +288,8 @@ pub struct Example {
     /// `bad` after applying the rule's fixes (safe and unsafe).
     #[serde(default)]
     pub fixed: Option<String>,
-    /// Language the example is checked as (default: the rule's first
-    /// language).
+    /// Language the example is checked as, as `--lang` declares it
+    /// (default: the rule's first language).
     #[serde(default)]
     pub lang: Option<String>,
     /// Corpus-level rules (`repeat/cross-document`): the other documents
