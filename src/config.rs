@@ -60,7 +60,8 @@ pub(crate) struct Raw {
     #[schemars(with = "Vec<String>")]
     rules: Vec<Spanned<String>>,
     /// Run only these rules: ids, or prefixes such as `html/` (like
-    /// `--select`). Default: every rule.
+    /// `--select`; `ALL` adds the opt-in rules). Default: every rule that is
+    /// not opt-in.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     select: Vec<Spanned<String>>,

@@ -135,7 +135,7 @@ struct CheckArgs {
     format: report::Format,
     #[command(flatten)]
     rules: RuleSource,
-    /// Run only these rules: ids or prefixes such as html/ (repeatable, comma lists)
+    /// Run only these rules: ids or prefixes such as html/, or ALL for every rule including the opt-in ones (repeatable, comma lists)
     #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
     select: Vec<String>,
     /// Skip these rules: ids or prefixes (repeatable, comma lists)
@@ -583,7 +583,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
                     .iter()
                     .flat_map(|&i| c.per_path_ignores[i].1.clone())
                     .collect();
-                let kept = set.filter(&[], &ignored).ok()?;
+                let kept = set.without(&ignored);
                 let linter = Arc::new(Linter::new(&kept).ok()?.with_severities(c.severity.clone()));
                 cache.insert(hits, linter.clone());
                 Some(linter)
@@ -864,6 +864,12 @@ fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
     writeln!(out, "defined in {}:{}", r.origin.path, r.origin.line)?;
     writeln!(out, "languages: {}", r.languages.join(", "))?;
     writeln!(out, "fix: {}", fix_summary(r))?;
+    if r.opt_in {
+        writeln!(
+            out,
+            "opt-in: runs only when selected (--select ALL, its category or its id)"
+        )?;
+    }
     if !r.options.is_empty() {
         writeln!(out, "options: {}", rules::doc::options_line(r))?;
     }

@@ -88,7 +88,7 @@ fn a_line_in_many_documents_is_reported_with_its_count_and_first_place() {
 fn the_first_place_is_the_same_for_any_thread_count_and_chunk_size() {
     let dir = corpus();
     let run = |extra: &[&str]| {
-        let mut args = vec!["check", "--format", "json"];
+        let mut args = vec!["check", "--select", "ALL", "--format", "json"];
         args.extend_from_slice(extra);
         args.push(".");
         let out = corpuslint(dir.path(), &args);
@@ -100,7 +100,8 @@ fn the_first_place_is_the_same_for_any_thread_count_and_chunk_size() {
     assert_eq!(one, run(&["-j", "2"]));
     assert_eq!(one, run(&["-j", "2", "--chunk-bytes", "1"]));
     assert_eq!(one, run(&["-j", "8", "--chunk-bytes", "100"]));
-    let human = |jobs: &str| corpuslint(dir.path(), &["check", "-j", jobs, "."]).stdout;
+    let human =
+        |jobs: &str| corpuslint(dir.path(), &["check", "--select", "ALL", "-j", jobs, "."]).stdout;
     assert_eq!(human("1"), human("2"));
 }
 
@@ -128,7 +129,7 @@ fn standard_input_is_left_out_of_the_count_and_the_rule() {
     };
     // Standard input with files: the files are counted and checked as
     // without it, standard input is checked by the other rules only.
-    let out = stdin_run(&["check", "--format", "concise", "-", "."]);
+    let out = stdin_run(&["check", "--select", "ALL", "--format", "concise", "-", "."]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -251,13 +252,21 @@ fn thresholds_come_from_the_rule_options_and_the_configuration() {
 }
 
 #[test]
-fn ignoring_the_rule_skips_the_pass_and_changes_nothing_else() {
+fn the_rule_is_opt_in_and_changes_nothing_else() {
     let dir = corpus();
-    let all = corpuslint(dir.path(), &["check", "--format", "json", "."]);
+    let all = corpuslint(
+        dir.path(),
+        &["check", "--select", "ALL", "--format", "json", "."],
+    );
+    // Opt-in: the default run leaves the rule (and its pass) out, and so
+    // does ignoring it.
+    let default = corpuslint(dir.path(), &["check", "--format", "json", "."]);
     let without = corpuslint(
         dir.path(),
         &[
             "check",
+            "--select",
+            "ALL",
             "--format",
             "json",
             "--ignore",
@@ -265,6 +274,7 @@ fn ignoring_the_rule_skips_the_pass_and_changes_nothing_else() {
             ".",
         ],
     );
+    assert_eq!(default.stdout, without.stdout);
     let keep = |out: &std::process::Output| -> Vec<serde_json::Value> {
         let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
         all.into_iter()

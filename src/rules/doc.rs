@@ -90,6 +90,12 @@ fn render_rule(out: &mut String, rule: &Rule) {
         format!("`{}`", rule.origin.path)
     };
     let _ = writeln!(out, "- **severity**: {}", rule.severity);
+    if rule.opt_in {
+        let _ = writeln!(
+            out,
+            "- **opt-in**: runs only when selected (`--select ALL`, its category or its id)"
+        );
+    }
     let _ = writeln!(out, "- **kind**: {kind}");
     let _ = writeln!(out, "- **fix**: {}", fix_long(rule.fix.as_ref()));
     let _ = writeln!(out, "- **languages**: {}", languages(rule));

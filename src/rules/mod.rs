@@ -69,6 +69,8 @@ pub struct Rule {
     pub requires: Vec<String>,
     /// `line` rules: a pattern that, found in a line, keeps it from matching.
     pub unless: Option<String>,
+    /// Runs only when selected by id, category or `ALL`.
+    pub opt_in: bool,
     pub pattern: Option<String>,
     pub phrases: Vec<String>,
     pub check: Option<String>,
@@ -398,9 +400,23 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Keeps the rules that `select` names (all when empty) and `ignore` does
-    /// not. A selector is a rule id, a prefix ending in `/`, or a bare
-    /// category. A selector that matches no rule is an error.
+    /// Keeps the rules that `select` names and `ignore` does not. A selector
+    /// is a rule id, a prefix ending in `/`, a bare category, or `ALL`.
+    /// An empty `select` keeps every rule that is not opt-in. A selector
+    /// that matches no rule is an error.
+    /// The rules `ignore` does not name (opt-in ones too: `self` is
+    /// already a selection).
+    pub fn without(&self, ignore: &[String]) -> RuleSet {
+        RuleSet {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| !ignore.iter().any(|s| selector_matches(s, &e.rule.id)))
+                .cloned()
+                .collect(),
+        }
+    }
+
     pub fn filter(&self, select: &[String], ignore: &[String]) -> Result<RuleSet, String> {
         for (flag, list) in [("select", select), ("ignore", ignore)] {
             for sel in list {
@@ -418,7 +434,13 @@ impl RuleSet {
         let entries = self
             .entries
             .iter()
-            .filter(|e| select.is_empty() || select.iter().any(|s| selector_matches(s, &e.rule.id)))
+            .filter(|e| {
+                if select.is_empty() {
+                    !e.rule.opt_in
+                } else {
+                    select.iter().any(|s| selector_matches(s, &e.rule.id))
+                }
+            })
             .filter(|e| !ignore.iter().any(|s| selector_matches(s, &e.rule.id)))
             .cloned()
             .collect();
@@ -430,7 +452,7 @@ impl RuleSet {
 /// does not: prefixes end at a `/`.
 pub fn selector_matches(selector: &str, id: &str) -> bool {
     let sel = selector.trim();
-    if sel == id {
+    if sel == id || sel == "ALL" {
         return true;
     }
     let prefix = sel.strip_suffix('/').unwrap_or(sel);
@@ -576,6 +598,7 @@ fn build_rule(
         case_sensitive: spec.case_sensitive,
         requires: spec.requires.map(|r| r.into_inner()).unwrap_or_default(),
         unless: spec.unless.map(|u| u.into_inner()),
+        opt_in: spec.opt_in,
         pattern: spec.pattern.map(|p| p.into_inner()),
         phrases: spec.phrases.map(|p| p.into_inner()).unwrap_or_default(),
         check: spec.check.map(|c| c.into_inner()),

@@ -120,6 +120,11 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub unless: Option<Spanned<String>>,
+    /// Off unless selected: the rule runs only when `--select` (or `select`
+    /// in corpuslint.toml) names it, its category, or `ALL`. For rules that
+    /// cost a run noticeably more than the others.
+    #[serde(default)]
+    pub opt_in: bool,
     /// Embedded tests, each a `[[rule.examples]]` table, run by
     /// `corpuslint test-rules`, by the test suite and when a user rule file
     /// is loaded.
