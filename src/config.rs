@@ -446,7 +446,8 @@ pub const STARTER: &str = r#"# corpuslint configuration: https://github.com/ (se
 # Folders of your own rule files, on top of the built-in rules.
 # rules = ["corpuslint-rules"]
 
-# Run only these rules (ids or prefixes such as "html/"); default: all.
+# Run only these rules (ids or prefixes such as "html/"); default: all but
+# the opt-in ones. "ALL" also runs the opt-in repeat/cross-document.
 # select = ["html/", "boilerplate/", "join/", "quote/", "encoding/", "whitespace/"]
 
 # Skip these rules.
@@ -479,7 +480,7 @@ exclude = [
 # "archive/**" = ["join/", "quote/unbalanced"]
 
 # Options of single builtin rules (`corpuslint explain RULE_ID` lists them).
-# [options."repeat/cross-document"]
+# [options."repeat/cross-document"]   # with select = ["ALL"]
 # min_documents = 10
 "#;
 
