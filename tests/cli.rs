@@ -625,13 +625,10 @@ fn many_pattern_rules_share_a_prefilter_and_find_the_same() {
     );
 }
 
-#[test]
-fn line_rules_with_requires() {
-    let rule = "[[rule]]\nid = \"boilerplate/promo\"\nseverity = \"warning\"\nkind = \"line\"\nmax_line_chars = 200\nrequires = [\"gratis\", \"free\"]\npattern = '(?i).*(?:gratis|free).*(?:probe|trial).*'\nmessage = \"promo\"\nhelp = \"delete it\"\n";
-    let doc = "Jetzt GRATIS zur Probe lesen!\nFree trial for a month.\nEin Probeabo, das nichts kostet.\n";
-    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/promo.toml", rule.as_bytes())]);
-    let out = corpuslint(
-        dir.path(),
+/// `check d.txt` with only the rules in `r/`, in concise format.
+fn only_own_rules(dir: &std::path::Path) -> std::process::Output {
+    corpuslint(
+        dir,
         &[
             "check",
             "--no-default-rules",
@@ -641,7 +638,15 @@ fn line_rules_with_requires() {
             "concise",
             "d.txt",
         ],
-    );
+    )
+}
+
+#[test]
+fn line_rules_with_requires() {
+    let rule = "[[rule]]\nid = \"boilerplate/promo\"\nseverity = \"warning\"\nkind = \"line\"\nmax_line_chars = 200\nrequires = [\"gratis\", \"free\"]\npattern = '(?i).*(?:gratis|free).*(?:probe|trial).*'\nmessage = \"promo\"\nhelp = \"delete it\"\n";
+    let doc = "Jetzt GRATIS zur Probe lesen!\nFree trial for a month.\nEin Probeabo, das nichts kostet.\n";
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/promo.toml", rule.as_bytes())]);
+    let out = only_own_rules(dir.path());
     assert_eq!(
         stdout(&out),
         "d.txt:1:1: warning[boilerplate/promo] promo\nd.txt:2:1: warning[boilerplate/promo] promo\n0 errors, 2 warnings in 1 file\n"
@@ -665,18 +670,7 @@ fn line_rules_with_unless() {
         ("d.txt", doc.as_bytes()),
         ("r/signed.toml", rule.as_bytes()),
     ]);
-    let out = corpuslint(
-        dir.path(),
-        &[
-            "check",
-            "--no-default-rules",
-            "--rules",
-            "r",
-            "--format",
-            "concise",
-            "d.txt",
-        ],
-    );
+    let out = only_own_rules(dir.path());
     assert_eq!(
         stdout(&out),
         "d.txt:1:1: warning[boilerplate/signed] byline\n0 errors, 1 warning in 1 file\n"
