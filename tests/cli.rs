@@ -663,6 +663,36 @@ fn line_rules_with_requires() {
 }
 
 #[test]
+fn line_rules_with_max_per_document() {
+    let rule = "[[rule]]\nid = \"boilerplate/stamp\"\nseverity = \"warning\"\nkind = \"line\"\nmax_per_document = 2\npattern = '\\d\\d\\.\\d\\d\\.\\d{4}'\nmessage = \"stamp\"\n";
+    let two = "Titel\n01.02.2023\nText.\n02.02.2023\n";
+    let dir = scratch(&[("d.txt", two.as_bytes()), ("r/stamp.toml", rule.as_bytes())]);
+    assert_eq!(
+        stdout(&only_own_rules(dir.path())),
+        "d.txt:2:1: warning[boilerplate/stamp] stamp\nd.txt:4:1: warning[boilerplate/stamp] stamp\n0 errors, 2 warnings in 1 file\n"
+    );
+    // Three: the dates are the document's structure, none is reported.
+    let three = format!("{two}Mehr Text.\n03.02.2023\n");
+    let dir = scratch(&[
+        ("d.txt", three.as_bytes()),
+        ("r/stamp.toml", rule.as_bytes()),
+    ]);
+    assert_eq!(
+        stdout(&only_own_rules(dir.path())),
+        "no findings in 1 file\n"
+    );
+    let zero = rule.replace("max_per_document = 2", "max_per_document = 0");
+    let dir = scratch(&[("d.txt", two.as_bytes()), ("r/x.toml", zero.as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("r/x.toml:5:20: `max_per_document` must be at least 1"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn line_rules_with_unless() {
     let rule = "[[rule]]\nid = \"boilerplate/signed\"\nseverity = \"warning\"\nkind = \"line\"\npattern = 'By \\p{Lu}\\w+ \\p{Lu}\\w+'\nunless = '\\bThe\\b'\nmessage = \"byline\"\n";
     let doc = "By Jane Doe\nBy The Numbers\n";

@@ -144,6 +144,8 @@ pub struct LineSet {
     /// The largest `max_line_chars` of the limited rules.
     limit: usize,
     rules: Vec<Arc<Rule>>,
+    /// The rules with a `max_per_document`.
+    capped: Vec<Arc<Rule>>,
 }
 
 impl LineSet {
@@ -197,6 +199,11 @@ impl LineSet {
                 unlimited,
                 limit,
                 rules: rules.clone(),
+                capped: rules
+                    .iter()
+                    .filter(|r| r.max_per_document.is_some())
+                    .cloned()
+                    .collect(),
             })
         };
         Some(build())
@@ -211,6 +218,7 @@ impl Check for LineSet {
         let requires = &ctx.literals.requires;
         let mut next_hit = 0;
         let mut hit = Vec::new();
+        let start = out.len();
         for (line_no, range) in ctx.lines.lines(ctx.text) {
             // The guarded rules whose literals this line holds.
             hit.clear();
@@ -254,6 +262,19 @@ impl Check for LineSet {
             }
             if out.len() > found && inside_sentence(ctx, line_no) {
                 out.truncate(found);
+            }
+        }
+        for rule in &self.capped {
+            let count = out[start..].iter().filter(|d| d.rule == rule.id).count();
+            if rule.max_per_document.is_some_and(|max| count > max) {
+                // A document that uses such lines as its structure (the
+                // dates of a timeline): none of them is reported.
+                let mut index = 0;
+                out.retain(|d| {
+                    let keep = index < start || d.rule != rule.id;
+                    index += 1;
+                    keep
+                });
             }
         }
     }

@@ -69,6 +69,8 @@ pub struct Rule {
     pub requires: Vec<String>,
     /// `line` rules: a pattern that, found in a line, keeps it from matching.
     pub unless: Option<String>,
+    /// `line` rules: above this many lines in a document, none is reported.
+    pub max_per_document: Option<usize>,
     /// Runs only when selected by id, category or `ALL`.
     pub opt_in: bool,
     pub pattern: Option<String>,
@@ -520,6 +522,15 @@ fn build_rule(
     if kind != Kind::Line {
         forbid(spec.requires.is_some(), "requires")?;
         forbid(spec.unless.is_some(), "unless")?;
+        forbid(spec.max_per_document.is_some(), "max_per_document")?;
+    }
+    if let Some(max) = &spec.max_per_document
+        && *max.get_ref() == 0
+    {
+        return Err((
+            Some(max.span()),
+            "`max_per_document` must be at least 1".into(),
+        ));
     }
     if let Some(requires) = &spec.requires
         && (requires.get_ref().is_empty() || requires.get_ref().iter().any(|r| r.is_empty()))
@@ -598,6 +609,7 @@ fn build_rule(
         case_sensitive: spec.case_sensitive,
         requires: spec.requires.map(|r| r.into_inner()).unwrap_or_default(),
         unless: spec.unless.map(|u| u.into_inner()),
+        max_per_document: spec.max_per_document.map(|m| m.into_inner()),
         opt_in: spec.opt_in,
         pattern: spec.pattern.map(|p| p.into_inner()),
         phrases: spec.phrases.map(|p| p.into_inner()).unwrap_or_default(),

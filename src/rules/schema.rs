@@ -120,6 +120,13 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub unless: Option<Spanned<String>>,
+    /// `line` rules: the most lines of one document the rule reports. A
+    /// document with more such lines uses them as its structure (dates
+    /// heading the entries of a timeline or a live blog), and none of them
+    /// is reported.
+    #[serde(default)]
+    #[schemars(with = "Option<usize>")]
+    pub max_per_document: Option<Spanned<usize>>,
     /// Off unless selected: the rule runs only when `--select` (or `select`
     /// in corpuslint.toml) names it, its category, or `ALL`. For rules that
     /// cost a run noticeably more than the others.
@@ -166,7 +173,7 @@ fn kind_requirements(schema: &mut schemars::Schema) {
             when(&["line"], json!({ "allOf": absent(&["scope"]) })),
             when(
                 &["pattern", "phrases", "builtin"],
-                json!({ "allOf": absent(&["requires", "unless"]) })
+                json!({ "allOf": absent(&["requires", "unless", "max_per_document"]) })
             ),
             when(
                 &["phrases"],
