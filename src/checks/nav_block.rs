@@ -135,7 +135,9 @@ impl ShortLineBlock {
 
     /// Whether prose lies within `context_lines` non-empty lines on both
     /// sides of the block `first..=last` (line numbers).
-    fn framed(&self, ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+    /// A `labelled` block (its first entry a label ending with a colon,
+    /// `Zutaten:`) needs prose after it only: the label introduces it.
+    fn framed(&self, ctx: &Ctx<'_>, first: usize, last: usize, labelled: bool) -> bool {
         let line = |i: usize| &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
         let mut before = (0..first).rev().map(line).filter(|l| !l.is_empty());
         // A sentence that ends with a colon right above introduces the list:
@@ -155,15 +157,21 @@ impl ShortLineBlock {
             .filter(|l| !l.is_empty())
             .take(self.opts.context_lines)
             .any(|l| self.prose(l));
-        before && after
+        (before || labelled) && after
     }
 
-    fn report(&self, ctx: &Ctx<'_>, block: &[(usize, Range<usize>)], out: &mut Vec<Diagnostic>) {
+    fn report(
+        &self,
+        ctx: &Ctx<'_>,
+        block: &[(usize, Range<usize>)],
+        labelled: bool,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let (Some((first, first_span)), Some((last, last_span))) = (block.first(), block.last())
         else {
             return;
         };
-        if block.len() < self.opts.min_lines || self.framed(ctx, *first, *last) {
+        if block.len() < self.opts.min_lines || self.framed(ctx, *first, *last, labelled) {
             return;
         }
         let span = first_span.start..last_span.end;
@@ -210,6 +218,8 @@ impl Check for ShortLineBlock {
             return;
         }
         let mut block: Vec<(usize, Range<usize>)> = Vec::new();
+        // The block's first entry is a label ending with a colon.
+        let mut labelled = false;
         let long = 4 * self.opts.max_chars;
         for (n, range) in ctx.lines.lines(ctx.text) {
             // Outside a block, a long line needs no closer look (most of an
@@ -224,17 +234,26 @@ impl Check for ShortLineBlock {
             // Long lines end a block without the closer look.
             let line = &ctx.text[span.clone()];
             if span.len() <= long && self.entry_like(line) {
+                // A label ending with a colon (`Zutaten:`, `Kategorien:`)
+                // heads the entries after it: they are judged as a block
+                // of their own.
+                if line.ends_with(':') {
+                    self.report(ctx, &block, labelled, out);
+                    block.clear();
+                    labelled = true;
+                }
                 block.push((n, span));
             } else {
                 // A short line right before a paragraph is its heading.
                 if self.prose(line) {
                     block.pop();
                 }
-                self.report(ctx, &block, out);
+                self.report(ctx, &block, labelled, out);
                 block.clear();
+                labelled = false;
             }
         }
-        self.report(ctx, &block, out);
+        self.report(ctx, &block, labelled, out);
     }
 }
 
