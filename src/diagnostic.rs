@@ -57,6 +57,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub fix: Option<Fix>,
     pub labels: Vec<Label>,
+    /// A signal about the whole document (reported on its first line):
+    /// its baseline key does not depend on the text it points at.
+    pub whole_document: bool,
 }
 
 impl Diagnostic {
@@ -75,6 +78,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             labels: Vec::new(),
+            whole_document: false,
         }
     }
 

@@ -4,9 +4,11 @@
 //! Line numbers move whenever text is added above a finding, so the key is
 //! built from what the finding is about instead: the rule, the document
 //! (its path, or for a JSONL record its `doc_id` when it has one), the
-//! matched text with its spacing normalised, and which occurrence of that
-//! same (rule, text) pair in the document it is. The hash is FNV-1a over a
-//! fixed byte layout, so keys are stable across platforms and releases.
+//! matched text with its spacing normalised (none for a signal about the
+//! whole document, such as `structure/short-document`), and which
+//! occurrence of that same (rule, text) pair in the document it is. The
+//! hash is FNV-1a over a fixed byte layout, so keys are stable across
+//! platforms and releases.
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::Document;
@@ -67,7 +69,13 @@ pub fn fingerprints(doc: &Document) -> Vec<Fingerprint> {
     doc.diagnostics
         .iter()
         .map(|d: &Diagnostic| {
-            let matched = doc.text.get(d.span.clone()).unwrap_or_default();
+            // A signal about the whole document is keyed by its rule and
+            // document only: editing the line it is shown on keeps it.
+            let matched = if d.whole_document {
+                ""
+            } else {
+                doc.text.get(d.span.clone()).unwrap_or_default()
+            };
             let text = normalized_text(matched);
             let count = seen.entry((d.rule.to_string(), text.clone())).or_default();
             let occurrence = *count;
@@ -128,6 +136,16 @@ mod tests {
             )
         );
         assert_eq!(fnv1a(&[b"a"]), 0x089b_c907_b544_c769);
+    }
+
+    #[test]
+    fn whole_document_signals_survive_edits_of_their_line() {
+        let mut a = doc("Menü\nText", &[("structure/x", 0..5)]);
+        let mut b = doc("Startseite\nText", &[("structure/x", 0..10)]);
+        a.diagnostics[0].whole_document = true;
+        b.diagnostics[0].whole_document = true;
+        assert_eq!(fingerprints(&a)[0].key, fingerprints(&b)[0].key);
+        assert_eq!(fingerprints(&a)[0].text, "");
     }
 
     #[test]

@@ -158,10 +158,13 @@ impl DocumentShape {
     }
 
     /// A finding of the rule on `span` with `message`, without a fix.
+    /// All kinds but `truncated` (which points at the cut-off ending) are
+    /// about the whole document, whatever line they are shown on.
     fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, message: String) -> Diagnostic {
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
         d.message = message;
         d.fix = None;
+        d.whole_document = self.kind != Kind::Truncated;
         d
     }
 }

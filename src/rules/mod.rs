@@ -144,6 +144,7 @@ impl Rule {
             help: self.help.clone(),
             fix,
             labels: Vec::new(),
+            whole_document: false,
         }
     }
 
