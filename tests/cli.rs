@@ -625,6 +625,18 @@ fn many_pattern_rules_share_a_prefilter_and_find_the_same() {
     );
 }
 
+/// `check d.txt` with the rule file `r/x.toml` fails with exit code 2 and
+/// an error that contains `expected`.
+fn assert_rule_file_error(doc: &str, rule_file: &str, expected: &str) {
+    let dir = scratch(&[
+        ("d.txt", doc.as_bytes()),
+        ("r/x.toml", rule_file.as_bytes()),
+    ]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+}
+
 /// `check d.txt` with only the rules in `r/`, in concise format.
 fn only_own_rules(dir: &std::path::Path) -> std::process::Output {
     corpuslint(
@@ -652,13 +664,10 @@ fn line_rules_with_requires() {
         "d.txt:1:1: warning[boilerplate/promo] promo\nd.txt:2:1: warning[boilerplate/promo] promo\n0 errors, 2 warnings in 1 file\n"
     );
     let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nrequires = [\"a\"]\npattern = 'a'\nmessage = \"m\"\n";
-    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/x.toml", bad.as_bytes())]);
-    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("r/x.toml:4:8: a `pattern` rule takes no `requires` key"),
-        "{}",
-        stderr(&out)
+    assert_rule_file_error(
+        doc,
+        &bad,
+        "r/x.toml:4:8: a `pattern` rule takes no `requires` key",
     );
 }
 
@@ -682,13 +691,10 @@ fn line_rules_with_max_per_document() {
         "no findings in 1 file\n"
     );
     let zero = rule.replace("max_per_document = 2", "max_per_document = 0");
-    let dir = scratch(&[("d.txt", two.as_bytes()), ("r/x.toml", zero.as_bytes())]);
-    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("r/x.toml:5:20: `max_per_document` must be at least 1"),
-        "{}",
-        stderr(&out)
+    assert_rule_file_error(
+        two,
+        &zero,
+        "r/x.toml:5:20: `max_per_document` must be at least 1",
     );
 }
 
@@ -712,13 +718,10 @@ fn line_rules_with_unless() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("r/x.toml:6:10: "), "{}", stderr(&out));
     let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nunless = 'a'\npattern = 'b'\nmessage = \"m\"\n";
-    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/x.toml", bad.as_bytes())]);
-    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("r/x.toml:4:8: a `pattern` rule takes no `unless` key"),
-        "{}",
-        stderr(&out)
+    assert_rule_file_error(
+        doc,
+        &bad,
+        "r/x.toml:4:8: a `pattern` rule takes no `unless` key",
     );
 }
 
