@@ -666,7 +666,7 @@ fn line_rules_with_requires() {
     let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nrequires = [\"a\"]\npattern = 'a'\nmessage = \"m\"\n";
     assert_rule_file_error(
         doc,
-        &bad,
+        bad,
         "r/x.toml:4:8: a `pattern` rule takes no `requires` key",
     );
 }
@@ -720,7 +720,7 @@ fn line_rules_with_unless() {
     let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nunless = 'a'\npattern = 'b'\nmessage = \"m\"\n";
     assert_rule_file_error(
         doc,
-        &bad,
+        bad,
         "r/x.toml:4:8: a `pattern` rule takes no `unless` key",
     );
 }
