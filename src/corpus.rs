@@ -341,18 +341,11 @@ fn read_article(
     }
     opts.read_bytes
         .fetch_add(buf.len() as u64, Ordering::Relaxed);
-    let plain = !buf.starts_with(&[0xFF, 0xFE])
-        && !buf.starts_with(&[0xFE, 0xFF])
-        && memchr::memchr(0, &buf[..buf.len().min(BINARY_SNIFF)]).is_none();
-    match simdutf8::basic::from_utf8(buf) {
-        Ok(text) if plain => count(text),
-        // Not text the engine will check: it reports the file itself.
-        _ => {}
+    // Text the engine will not check is not counted; the engine reports it.
+    if let Ok(text) = input::decode_slice(&source.display, buf) {
+        count(text);
     }
 }
-
-/// How far into a shard a NUL byte marks it as binary (as the engine).
-const BINARY_SNIFF: usize = 8 * 1024;
 
 /// Reads a shard in chunks of whole lines and hands each to `chunk` with
 /// the number of its first line and the end offset of every line. Stops
@@ -387,7 +380,7 @@ fn read_shard(
             }
         }
         if std::mem::take(&mut first_chunk)
-            && memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
+            && memchr::memchr(0, &data[..data.len().min(input::BINARY_SNIFF)]).is_some()
         {
             return;
         }

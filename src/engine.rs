@@ -272,9 +272,6 @@ enum Output {
     Error(InputError),
 }
 
-/// How far into a shard a NUL byte marks it as binary.
-const BINARY_SNIFF: usize = 8 * 1024;
-
 fn do_work(
     linter: &Arc<Linter>,
     opts: &RunOptions,
@@ -665,7 +662,7 @@ impl Coordinator<'_> {
             }
             if first {
                 first = false;
-                let head = &chunk.data[..chunk.data.len().min(BINARY_SNIFF)];
+                let head = &chunk.data[..chunk.data.len().min(input::BINARY_SNIFF)];
                 if let Some(pos) = memchr::memchr(0, head) {
                     let e = InputError::new(
                         source.display.clone(),

@@ -427,11 +427,18 @@ impl Replacement {
     }
 }
 
-/// How far into a file a NUL byte marks it as binary.
-const BINARY_SNIFF: usize = 8 * 1024;
+/// How far into a file or shard a NUL byte marks it as binary.
+pub(crate) const BINARY_SNIFF: usize = 8 * 1024;
 
 /// Turns bytes into text, or says why they are not UTF-8 text.
 pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
+    decode_slice(name, &bytes)?;
+    // SAFETY: `decode_slice` has just validated `bytes` as UTF-8.
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
+}
+
+/// [`decode`] for bytes that stay where they are.
+pub fn decode_slice<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, InputError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(InputError::new(
             name,
@@ -447,13 +454,11 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, InputError> {
     // simdutf8 validates several times faster than the standard library
     // (measured: std's validation was 3% of a run); the standard library
     // then only runs on invalid input, to say where.
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: simdutf8 has just validated `bytes` as UTF-8.
-        return Ok(unsafe { String::from_utf8_unchecked(bytes) });
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return Ok(text);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let bytes = e.as_bytes();
-        let at = e.utf8_error().valid_up_to();
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
         let prefix = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
         let line = prefix.matches('\n').count() + 1;
         let column = prefix.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
