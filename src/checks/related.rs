@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use regex::Regex;
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -51,6 +52,9 @@ pub struct AfterMarker {
     rule: Arc<Rule>,
     marker: Regex,
     opts: Options,
+    /// The option `field_labels` in lower case (taken out of `opts`),
+    /// compared without case as `missing-space` compares abbreviations.
+    field_labels: HashSet<String>,
 }
 
 impl AfterMarker {
@@ -61,10 +65,16 @@ impl AfterMarker {
                 "`after-marker` needs a `pattern` (the marker line)",
             ));
         };
+        let mut opts: Options = options(rule)?;
+        let field_labels = std::mem::take(&mut opts.field_labels)
+            .iter()
+            .map(|l| l.to_lowercase())
+            .collect();
         Ok(AfterMarker {
             rule: rule.clone(),
             marker: compile_line_pattern(pattern)?,
-            opts: options(rule)?,
+            opts,
+            field_labels,
         })
     }
 
@@ -80,12 +90,7 @@ impl AfterMarker {
         };
         if let Some((label, _)) = line.split_once(':') {
             let label = label.trim_start_matches(['*', '_', '-', '•', ' ']).trim();
-            if self
-                .opts
-                .field_labels
-                .iter()
-                .any(|l| l.to_lowercase() == label.to_lowercase())
-            {
+            if self.field_labels.contains(&label.to_lowercase()) {
                 return false;
             }
         }
