@@ -282,20 +282,20 @@ impl Check for LineSet {
 
 /// Whether line `n` is the middle of a sentence broken over lines: the line
 /// before ends with a comma or a word in lower case (`und`, `y`, `auf`),
-/// and the line after starts with a lower-case word (`Folgen Sie uns auf Facebook,` / `Twitter` / `und
-/// Instagram`). Such a line is not a button of its own, however it reads.
+/// and the line after starts with a lower-case word (`Folgen Sie uns auf
+/// Facebook,` / `Twitter` / `und Instagram`). Such a line is not a button
+/// of its own, however it reads.
 fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
-    let line = |i: usize| &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
     if n == 0 || n + 1 >= ctx.lines.count() {
         return false;
     }
-    let before = line(n - 1);
+    let before = ctx.trimmed_line(n - 1);
     let last_word = before.rsplit(char::is_whitespace).next().unwrap_or("");
     let before_open = before.ends_with(',')
         || (last_word.chars().all(char::is_alphabetic)
             && last_word.chars().next().is_some_and(char::is_lowercase));
     // A word in lower case, not a bullet (`o Impressum`).
-    let mut after = line(n + 1).chars();
+    let mut after = ctx.trimmed_line(n + 1).chars();
     before_open
         && after.next().is_some_and(char::is_lowercase)
         && after.next().is_some_and(char::is_alphabetic)

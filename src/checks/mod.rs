@@ -60,6 +60,13 @@ pub struct Ctx<'a> {
     pub corpus: Option<CorpusCtx<'a>>,
 }
 
+impl<'a> Ctx<'a> {
+    /// Line `i` (0-based) without its line break and the spaces around it.
+    pub fn trimmed_line(&self, i: usize) -> &'a str {
+        &self.text[trim_range(self.text, self.lines.content(self.text, i))]
+    }
+}
+
 /// When a check runs on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {

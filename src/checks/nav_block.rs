@@ -134,24 +134,25 @@ impl ShortLineBlock {
     }
 
     /// Whether prose lies within `context_lines` non-empty lines on both
-    /// sides of the block `first..=last` (line numbers).
-    /// A `labelled` block (its first entry a label ending with a colon,
-    /// `Zutaten:`) needs prose after it only: the label introduces it.
+    /// sides of the block `first..=last` (line numbers). A sentence ending
+    /// with a colon right above introduces the block (`… the following
+    /// universities:`), and a `labelled` block (its first entry a label
+    /// ending with a colon, `Zutaten:`) needs prose after it only.
     fn framed(&self, ctx: &Ctx<'_>, first: usize, last: usize, labelled: bool) -> bool {
-        let line = |i: usize| &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
-        let mut before = (0..first).rev().map(line).filter(|l| !l.is_empty());
-        // A sentence that ends with a colon right above introduces the list:
-        // `… the following universities:`.
-        let mut first_before = true;
-        let mut introduced = false;
-        let before = before.by_ref().take(self.opts.context_lines).any(|l| {
-            introduced |= first_before && l.ends_with(':') && self.prose(l);
-            first_before = false;
-            self.prose(l)
-        });
-        if introduced {
+        let line = |i: usize| ctx.trimmed_line(i);
+        let mut before = (0..first)
+            .rev()
+            .map(line)
+            .filter(|l| !l.is_empty())
+            .take(self.opts.context_lines)
+            .peekable();
+        if before
+            .peek()
+            .is_some_and(|l| l.ends_with(':') && self.prose(l))
+        {
             return true;
         }
+        let before = before.any(|l| self.prose(l));
         let after = (last + 1..ctx.lines.count())
             .map(line)
             .filter(|l| !l.is_empty())
