@@ -147,6 +147,11 @@ pub fn collapse_whitespace(line: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether `line` has at least `n` words (runs of non-space characters).
+pub fn has_words(line: &str, n: usize) -> bool {
+    n == 0 || line.split_whitespace().nth(n - 1).is_some()
+}
+
 /// Start of the run of letters that ends at byte `end` of `text`.
 pub fn letters_start(text: &str, end: usize) -> usize {
     text[..end]

@@ -138,28 +138,28 @@ fn open_end(line: &str) -> bool {
         .is_some_and(|c| c.is_alphanumeric() || c == ',' || c == ')')
 }
 
-/// The first word of `line` when it is a plain lower-case word (letters
-/// only, at most one punctuation mark after it), else `None`.
-fn lower_first_word(line: &str) -> Option<&str> {
-    let t = line.trim_start();
-    let token = t.split_whitespace().next()?;
+/// The first word of `line` with at most one punctuation mark after it,
+/// when its first letter passes `case` and all its other characters are
+/// letters.
+fn plain_first_word(line: &str, case: fn(char) -> bool) -> Option<&str> {
+    let token = line.split_whitespace().next()?;
     let word = token
         .strip_suffix([',', '.', ';', ':', '!', '?'])
         .unwrap_or(token);
     let mut chars = word.chars();
-    if !chars.next().is_some_and(char::is_lowercase) || !chars.all(char::is_alphabetic) {
-        return None;
-    }
+    (chars.next().is_some_and(case) && chars.all(char::is_alphabetic)).then_some(token)
+}
+
+/// The first word of `line` when it is a plain lower-case word, else `None`.
+fn lower_first_word(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let token = plain_first_word(t, char::is_lowercase)?;
     // `port : 873`, `key = value`: a setting, not a sentence.
     let rest = t[token.len()..].trim_start();
     if rest.starts_with([':', '=']) {
         return None;
     }
     Some(token)
-}
-
-fn words_at_least(line: &str, n: usize) -> bool {
-    line.split_whitespace().nth(n - 1).is_some()
 }
 
 impl HardWrap {
@@ -172,7 +172,7 @@ impl HardWrap {
             blank,
             prose: !blank
                 && chars >= self.opts.min_width
-                && words_at_least(trimmed, 5)
+                && crate::text::has_words(trimmed, 5)
                 && !code_like(trimmed)
                 && !structure_start(trimmed),
             open_end: open_end(trimmed),
@@ -235,7 +235,7 @@ impl HardWrap {
             || structure_start(b)
             || code_like(a)
             || code_like(b)
-            || !words_at_least(a, 4)
+            || !crate::text::has_words(a, 4)
         {
             return None;
         }
@@ -263,13 +263,7 @@ struct Run {
 
 /// The first word of `line` when it is a plain capitalised word.
 fn upper_first_word(line: &str) -> Option<&str> {
-    let token = line.split_whitespace().next()?;
-    let word = token
-        .strip_suffix([',', '.', ';', ':', '!', '?'])
-        .unwrap_or(token);
-    let mut chars = word.chars();
-    (chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_alphabetic))
-        .then_some(token)
+    plain_first_word(line, char::is_uppercase)
 }
 
 impl Check for HardWrap {
@@ -288,16 +282,14 @@ impl Check for HardWrap {
         let n = lines.count();
         // Cheap first pass: breaks between a line that ends mid-sentence and
         // a line that starts with a lower-case word. Most documents have none.
-        let mut candidates: Vec<usize> = Vec::new();
-        let mut next = n.checked_sub(1).map(|_| lines.content(text, 0));
-        for i in 0..n.saturating_sub(1) {
-            let a = next.take().unwrap_or_else(|| lines.content(text, i));
-            let b = lines.content(text, i + 1);
-            if open_end(&text[a]) && lower_first_word(&text[b.clone()]).is_some() {
-                candidates.push(i);
-            }
-            next = Some(b);
-        }
+        let candidates: Vec<usize> = lines
+            .lines(text)
+            .zip(lines.lines(text).skip(1))
+            .filter(|((_, a), (_, b))| {
+                open_end(&text[a.clone()]) && lower_first_word(&text[b.clone()]).is_some()
+            })
+            .map(|((i, _), _)| i)
+            .collect();
         if candidates.is_empty() {
             return;
         }

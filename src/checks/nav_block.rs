@@ -127,10 +127,7 @@ impl ShortLineBlock {
             line.ends_with(['.', '!', '?', '…', ':', '"', '“', '”', '»', '«', ')']);
         ends_like_text
             && (line.chars().take(self.opts.prose_chars).count() >= self.opts.prose_chars
-                || line
-                    .split_whitespace()
-                    .nth(self.opts.prose_words - 1)
-                    .is_some())
+                || crate::text::has_words(line, self.opts.prose_words))
     }
 
     /// Whether prose lies within `context_lines` non-empty lines on both
