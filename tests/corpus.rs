@@ -218,27 +218,19 @@ fn thresholds_come_from_the_rule_options_and_the_configuration() {
         stdout(&out)
     );
     // A bad option is an error that points into the file.
-    fs::write(
-        dir.path().join("corpuslint.toml"),
+    let err = config_error(
+        dir.path(),
         "fail-on = \"error\"\n\n[options.\"repeat/cross-document\"]\nmin_document = 3\n",
-    )
-    .unwrap();
-    let out = corpuslint(dir.path(), &["check", "."]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    );
     assert!(
         err.contains("corpuslint.toml:3:1: options of `repeat/cross-document`: bad `options`: unknown field `min_document`"),
         "{err}"
     );
     // So is a rule that does not exist, or one without options.
-    fs::write(
-        dir.path().join("corpuslint.toml"),
+    let err = config_error(
+        dir.path(),
         "[options.\"repeat/cross\"]\nmin_documents = 3\n[options.\"boilerplate/cookie-notice\"]\nx = 1\n",
-    )
-    .unwrap();
-    let out = corpuslint(dir.path(), &["check", "."]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    );
     assert!(
         err.contains("corpuslint.toml:1:10: `repeat/cross` in `options` is not a rule id"),
         "{err}"
@@ -249,6 +241,15 @@ fn thresholds_come_from_the_rule_options_and_the_configuration() {
         ),
         "{err}"
     );
+}
+
+/// `check .` with `config` as corpuslint.toml fails with exit code 2; its
+/// error output.
+fn config_error(dir: &std::path::Path, config: &str) -> String {
+    fs::write(dir.join("corpuslint.toml"), config).unwrap();
+    let out = corpuslint(dir, &["check", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    stderr(&out)
 }
 
 #[test]
