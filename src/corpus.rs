@@ -28,7 +28,6 @@ use crate::input::jsonl::{FieldPath, parse_record};
 use crate::input::{self, Compression, Format, Origin, Source};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::BufRead;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -269,17 +268,25 @@ impl CorpusLines {
                     shards.get(next.fetch_add(1, Ordering::Relaxed))
                 {
                     let mut source = source.clone();
-                    let Ok(reader) = input::open(&mut source, None, opts.read_bytes.clone()) else {
+                    let Ok(mut reader) = input::open(&mut source, None, opts.read_bytes.clone())
+                    else {
                         continue;
                     };
-                    read_shard(reader, opts.chunk_bytes, |first, data, ends| {
-                        slots.acquire();
-                        let (table, slots) = (&table, &slots);
-                        scope.spawn(move |_| {
-                            count_chunk(table, index, first, &data, &ends, opts);
-                            slots.release();
-                        });
-                    });
+                    // A binary shard gives no chunk, and reading stops at
+                    // the first error, as in the engine (which reports it).
+                    let _ = input::read_chunks(
+                        reader.as_mut(),
+                        opts.chunk_bytes,
+                        |lines| -> Result<(), std::convert::Infallible> {
+                            slots.acquire();
+                            let (table, slots) = (&table, &slots);
+                            scope.spawn(move |_| {
+                                count_chunk(table, index, &lines, opts);
+                                slots.release();
+                            });
+                            Ok(())
+                        },
+                    );
                 }
             };
             std::thread::scope(|helpers| {
@@ -347,64 +354,11 @@ fn read_article(
     }
 }
 
-/// Reads a shard in chunks of whole lines and hands each to `chunk` with
-/// the number of its first line and the end offset of every line. Stops
-/// at the first read error, as the engine does; a binary shard gives none.
-fn read_shard(
-    mut reader: Box<dyn BufRead + Send>,
-    chunk_bytes: usize,
-    mut chunk: impl FnMut(usize, Vec<u8>, Vec<usize>),
-) {
-    let mut number = 1;
-    let mut first_chunk = true;
-    loop {
-        let first = number;
-        let mut data = Vec::with_capacity(chunk_bytes + 4096);
-        let mut ends = Vec::new();
-        let mut eof = false;
-        while data.len() < chunk_bytes {
-            match reader.read_until(b'\n', &mut data) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(_) => {
-                    ends.push(data.len());
-                    number += 1;
-                }
-                Err(_) => {
-                    data.truncate(ends.last().copied().unwrap_or(0));
-                    eof = true;
-                    break;
-                }
-            }
-        }
-        if std::mem::take(&mut first_chunk)
-            && memchr::memchr(0, &data[..data.len().min(input::BINARY_SNIFF)]).is_some()
-        {
-            return;
-        }
-        if !ends.is_empty() {
-            chunk(first, data, ends);
-        }
-        if eof {
-            return;
-        }
-    }
-}
-
-fn count_chunk(
-    table: &Table,
-    source: u32,
-    first: usize,
-    data: &[u8],
-    ends: &[usize],
-    opts: &PassOptions<'_>,
-) {
+fn count_chunk(table: &Table, source: u32, lines: &input::LineChunk, opts: &PassOptions<'_>) {
     let mut keys = Vec::new();
     let mut start = 0;
-    for (i, &end) in ends.iter().enumerate() {
-        let raw = &data[start..end];
+    for (i, &end) in lines.ends.iter().enumerate() {
+        let raw = &lines.data[start..end];
         start = end;
         let content = raw.strip_suffix(b"\n").unwrap_or(raw);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
@@ -419,7 +373,7 @@ fn count_chunk(
         };
         let doc = DocRef {
             source,
-            record: clamp(first + i),
+            record: clamp(lines.first + i),
         };
         table.add(doc, &record.text, opts.need, &mut keys);
     }

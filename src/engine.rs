@@ -242,11 +242,7 @@ pub fn unified_diff(label: &str, old: &str, new: &str) -> String {
 struct Chunk {
     /// The shard's index among the run's inputs.
     source: u32,
-    /// 1-based line number of the first line.
-    first: usize,
-    data: Vec<u8>,
-    /// End offset (after the line break) of every line in `data`.
-    ends: Vec<usize>,
+    lines: input::LineChunk,
 }
 
 enum Work {
@@ -357,14 +353,14 @@ fn check_chunk(
     let fixing = opts.mode == Mode::Fix;
     let mut out = ChunkOut {
         results: Vec::new(),
-        bytes: Vec::with_capacity(if fixing { chunk.data.len() } else { 0 }),
+        bytes: Vec::with_capacity(if fixing { chunk.lines.data.len() } else { 0 }),
         changed: false,
     };
     let mut start = 0;
-    for (i, &end) in chunk.ends.iter().enumerate() {
-        let raw = &chunk.data[start..end];
+    for (i, &end) in chunk.lines.ends.iter().enumerate() {
+        let raw = &chunk.lines.data[start..end];
         start = end;
-        let number = chunk.first + i;
+        let number = chunk.lines.first + i;
         let mut content_end = raw.len();
         if raw.ends_with(b"\n") {
             content_end -= 1;
@@ -624,60 +620,28 @@ impl Coordinator<'_> {
     ) -> io::Result<()> {
         let source = Arc::new(source);
         self.ready(Output::ShardBegin(source.clone()))?;
-        let mut number = 1;
-        let mut error = None;
-        let mut first = true;
-        loop {
-            let mut chunk = Chunk {
-                source: index,
-                first: number,
-                data: Vec::with_capacity(self.opts.chunk_bytes + 4096),
-                ends: Vec::new(),
+        let stop = input::read_chunks(reader.as_mut(), self.opts.chunk_bytes, |lines| {
+            self.submit(Work::Chunk(
+                source.clone(),
+                Chunk {
+                    source: index,
+                    lines,
+                },
+            ))
+        })?;
+        let error = stop.map(|stop| {
+            let message = match stop {
+                input::ShardStop::Binary(pos) => {
+                    format!("binary file (NUL byte at offset {pos}); file skipped")
+                }
+                // Bytes of a partial line stay unchecked.
+                input::ShardStop::Read { line, error } => format!(
+                    "cannot read on from record {line}: {}; the rest of the shard is not checked",
+                    input::stream_error(&error)
+                ),
             };
-            let mut eof = false;
-            while chunk.data.len() < self.opts.chunk_bytes {
-                match reader.read_until(b'\n', &mut chunk.data) {
-                    Ok(0) => {
-                        eof = true;
-                        break;
-                    }
-                    Ok(_) => {
-                        chunk.ends.push(chunk.data.len());
-                        number += 1;
-                    }
-                    Err(e) => {
-                        error = Some(InputError::new(
-                            source.display.clone(),
-                            format!(
-                                "cannot read on from record {number}: {}; the rest of the shard is not checked",
-                                input::stream_error(&e)
-                            ),
-                        ));
-                        // Bytes of a partial line stay unchecked.
-                        chunk.data.truncate(chunk.ends.last().copied().unwrap_or(0));
-                        eof = true;
-                        break;
-                    }
-                }
-            }
-            if first {
-                first = false;
-                let head = &chunk.data[..chunk.data.len().min(input::BINARY_SNIFF)];
-                if let Some(pos) = memchr::memchr(0, head) {
-                    let e = InputError::new(
-                        source.display.clone(),
-                        format!("binary file (NUL byte at offset {pos}); file skipped"),
-                    );
-                    return self.ready(Output::ShardEnd(source, Some(e)));
-                }
-            }
-            if !chunk.ends.is_empty() {
-                self.submit(Work::Chunk(source.clone(), chunk))?;
-            }
-            if eof {
-                break;
-            }
-        }
+            InputError::new(source.display.clone(), message)
+        });
         self.ready(Output::ShardEnd(source, error))
     }
 }

@@ -427,6 +427,79 @@ impl Replacement {
     }
 }
 
+/// Lines of a JSONL shard, read as one block of bytes.
+pub struct LineChunk {
+    /// 1-based line number of the first line.
+    pub first: usize,
+    pub data: Vec<u8>,
+    /// End offset (after the line break) of every line in `data`.
+    pub ends: Vec<usize>,
+}
+
+/// Why [`read_chunks`] stopped before the end of a shard.
+pub enum ShardStop {
+    /// A NUL byte at this offset of the first chunk: a binary file, of
+    /// which no chunk was handed on.
+    Binary(usize),
+    /// A read error before line `line` (1-based); the lines before it were
+    /// handed on, a partial line is dropped.
+    Read { line: usize, error: io::Error },
+}
+
+/// Reads a shard in chunks of whole lines, each at least `chunk_bytes`
+/// long (but the last), and hands each to `chunk`; an error of `chunk`
+/// stops the reading and is returned. The engine's check and the corpus
+/// pass read shards alike through this.
+pub fn read_chunks<E>(
+    reader: &mut dyn BufRead,
+    chunk_bytes: usize,
+    mut chunk: impl FnMut(LineChunk) -> Result<(), E>,
+) -> Result<Option<ShardStop>, E> {
+    let mut number = 1;
+    let mut first_chunk = true;
+    loop {
+        let mut lines = LineChunk {
+            first: number,
+            data: Vec::with_capacity(chunk_bytes + 4096),
+            ends: Vec::new(),
+        };
+        let mut stop = None;
+        let mut eof = false;
+        while lines.data.len() < chunk_bytes {
+            match reader.read_until(b'\n', &mut lines.data) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {
+                    lines.ends.push(lines.data.len());
+                    number += 1;
+                }
+                Err(error) => {
+                    lines.data.truncate(lines.ends.last().copied().unwrap_or(0));
+                    stop = Some(ShardStop::Read {
+                        line: number,
+                        error,
+                    });
+                    break;
+                }
+            }
+        }
+        if std::mem::take(&mut first_chunk) {
+            let head = &lines.data[..lines.data.len().min(BINARY_SNIFF)];
+            if let Some(pos) = memchr::memchr(0, head) {
+                return Ok(Some(ShardStop::Binary(pos)));
+            }
+        }
+        if !lines.ends.is_empty() {
+            chunk(lines)?;
+        }
+        if eof || stop.is_some() {
+            return Ok(stop);
+        }
+    }
+}
+
 /// How far into a file or shard a NUL byte marks it as binary.
 pub(crate) const BINARY_SNIFF: usize = 8 * 1024;
 
