@@ -112,6 +112,14 @@ pub struct Document {
     pub diff: String,
     /// Whether fixing changed the text (`Fix`) or would change it (`Diff`).
     pub changed: bool,
+    /// `Fix` and `Diff`: the findings whose fixes were (or would be)
+    /// applied, from every pass, placed on the text before fixing.
+    pub applied: Vec<Diagnostic>,
+    /// `Fix`: the text before fixing, which [`Document::applied`] points
+    /// into, when any fix was applied.
+    pub original: Option<String>,
+    /// `Fix` and `Diff`: rules whose fixes did not settle, left unapplied.
+    pub unsettled: Vec<std::sync::Arc<str>>,
     /// JSONL input with [`RunOptions::keep_record_lines`]: the record's line
     /// as it is in the shard, for reporters that show fixes of whole lines.
     pub record_line: Option<RecordLine>,
@@ -148,8 +156,16 @@ impl Document {
             fixed: 0,
             diff: String::new(),
             changed: false,
+            applied: Vec::new(),
+            original: None,
+            unsettled: Vec::new(),
             record_line: None,
         }
+    }
+
+    /// The text [`Document::applied`] points into: the text before fixing.
+    pub fn applied_text(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.text)
     }
 
     /// How the document is named in human and concise output: the path, and
@@ -193,30 +209,43 @@ pub fn process(
     corpus: Option<CorpusCtx<'_>>,
 ) -> Document {
     let mut doc = Document::new(path, String::new());
-    doc.lang = opts.lang.resolve(&text);
-    let lang = DocLang {
-        code: doc.lang.as_deref(),
-        declared: matches!(opts.lang, LangChoice::Fixed(_)),
-    };
     match opts.mode {
         Mode::Check => {
+            doc.lang = opts.lang.resolve(&text);
+            let lang = DocLang {
+                code: doc.lang.as_deref(),
+                declared: matches!(opts.lang, LangChoice::Fixed(_)),
+            };
             doc.diagnostics = linter.check_in(&text, lang, corpus);
             doc.text = text;
         }
         Mode::Fix => {
-            let outcome = linter.fix_in(&text, lang, opts.unsafe_fixes, corpus);
+            let outcome = linter.fix_in(&text, &opts.lang, opts.unsafe_fixes, corpus);
             doc.changed = outcome.text != text;
             doc.fixed = outcome.fixed;
             doc.diagnostics = outcome.diagnostics;
+            doc.applied = outcome.applied;
+            doc.unsettled = outcome.unsettled;
+            doc.lang = outcome.lang;
             doc.text = outcome.text;
+            if !doc.applied.is_empty() {
+                doc.original = Some(text);
+            }
         }
         Mode::Diff => {
-            let outcome = linter.fix_in(&text, lang, opts.unsafe_fixes, corpus);
+            let outcome = linter.fix_in(&text, &opts.lang, opts.unsafe_fixes, corpus);
             doc.changed = outcome.text != text;
             doc.fixed = outcome.fixed;
+            doc.applied = outcome.applied;
+            doc.unsettled = outcome.unsettled;
             if doc.changed {
                 doc.diff = unified_diff(diff_label, &text, &outcome.text);
             }
+            doc.lang = opts.lang.resolve(&text);
+            let lang = DocLang {
+                code: doc.lang.as_deref(),
+                declared: matches!(opts.lang, LangChoice::Fixed(_)),
+            };
             doc.diagnostics = linter.check_in(&text, lang, corpus);
             doc.text = text;
         }
@@ -261,7 +290,7 @@ struct ChunkOut {
 }
 
 enum Output {
-    Article(Result<Document, InputError>),
+    Article(Result<Box<Document>, InputError>),
     ShardBegin(Arc<Source>),
     Chunk(ChunkOut),
     ShardEnd(Arc<Source>, Option<InputError>),
@@ -288,17 +317,17 @@ fn do_work(
                     record: 0,
                 },
             });
-            Output::Article(article(linter, opts, source, corpus))
+            Output::Article(article(linter, opts, source, corpus).map(Box::new))
         }
         // Standard input: the corpus pass could not read it.
-        Work::Text(source, text) => Output::Article(Ok(process(
+        Work::Text(source, text) => Output::Article(Ok(Box::new(process(
             linter,
             opts,
             &source.display,
             &source.display,
             text,
             None,
-        ))),
+        )))),
         Work::Chunk(shard, chunk) => {
             let corpus = corpus.filter(|_| !shard.is_stdin());
             Output::Chunk(check_chunk(linter, opts, &shard, chunk, corpus))
@@ -538,7 +567,7 @@ impl Coordinator<'_> {
             Output::Article(Ok(doc)) => {
                 let stdin_fix = self.opts.mode == Mode::Fix && doc.path == "-";
                 let text = stdin_fix.then(|| doc.text.clone());
-                self.document(doc)?;
+                self.document(*doc)?;
                 if let Some(text) = text {
                     self.sink.fixed_stdin(text.as_bytes())?;
                 }

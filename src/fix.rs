@@ -105,34 +105,167 @@ impl Fix {
 /// Applies the fixes in the order given, skipping any fix that conflicts
 /// with one already taken. Returns the new text and how many fixes applied.
 pub fn apply<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (String, usize) {
-    let mut taken: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    for fix in fixes {
-        let valid = fix.edits.iter().all(|e| {
-            e.range.start <= e.range.end
-                && e.range.end <= text.len()
-                && text.is_char_boundary(e.range.start)
-                && text.is_char_boundary(e.range.end)
-        });
-        let clashes = fix.edits.iter().enumerate().any(|(i, e)| {
-            taken.iter().any(|t| t.conflicts(e))
-                || fix.edits[..i].iter().any(|earlier| earlier.conflicts(e))
-        });
-        if valid && !clashes && !fix.edits.is_empty() {
-            taken.extend(fix.edits.iter());
-            applied += 1;
+    let fixes: Vec<&Fix> = fixes.into_iter().collect();
+    let (out, taken) = apply_indexed(text, &fixes);
+    (out, taken.len())
+}
+
+/// [`apply`], returning the positions (in `fixes`) of the fixes applied.
+///
+/// The taken edits are kept in a map ordered by start offset: taken edits
+/// never conflict, so no two share a start, and an edit can only conflict
+/// with the taken edit that starts last before it or the first that starts
+/// at or after it. Each edit costs one lookup, so applying n fixes costs
+/// O(n log n) however many there are (a page of 800,000 findings used to
+/// take minutes).
+pub fn apply_indexed(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
+    use std::collections::BTreeMap;
+    let mut taken: BTreeMap<usize, &Edit> = BTreeMap::new();
+    let mut applied = Vec::new();
+    let mut added: Vec<usize> = Vec::new();
+    for (index, fix) in fixes.iter().enumerate() {
+        let valid = !fix.edits.is_empty()
+            && fix.edits.iter().all(|e| {
+                e.range.start <= e.range.end
+                    && e.range.end <= text.len()
+                    && text.is_char_boundary(e.range.start)
+                    && text.is_char_boundary(e.range.end)
+            });
+        if !valid {
+            continue;
+        }
+        added.clear();
+        let mut clash = false;
+        for edit in &fix.edits {
+            if conflicts_with_taken(&taken, edit) {
+                clash = true;
+                break;
+            }
+            taken.insert(edit.range.start, edit);
+            added.push(edit.range.start);
+        }
+        if clash {
+            for start in &added {
+                taken.remove(start);
+            }
+        } else {
+            applied.push(index);
         }
     }
-    taken.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(text.len());
+    let growth: usize = taken.values().map(|e| e.replacement.len()).sum();
+    let mut out = String::with_capacity(text.len() + growth);
     let mut pos = 0;
-    for e in taken {
+    for e in taken.values() {
         out.push_str(&text[pos..e.range.start]);
         out.push_str(&e.replacement);
         pos = e.range.end;
     }
     out.push_str(&text[pos..]);
     (out, applied)
+}
+
+/// Whether `edit` conflicts with any of `taken` (which conflict with none
+/// of each other): only the neighbours around its start need looking at.
+fn conflicts_with_taken(taken: &std::collections::BTreeMap<usize, &Edit>, edit: &Edit) -> bool {
+    let start = edit.range.start;
+    // The last taken edit starting at or before `start`.
+    if let Some((_, before)) = taken.range(..=start).next_back()
+        && before.conflicts(edit)
+    {
+        return true;
+    }
+    // The first taken edit starting after `start`: any later one starts
+    // later still, and conflicts only if this one does.
+    if let Some((_, after)) = taken.range(start + 1..).next()
+        && after.conflicts(edit)
+    {
+        return true;
+    }
+    false
+}
+
+/// The edits of one fix pass, to map positions in the text after the pass
+/// back onto the text before it: how the fix loop reports a finding of a
+/// later pass where its bytes were in the text it was given.
+#[derive(Debug, Clone, Default)]
+pub struct EditMap {
+    /// Per edit, in text order: its range before and after the pass.
+    edits: Vec<(Range<usize>, Range<usize>)>,
+    /// `shift[i]`: bytes the edits before edit `i` removed, less those they
+    /// inserted (what to add to a later position to find it before).
+    shift: Vec<isize>,
+}
+
+/// Which end of a range a position is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Start,
+    End,
+}
+
+impl EditMap {
+    /// The map of a pass whose taken edits are `edits` (non-overlapping,
+    /// in any order).
+    pub fn new<'a>(edits: impl IntoIterator<Item = &'a Edit>) -> Self {
+        let mut old: Vec<&Edit> = edits.into_iter().collect();
+        old.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut map = EditMap::default();
+        let mut shift: isize = 0;
+        for e in old {
+            let start = e.range.start as isize - shift;
+            let new_start = start as usize;
+            map.shift.push(shift);
+            map.edits
+                .push((e.range.clone(), new_start..new_start + e.replacement.len()));
+            shift += e.range.len() as isize - e.replacement.len() as isize;
+        }
+        map.shift.push(shift);
+        map
+    }
+
+    /// `pos` of the text after the pass, in the text before it. A position
+    /// inside a replacement maps to the start (`Side::Start`) or end
+    /// (`Side::End`) of what it replaced; a range's end at a replacement's
+    /// end takes in what that replaced, and a deletion at a range's start
+    /// or end stays outside it.
+    fn map(&self, pos: usize, side: Side) -> usize {
+        let before = match side {
+            Side::Start => self.edits.partition_point(|(_, new)| new.end <= pos),
+            Side::End => self
+                .edits
+                .partition_point(|(_, new)| new.end < pos || (new.end == pos && !new.is_empty())),
+        };
+        if let Some((old, new)) = self.edits.get(before)
+            && new.start < pos
+        {
+            return match side {
+                Side::Start => old.start,
+                Side::End => old.end,
+            };
+        }
+        (pos as isize + self.shift[before]).max(0) as usize
+    }
+
+    /// `range` of the text after the pass, in the text before it.
+    pub fn map_range(&self, range: &Range<usize>) -> Range<usize> {
+        let start = self.map(range.start, Side::Start);
+        let end = self.map(range.end, Side::End).max(start);
+        start..end
+    }
+
+    /// A finding of the text after the pass, moved onto the text before
+    /// it: its span, labels and fix edits.
+    pub fn map_diagnostic(&self, d: &mut crate::diagnostic::Diagnostic) {
+        d.span = self.map_range(&d.span);
+        for label in &mut d.labels {
+            label.span = self.map_range(&label.span);
+        }
+        if let Some(fix) = &mut d.fix {
+            for edit in &mut fix.edits {
+                edit.range = self.map_range(&edit.range);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +308,147 @@ mod tests {
         let a = fix(vec![Edit::delete(0..3)]);
         let b = fix(vec![Edit::delete(3..6)]);
         assert_eq!(apply(text, [&a, &b]), ("l3".to_string(), 2));
+    }
+
+    /// The first implementation: every edit compared with every edit taken
+    /// before it. Slow, and plainly right: the sweep must agree with it.
+    fn apply_quadratic(text: &str, fixes: &[Fix]) -> (String, usize) {
+        let mut taken: Vec<&Edit> = Vec::new();
+        let mut applied = 0;
+        for fix in fixes {
+            let valid = fix.edits.iter().all(|e| {
+                e.range.start <= e.range.end
+                    && e.range.end <= text.len()
+                    && text.is_char_boundary(e.range.start)
+                    && text.is_char_boundary(e.range.end)
+            });
+            let clashes = fix.edits.iter().enumerate().any(|(i, e)| {
+                taken.iter().any(|t| t.conflicts(e))
+                    || fix.edits[..i].iter().any(|earlier| earlier.conflicts(e))
+            });
+            if valid && !clashes && !fix.edits.is_empty() {
+                taken.extend(fix.edits.iter());
+                applied += 1;
+            }
+        }
+        taken.sort_by_key(|e| (e.range.start, e.range.end));
+        let mut out = String::new();
+        let mut pos = 0;
+        for e in taken {
+            out.push_str(&text[pos..e.range.start]);
+            out.push_str(&e.replacement);
+            pos = e.range.end;
+        }
+        out.push_str(&text[pos..]);
+        (out, applied)
+    }
+
+    fn arb_fixes(len: usize) -> impl proptest::strategy::Strategy<Value = Vec<Fix>> {
+        use proptest::prelude::*;
+        let edit = (0..=len + 1, 0usize..6, "[a-c]{0,3}").prop_map(move |(start, width, with)| {
+            Edit::replace(start..(start + width).min(len + 2), with)
+        });
+        proptest::collection::vec(proptest::collection::vec(edit, 0..4), 0..40).prop_map(|v| {
+            v.into_iter()
+                .map(|edits| Fix::new(Applicability::Safe, edits))
+                .collect()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn sweep_agrees_with_the_quadratic_original(
+            text in "[a-zé\n]{0,24}",
+            fixes in arb_fixes(24),
+        ) {
+            let got = apply(&text, fixes.iter());
+            proptest::prop_assert_eq!(got, apply_quadratic(&text, &fixes));
+        }
+
+        /// Bytes outside the taken edits are copied as they are, in order.
+        #[test]
+        fn bytes_outside_the_edits_are_kept(
+            text in "[a-z\n ]{0,40}",
+            fixes in arb_fixes(40),
+        ) {
+            let refs: Vec<&Fix> = fixes.iter().collect();
+            let (out, taken) = apply_indexed(&text, &refs);
+            let mut edits: Vec<&Edit> = taken.iter().flat_map(|&i| &fixes[i].edits).collect();
+            edits.sort_by_key(|e| (e.range.start, e.range.end));
+            let mut pos = 0;
+            let mut rebuilt = String::new();
+            for e in edits {
+                proptest::prop_assert!(e.range.start >= pos, "taken edits overlap");
+                rebuilt.push_str(&text[pos..e.range.start]);
+                rebuilt.push_str(&e.replacement);
+                pos = e.range.end;
+            }
+            rebuilt.push_str(&text[pos..]);
+            proptest::prop_assert_eq!(out, rebuilt);
+        }
+    }
+
+    #[test]
+    fn two_hundred_thousand_fixes_apply() {
+        // 200,000 one-byte deletions: the quadratic version took minutes.
+        let text = "ab".repeat(200_000);
+        let fixes: Vec<Fix> = (0..200_000)
+            .map(|i| fix(vec![Edit::delete(2 * i..2 * i + 1)]))
+            .collect();
+        let (out, n) = apply(&text, fixes.iter());
+        assert_eq!(n, 200_000);
+        assert_eq!(out, "b".repeat(200_000));
+    }
+
+    #[test]
+    fn edit_map_moves_ranges_back() {
+        // "aXXbc" -> delete "XX", replace "c" by "CC": "abCC".
+        let text = "aXXbc";
+        let edits = [Edit::delete(1..3), Edit::replace(4..5, "CC")];
+        let (out, _) = apply(text, [&fix(edits.to_vec())]);
+        assert_eq!(out, "abCC");
+        let map = EditMap::new(&edits);
+        // `b` after the pass is `b` before it.
+        assert_eq!(map.map_range(&(1..2)), 3..4);
+        // Inside the replacement: what it replaced.
+        assert_eq!(map.map_range(&(2..3)), 4..5);
+        assert_eq!(map.map_range(&(3..4)), 4..5);
+        // A range ending where the deletion was leaves it out.
+        assert_eq!(map.map_range(&(0..1)), 0..1);
+        // A range starting there too.
+        assert_eq!(map.map_range(&(1..4)), 3..5);
+        // An insertion after the pass at the place of the deletion.
+        assert_eq!(map.map_range(&(1..1)), 3..3);
+    }
+
+    proptest::proptest! {
+        /// A range of the fixed text, mapped back, holds the bytes it holds
+        /// after fixing wherever no edit touched them.
+        #[test]
+        fn mapped_ranges_hold_the_same_untouched_bytes(
+            text in "[a-z]{0,30}",
+            fixes in arb_fixes(30),
+            a in 0usize..40,
+            b in 0usize..40,
+        ) {
+            let refs: Vec<&Fix> = fixes.iter().collect();
+            let (out, taken) = apply_indexed(&text, &refs);
+            let map = EditMap::new(taken.iter().flat_map(|&i| &fixes[i].edits));
+            let (a, b) = (a.min(out.len()), b.min(out.len()));
+            let (lo, hi) = (a.min(b), a.max(b));
+            let back = map.map_range(&(lo..hi));
+            proptest::prop_assert!(back.start <= back.end && back.end <= text.len());
+            // Every byte no replacement wrote maps to the same byte before.
+            let written: Vec<Range<usize>> = map.edits.iter().map(|(_, new)| new.clone()).collect();
+            for p in 0..out.len() {
+                if written.iter().any(|w| w.contains(&p)) {
+                    continue;
+                }
+                let one = map.map_range(&(p..p + 1));
+                proptest::prop_assert_eq!(one.len(), 1);
+                proptest::prop_assert_eq!(text.as_bytes()[one.start], out.as_bytes()[p]);
+            }
+        }
     }
 
     #[test]

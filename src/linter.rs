@@ -13,7 +13,7 @@ use crate::checks::{Check, Ctx, LineSet, LiteralScan, Phase, PhraseSet};
 use crate::corpus::{CorpusCtx, CorpusNeed};
 use crate::diagnostic::{self, Diagnostic};
 use crate::fix;
-use crate::lang::DocLang;
+use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
 use std::sync::Arc;
@@ -40,6 +40,50 @@ pub struct FixOutcome {
     pub fixed: usize,
     /// Findings on the fixed text.
     pub diagnostics: Vec<Diagnostic>,
+    /// The language of the fixed text, as a fresh check would see it.
+    pub lang: Option<String>,
+    /// The findings whose fixes were applied, from every pass, with their
+    /// spans and edits mapped back onto the text before fixing: every byte
+    /// fixing changed lies in one of their edits.
+    pub applied: Vec<Diagnostic>,
+    /// Rules whose fixes did not settle within [`MAX_FIX_PASSES`]: their
+    /// fixes are left out, and the text is the one fixing settles on
+    /// without them.
+    pub unsettled: Vec<Arc<str>>,
+}
+
+/// How the fix loop learns the language of each pass's text.
+#[derive(Debug, Clone, Copy)]
+pub enum PassLang<'a> {
+    /// Given for the whole document (`--lang`, or an example's language).
+    Given(DocLang<'a>),
+    /// Detected anew on each pass's text, as a fresh run on that text
+    /// would detect it.
+    Detect,
+}
+
+impl<'a> From<DocLang<'a>> for PassLang<'a> {
+    fn from(lang: DocLang<'a>) -> Self {
+        PassLang::Given(lang)
+    }
+}
+
+impl<'a> From<Option<&'a str>> for PassLang<'a> {
+    fn from(code: Option<&'a str>) -> Self {
+        PassLang::Given(code.into())
+    }
+}
+
+impl<'a> From<&'a LangChoice> for PassLang<'a> {
+    fn from(choice: &'a LangChoice) -> Self {
+        match choice {
+            LangChoice::Auto => PassLang::Detect,
+            LangChoice::Fixed(code) => PassLang::Given(DocLang {
+                code: Some(code),
+                declared: true,
+            }),
+        }
+    }
 }
 
 impl Linter {
@@ -191,7 +235,7 @@ impl Linter {
     pub fn fix<'a>(
         &self,
         text: &str,
-        lang: impl Into<DocLang<'a>>,
+        lang: impl Into<PassLang<'a>>,
         unsafe_fixes: bool,
     ) -> FixOutcome {
         self.fix_in(text, lang, unsafe_fixes, None)
@@ -199,38 +243,143 @@ impl Linter {
 
     /// [`Linter::fix`] for a document of a corpus (see [`Linter::check_in`]).
     /// The corpus counts stay those of the text before fixing.
+    ///
+    /// Each pass checks the text as a fresh run would (its language
+    /// detected anew), so a second fix of the result changes nothing. A
+    /// rule whose fixes keep changing the text after [`MAX_FIX_PASSES`]
+    /// passes is named in [`FixOutcome::unsettled`], and fixing starts
+    /// over without its fixes.
     pub fn fix_in<'a>(
         &self,
         text: &str,
-        lang: impl Into<DocLang<'a>>,
+        lang: impl Into<PassLang<'a>>,
         unsafe_fixes: bool,
         corpus: Option<CorpusCtx<'_>>,
     ) -> FixOutcome {
         let lang = lang.into();
+        let mut unsettled: Vec<Arc<str>> = Vec::new();
+        // Each round leaves out more rules; a round that settles ends it.
+        // Every round leaves out at least one more rule, so this ends.
+        loop {
+            match self.fix_round(text, lang, unsafe_fixes, corpus, &unsettled) {
+                Ok(mut outcome) => {
+                    unsettled.sort();
+                    outcome.unsettled = unsettled;
+                    return outcome;
+                }
+                Err(still_fixing) => {
+                    let before = unsettled.len();
+                    for rule in still_fixing {
+                        if !unsettled.contains(&rule) {
+                            unsettled.push(rule);
+                        }
+                    }
+                    if unsettled.len() == before {
+                        // Cannot happen (the last pass applied a fix of a
+                        // rule not yet left out); stop at the text as it is.
+                        return FixOutcome {
+                            text: text.to_string(),
+                            fixed: 0,
+                            diagnostics: self.check_in(
+                                text,
+                                self.pass_lang(lang, text).as_doc(),
+                                corpus,
+                            ),
+                            lang: self.pass_lang(lang, text).code,
+                            applied: Vec::new(),
+                            unsettled,
+                        };
+                    }
+                }
+            }
+        }
+    }
+
+    fn pass_lang(&self, lang: PassLang<'_>, text: &str) -> OwnedLang {
+        match lang {
+            PassLang::Given(l) => OwnedLang {
+                code: l.code.map(str::to_string),
+                declared: l.declared,
+            },
+            PassLang::Detect => OwnedLang {
+                code: crate::lang::detect(text).map(str::to_string),
+                declared: false,
+            },
+        }
+    }
+
+    /// One round of fix passes, leaving out the fixes of `skip`. `Err`
+    /// names the rules whose fixes still changed the text in the last pass.
+    fn fix_round(
+        &self,
+        text: &str,
+        lang: PassLang<'_>,
+        unsafe_fixes: bool,
+        corpus: Option<CorpusCtx<'_>>,
+        skip: &[Arc<str>],
+    ) -> Result<FixOutcome, Vec<Arc<str>>> {
         let mut current = text.to_string();
         let mut fixed = 0;
-        for _ in 0..MAX_FIX_PASSES {
-            let diagnostics = self.check_in(&current, lang, corpus);
-            let fixes = diagnostics
+        let mut applied: Vec<Diagnostic> = Vec::new();
+        // The edits of every pass, to map later findings back onto `text`.
+        let mut maps: Vec<fix::EditMap> = Vec::new();
+        let mut last_rules: Vec<Arc<str>> = Vec::new();
+        for _ in 0..=MAX_FIX_PASSES {
+            let pass_lang = self.pass_lang(lang, &current);
+            let diagnostics = self.check_in(&current, pass_lang.as_doc(), corpus);
+            let candidates: Vec<&Diagnostic> = diagnostics
                 .iter()
-                .filter_map(|d| d.fix.as_ref())
-                .filter(|f| f.allowed(unsafe_fixes));
-            let (next, applied) = fix::apply(&current, fixes);
-            if applied == 0 || next == current {
-                return FixOutcome {
+                .filter(|d| {
+                    d.fix.as_ref().is_some_and(|f| f.allowed(unsafe_fixes))
+                        && !skip.contains(&d.rule)
+                })
+                .collect();
+            let fixes: Vec<&fix::Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
+            let (next, taken) = fix::apply_indexed(&current, &fixes);
+            if taken.is_empty() || next == current {
+                applied.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                return Ok(FixOutcome {
                     text: current,
                     fixed,
                     diagnostics,
-                };
+                    lang: pass_lang.code,
+                    applied,
+                    unsettled: Vec::new(),
+                });
             }
-            fixed += applied;
+            if maps.len() == MAX_FIX_PASSES {
+                break;
+            }
+            last_rules = taken.iter().map(|&i| candidates[i].rule.clone()).collect();
+            let map = fix::EditMap::new(taken.iter().flat_map(|&i| &fixes[i].edits));
+            for &i in &taken {
+                let mut d = candidates[i].clone();
+                for earlier in maps.iter().rev() {
+                    earlier.map_diagnostic(&mut d);
+                }
+                applied.push(d);
+            }
+            maps.push(map);
+            fixed += taken.len();
             current = next;
         }
-        let diagnostics = self.check_in(&current, lang, corpus);
-        FixOutcome {
-            text: current,
-            fixed,
-            diagnostics,
+        last_rules.sort();
+        last_rules.dedup();
+        Err(last_rules)
+    }
+}
+
+/// A pass's language, owned (it may have been detected on that pass's text).
+struct OwnedLang {
+    code: Option<String>,
+    declared: bool,
+}
+
+impl OwnedLang {
+    fn as_doc(&self) -> DocLang<'_> {
+        DocLang {
+            code: self.code.as_deref(),
+            declared: self.declared,
         }
     }
 }

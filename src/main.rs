@@ -370,6 +370,14 @@ impl Sink for CliSink<'_> {
             b.filter(&mut doc);
         }
         self.summary.add(&doc);
+        for rule in &doc.unsettled {
+            self.out.flush()?;
+            eprintln!(
+                "error: {}: the fixes of `{rule}` did not settle after {} passes (each pass changed the text again); they were left out",
+                doc.name(),
+                engine::MAX_FIX_PASSES
+            );
+        }
         if let Some(t) = self.threshold {
             self.failing |= doc.diagnostics.iter().any(|d| d.severity >= t);
         }
@@ -742,7 +750,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
             path.display()
         );
     }
-    if summary.failed > 0 || summary.bad_records > 0 {
+    if summary.failed > 0 || summary.bad_records > 0 || summary.unsettled > 0 {
         return Ok(2);
     }
     Ok(u8::from(failing))

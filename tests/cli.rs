@@ -414,10 +414,13 @@ fn fix_rewrites_in_place_keeping_permissions_and_is_idempotent() {
         fs::read_to_string(&path).unwrap(),
         "Die Regierung hat neue Regeln vorgestellt.\nLetzter Satz."
     );
-    assert!(
-        stdout(&out).starts_with("fixed 2 findings in 1 file"),
-        "{}",
-        stdout(&out)
+    // Every change is listed, placed in the text before fixing, then the
+    // summary.
+    assert_eq!(
+        stdout(&out),
+        "fixed[html/leftover-tag] a.txt:1:43: remove `< /p>`\n\
+         fixed[boilerplate/video-notice] a.txt:2:1: delete line 2\n\
+         fixed 2 findings in 1 file; no findings in 1 file\n",
     );
     assert_eq!(
         fs::metadata(&path).unwrap().permissions().mode() & 0o777,

@@ -158,11 +158,12 @@ fn fixing_a_shard_rewrites_only_the_changed_text_fields() {
         "{\"id\": 4,   \"text\" : \"Der Text bleibt.\"}\n",
     );
     assert_eq!(fixed, want);
-    assert!(
-        stdout(&out)
-            .starts_with("fixed 3 findings in 3 documents; no findings in 4 documents (1 file)"),
-        "{}",
-        stdout(&out)
+    assert_eq!(
+        stdout(&out),
+        "fixed[html/leftover-tag] a.jsonl#1:1:13: remove `< /p>`\n\
+         fixed[html/leftover-tag] a.jsonl#4:1:8: remove `< /p>`\n\
+         fixed[boilerplate/video-notice] a.jsonl#5:1:1: delete line 1\n\
+         fixed 3 findings in 3 documents; no findings in 4 documents (1 file)\n"
     );
 
     // A second fix changes nothing, not even the file's timestamp.

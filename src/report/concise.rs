@@ -10,8 +10,15 @@ pub struct Concise;
 
 impl Reporter for Concise {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
-        let pos = Positions::new(doc, false);
         let name = doc.name();
+        if !doc.applied.is_empty() {
+            let pos = Positions::applied(doc);
+            for d in &doc.applied {
+                let (line, col) = pos.at(d.span.start);
+                writeln!(out, "{name}:{line}:{col}: fixed[{}] {}", d.rule, d.message)?;
+            }
+        }
+        let pos = Positions::new(doc, false);
         for d in &doc.diagnostics {
             let (line, col) = pos.at(d.span.start);
             writeln!(

@@ -309,6 +309,25 @@ impl Human {
 
 impl Reporter for Human {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()> {
+        if !doc.applied.is_empty() {
+            // What `--fix` changed, one line a fix, placed in the text
+            // before fixing (as `--diff` shows it).
+            let pos = Positions::applied(doc);
+            let text = doc.applied_text();
+            let name = doc.name();
+            for d in &doc.applied {
+                let (line, col) = pos.at(d.span.start);
+                let how = d
+                    .fix
+                    .as_ref()
+                    .map(|f| describe_fix(text, &pos.lines, &d.span, f))
+                    .unwrap_or_default();
+                out.set_color(termcolor::ColorSpec::new().set_bold(true))?;
+                write!(out, "fixed")?;
+                out.reset()?;
+                writeln!(out, "[{}] {name}:{line}:{col}: {how}", d.rule)?;
+            }
+        }
         if doc.diagnostics.is_empty() {
             return Ok(());
         }

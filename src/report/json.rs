@@ -24,6 +24,10 @@ pub struct JsonFinding<'a> {
     pub byte_end: usize,
     pub help: Option<&'a str>,
     pub fix: Option<JsonFix<'a>>,
+    /// `--fix`: this finding's fix was applied; its offsets are those of
+    /// the text before fixing. Left out for the findings that remain.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fixed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,6 +73,7 @@ impl<'a> JsonFinding<'a> {
                     })
                     .collect(),
             }),
+            fixed: false,
         }
     }
 }
@@ -82,11 +87,21 @@ fn each_finding(
     mut before: impl FnMut(&mut Vec<u8>),
     after: &[u8],
 ) -> io::Result<()> {
-    if doc.diagnostics.is_empty() {
+    if doc.diagnostics.is_empty() && doc.applied.is_empty() {
         return Ok(());
     }
+    let mut buf = Vec::with_capacity(512 * (doc.diagnostics.len() + doc.applied.len()));
+    if !doc.applied.is_empty() {
+        let pos = Positions::applied(doc);
+        for d in &doc.applied {
+            before(&mut buf);
+            let mut finding = JsonFinding::new(doc, d, &pos);
+            finding.fixed = true;
+            serde_json::to_writer(&mut buf, &finding)?;
+            buf.extend_from_slice(after);
+        }
+    }
     let pos = Positions::new(doc, false);
-    let mut buf = Vec::with_capacity(512 * doc.diagnostics.len());
     for d in &doc.diagnostics {
         before(&mut buf);
         serde_json::to_writer(&mut buf, &JsonFinding::new(doc, d, &pos))?;

@@ -109,6 +109,8 @@ pub struct Summary {
     pub failed: usize,
     /// JSONL records that could not be checked.
     pub bad_records: usize,
+    /// Documents where a rule's fixes did not settle (left unapplied).
+    pub unsettled: usize,
     /// `--baseline`: findings it hid, and its entries that no longer occur.
     pub baseline: Option<(usize, usize)>,
     pub unsafe_fixes: bool,
@@ -142,6 +144,9 @@ impl Summary {
             }
         }
         self.fixed += doc.fixed;
+        if !doc.unsettled.is_empty() {
+            self.unsettled += 1;
+        }
         if doc.changed {
             self.files_fixed += 1;
         }
@@ -264,8 +269,18 @@ impl Positions {
     /// The start and end of every finding and label of `doc`, and with
     /// `fix_edits` also of their fixes' edits.
     pub fn new(doc: &Document, fix_edits: bool) -> Self {
+        Self::of(&doc.text, &doc.diagnostics, fix_edits)
+    }
+
+    /// The positions of the findings whose fixes `--fix` applied, in the
+    /// text before fixing.
+    pub fn applied(doc: &Document) -> Self {
+        Self::of(doc.applied_text(), &doc.applied, true)
+    }
+
+    fn of(text: &str, diagnostics: &[crate::diagnostic::Diagnostic], fix_edits: bool) -> Self {
         let mut offsets = Vec::new();
-        for d in &doc.diagnostics {
+        for d in diagnostics {
             offsets.extend([d.span.start, d.span.end]);
             offsets.extend(d.labels.iter().flat_map(|l| [l.span.start, l.span.end]));
             if fix_edits {
@@ -277,12 +292,12 @@ impl Positions {
                 );
             }
         }
-        let lines = LineIndex::new(&doc.text);
-        let map = positions_of(&doc.text, &lines, offsets);
+        let lines = LineIndex::new(text);
+        let map = positions_of(text, &lines, offsets);
         Positions {
             lines,
             map,
-            len: doc.text.len(),
+            len: text.len(),
         }
     }
 
