@@ -9,6 +9,7 @@ use corpuslint::input::jsonl::FieldPath;
 use corpuslint::input::{self, Format, InputError, Source};
 use corpuslint::json_schema::Published;
 use corpuslint::lang::LangChoice;
+use corpuslint::report::pipe::PipeGuard;
 use corpuslint::report::{self, Reporter, Summary};
 use corpuslint::rules::{self, LoadOptions, RuleError, RuleSet};
 use corpuslint::{Severity, text::preview};
@@ -19,6 +20,21 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use termcolor::{BufferedStandardStream, ColorChoice, WriteColor};
+
+/// `eprintln!` that never panics: with `2>&1 | head` standard error is a
+/// closed pipe too, and a message that cannot be shown is no reason to stop.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that never panics (see `eprintln!`).
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 /// mimalloc rather than the system allocator: regex compilation at start-up
 /// and the many small allocations of findings spend a tenth of their time in
@@ -359,6 +375,9 @@ struct CliSink<'a> {
     baseline: Option<Baseline>,
     /// `--write-baseline`: every finding, before the baseline hides any.
     record: Option<Vec<baseline::Entry>>,
+    /// `--fix` on standard input: the reader of standard output went away
+    /// before all the fixed text was written.
+    fixed_output_lost: bool,
 }
 
 impl Sink for CliSink<'_> {
@@ -409,9 +428,17 @@ impl Sink for CliSink<'_> {
     }
 
     fn fixed_stdin(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.fixed_output_lost {
+            return Ok(());
+        }
         let mut stdout = io::stdout().lock();
-        stdout.write_all(bytes)?;
-        stdout.flush()
+        match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.fixed_output_lost = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -647,8 +674,9 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
 
     // With `--fix` on standard input the fixed text is the output, and the
     // report goes to standard error.
-    let mut stdout = BufferedStandardStream::stdout(color);
-    let mut stderr = BufferedStandardStream::stderr(color);
+    // A reader that goes away stops the printing, not the run.
+    let mut stdout = PipeGuard::new(BufferedStandardStream::stdout(color));
+    let mut stderr = PipeGuard::new(BufferedStandardStream::stderr(color));
     let reporter: Box<dyn Reporter> = if args.statistics {
         Box::new(report::Statistics::new(args.format))
     } else {
@@ -689,6 +717,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         errors_per_input: HashMap::new(),
         baseline,
         record: args.write_baseline.as_ref().map(|_| Vec::new()),
+        fixed_output_lost: false,
     };
     for e in walk_errors {
         sink.error(e)?;
@@ -730,6 +759,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         _ => sink.reporter.finish(sink.out, &summary)?,
     }
     let failing = sink.failing;
+    let fixed_output_lost = sink.fixed_output_lost;
     let record = sink.record.take();
     if let Some(f) = &mut file_out {
         f.flush()?;
@@ -749,6 +779,10 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
             report::plural(n, "finding"),
             path.display()
         );
+    }
+    if fixed_output_lost {
+        eprintln!("error: standard output was closed before all the fixed text was written to it");
+        return Ok(2);
     }
     if summary.failed > 0 || summary.bad_records > 0 || summary.unsettled > 0 {
         return Ok(2);

@@ -6,6 +6,7 @@ mod concise;
 mod github;
 mod human;
 mod json;
+pub mod pipe;
 mod sarif;
 mod statistics;
 
