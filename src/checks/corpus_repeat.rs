@@ -86,6 +86,10 @@ impl CorpusRepeat {
 }
 
 impl Check for CorpusRepeat {
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["documents", "total", "first"]
+    }
+
     fn corpus_need(&self) -> Option<CorpusNeed> {
         Some(self.need)
     }

@@ -101,6 +101,12 @@ pub trait Check: Send + Sync {
     ) {
     }
 
+    /// The `{placeholders}` this check fills into its rule's message,
+    /// besides `{match}` (which every rule may use).
+    fn placeholders(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The regular expressions this check searches for, in `regex` syntax,
     /// for `corpuslint rules --export-patterns` (the benchmark runs ripgrep
     /// with them). Checks that are not a search export none.

@@ -211,6 +211,10 @@ fn strip_bullets(line: &str) -> &str {
 }
 
 impl Check for ShortLineBlock {
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["lines"]
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;

@@ -86,6 +86,10 @@ fn normalized(line: &str) -> Cow<'_, str> {
 }
 
 impl Check for RepeatedLine {
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["line"]
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;

@@ -589,6 +589,16 @@ fn build_rule(
             ));
         }
     }
+    if let Some(fix) = &spec.fix {
+        check_replacement(
+            kind,
+            spec.pattern.as_ref().map(|p| p.get_ref().as_str()),
+            fix.get_ref(),
+            origin.builtin,
+        )
+        .map_err(|m| (Some(fix.span()), m))?;
+    }
+    let message_span = spec.message.span();
     let spans = FieldSpans {
         pattern: spec.pattern.as_ref().map(|p| p.span()),
         check: spec.check.as_ref().map(|c| c.span()),
@@ -600,7 +610,7 @@ fn build_rule(
         id: Arc::from(id.as_str()),
         severity: spec.severity,
         kind,
-        message: spec.message,
+        message: spec.message.into_inner(),
         help: spec.help,
         docs: spec.docs.trim().to_string(),
         languages: spec.languages,
@@ -629,6 +639,8 @@ fn build_rule(
         };
         (span, message)
     })?;
+    let extra: &[&str] = check.as_ref().map_or(&[], |c| c.placeholders());
+    check_placeholders(&rule.message, extra).map_err(|m| (Some(message_span), m))?;
     let corpus_level = check.as_ref().is_some_and(|c| c.corpus_need().is_some());
     if !corpus_level
         && let Some((_, raw)) = rule
@@ -652,6 +664,157 @@ struct FieldSpans {
     options: Option<Range<usize>>,
     fix: Option<Range<usize>>,
     unless: Option<Range<usize>>,
+}
+
+/// A `$` reference in a replacement, as `regex`'s `Captures::expand` reads
+/// it: `$1`, `$name`, `${name}` (`$$` is a literal `$`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum GroupRef {
+    Number(usize),
+    Name(String),
+}
+
+/// The group references of `with`, each with the text that wrote it.
+fn group_refs(with: &str) -> Vec<(String, GroupRef)> {
+    let bytes = with.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        if bytes.get(i + 1) == Some(&b'$') {
+            i += 2;
+            continue;
+        }
+        let (name, end) = if bytes.get(i + 1) == Some(&b'{') {
+            match with[i + 2..].find('}') {
+                Some(close) if close > 0 => (&with[i + 2..i + 2 + close], i + 3 + close),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            }
+        } else {
+            let len = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            if len == 0 {
+                i += 1;
+                continue;
+            }
+            (&with[i + 1..i + 1 + len], i + 1 + len)
+        };
+        let r = match name.parse::<usize>() {
+            Ok(n) => GroupRef::Number(n),
+            Err(_) => GroupRef::Name(name.to_string()),
+        };
+        out.push((with[i..end].to_string(), r));
+        i = end;
+    }
+    out
+}
+
+/// A replacement may only name groups its pattern has: `regex` expands a
+/// missing group to nothing, which would turn a replacement into a
+/// deletion. Only `pattern` rules have groups; elsewhere `with` is
+/// literal text, and a `$1` in it is a mistake. Built-in rules are checked
+/// by the test suite (their patterns compile once, into the linter).
+fn check_replacement(
+    kind: Kind,
+    pattern: Option<&str>,
+    fix: &FixSpec,
+    builtin: bool,
+) -> Result<(), String> {
+    let refs = group_refs(&fix.with);
+    let Some((written, _)) = refs.first() else {
+        return Ok(());
+    };
+    if kind != Kind::Pattern || fix.action != FixAction::Replace {
+        return Err(format!(
+            "`{written}` in `with` names a capture group, but only the `replace` fix of a \
+             `pattern` rule has groups; write `$$` for a literal `$`"
+        ));
+    }
+    if builtin {
+        return Ok(());
+    }
+    let Ok(re) = regex::Regex::new(pattern.unwrap_or_default()) else {
+        // The pattern's own error is reported where the pattern is.
+        return Ok(());
+    };
+    replacement_groups_exist(&re, &fix.with)
+}
+
+/// Whether every group `with` names is a group of `re`.
+pub(crate) fn replacement_groups_exist(re: &regex::Regex, with: &str) -> Result<(), String> {
+    let count = re.captures_len();
+    let names: Vec<&str> = re.capture_names().flatten().collect();
+    for (written, r) in group_refs(with) {
+        let ok = match &r {
+            GroupRef::Number(n) => *n < count,
+            GroupRef::Name(name) => names.contains(&name.as_str()),
+        };
+        if !ok {
+            let have = if names.is_empty() {
+                format!("groups `$0` to `${}`", count - 1)
+            } else {
+                format!(
+                    "groups `$0` to `${}` and {}",
+                    count - 1,
+                    names
+                        .iter()
+                        .map(|n| format!("`${{{n}}}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let hint = match r {
+                GroupRef::Name(name) if name.starts_with(|c: char| c.is_ascii_digit()) => {
+                    format!(
+                        " (`{written}` reads as the group named `{name}`: write `${{{}}}` for a number followed by text)",
+                        name.trim_end_matches(|c: char| !c.is_ascii_digit())
+                    )
+                }
+                _ => String::new(),
+            };
+            return Err(format!(
+                "`with` names the group `{written}`, which the pattern does not have (it has {have}){hint}; a missing group would expand to nothing and delete the match"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every `{name}` in a message must be one the rule fills in: `{match}`,
+/// or a placeholder of its builtin check. A brace that is not a name (`{`
+/// alone, `{not a placeholder}`) is text.
+fn check_placeholders(message: &str, extra: &[&str]) -> Result<(), String> {
+    let mut rest = message;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        if len > 0 && after.as_bytes().get(len) == Some(&b'}') {
+            let name = &after[..len];
+            if name != "match" && !extra.contains(&name) {
+                let known: Vec<String> = std::iter::once("match")
+                    .chain(extra.iter().copied())
+                    .map(|n| format!("`{{{n}}}`"))
+                    .collect();
+                return Err(format!(
+                    "the message uses `{{{name}}}`, which this rule does not fill in (it knows {})",
+                    known.join(", ")
+                ));
+            }
+        }
+        rest = after;
+    }
+    Ok(())
 }
 
 fn validate_id(id: &str) -> Result<(), String> {
@@ -746,6 +909,78 @@ mod tests {
         let err = load(src).err().unwrap();
         assert!(err[0].message.contains("unknown category"));
         assert_eq!((err[0].line, err[0].column), (2, 6));
+    }
+
+    const PATTERN_RULE: &str = "[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"pattern\"\npattern = '(?P<word>a)(b)'\nmessage = \"m\"\n";
+
+    #[test]
+    fn a_replacement_may_name_only_groups_the_pattern_has() {
+        for (with, ok) in [
+            ("$1$2", true),
+            ("${word}", true),
+            ("$word", true),
+            ("$0", true),
+            ("$$9", true),
+            ("costs $", true),
+            ("$9", false),
+            ("${nope}", false),
+            ("$3", false),
+            ("$1a", false),
+        ] {
+            let src = format!(
+                "{PATTERN_RULE}fix = {{ action = \"replace\", with = \"{}\", applicability = \"safe\" }}\n",
+                with.replace('$', "\\u0024")
+            );
+            let result = load(&src);
+            assert_eq!(result.is_ok(), ok, "{with}: {:?}", result.err());
+            if let Err(e) = result {
+                assert_eq!(e[0].line, 7, "{e:?}");
+                assert!(
+                    e[0].message.contains("which the pattern does not have"),
+                    "{}",
+                    e[0].message
+                );
+            }
+        }
+        let line_rule = "[[rule]]\nid = \"html/x\"\nseverity = \"error\"\nkind = \"line\"\npattern = 'ab'\nmessage = \"m\"\nfix = { action = \"replace\", with = \"$1\", applicability = \"safe\" }\n";
+        let err = load(line_rule).err().unwrap();
+        assert!(
+            err[0]
+                .message
+                .contains("only the `replace` fix of a `pattern` rule"),
+            "{}",
+            err[0].message
+        );
+    }
+
+    #[test]
+    fn a_message_may_use_only_the_placeholders_its_rule_fills() {
+        let rule = |message: &str| {
+            PATTERN_RULE.replace("message = \"m\"", &format!("message = \"{message}\""))
+        };
+        assert!(load(&rule("tag `{match}`")).is_ok());
+        assert!(load(&rule("braces {not a placeholder} and { alone")).is_ok());
+        let err = load(&rule("seen in {count} documents")).err().unwrap();
+        assert_eq!((err[0].line, err[0].column), (6, 11), "{err:?}");
+        assert!(err[0].message.contains("`{count}`"), "{}", err[0].message);
+        // A builtin check's own placeholders.
+        let repeated = "[[rule]]\nid = \"repeat/x\"\nseverity = \"warning\"\nkind = \"builtin\"\ncheck = \"repeated-line\"\nmessage = \"repeats line {line}\"\n";
+        assert!(load(repeated).is_ok(), "{:?}", load(repeated).err());
+        let err = load(&repeated.replace("{line}", "{lines}")).err().unwrap();
+        assert!(err[0].message.contains("`{line}`"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn builtin_replacements_name_groups_their_patterns_have() {
+        let set = RuleSet::builtin().unwrap();
+        for rule in set.rules() {
+            if let (Kind::Pattern, Some(fix), Some(pattern)) = (rule.kind, &rule.fix, &rule.pattern)
+            {
+                let re = regex::Regex::new(pattern).unwrap();
+                replacement_groups_exist(&re, &fix.with)
+                    .unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+            }
+        }
     }
 
     #[test]

@@ -77,8 +77,11 @@ pub(crate) struct RuleSpec {
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub options: Option<Spanned<toml::Table>>,
     /// The finding's message: lower case, no full stop. `{match}` is
-    /// replaced by the matched text.
-    pub message: String,
+    /// replaced by the matched text; some builtin checks fill in more
+    /// placeholders, as their docs say (`{line}`, `{lines}`, ...). Any other
+    /// `{name}` is an error.
+    #[schemars(with = "String")]
+    pub message: Spanned<String>,
     /// What to do about a finding, in the imperative, no full stop.
     #[serde(default)]
     pub help: Option<String>,
