@@ -52,8 +52,39 @@ impl Check for ControlCharacter {
             while i < bytes.len() && is_control(bytes[i]) {
                 i += 1;
             }
-            out.push(self.rule.finding(ctx.text, ctx.lines, start..i, None));
+            let mut d = self.rule.finding(ctx.text, ctx.lines, start..i, None);
+            separate(ctx.text, start..i, &mut d);
+            out.push(d);
         }
+    }
+}
+
+/// A deletion that would glue two words together puts a separator in the
+/// characters' place instead: where a word ends (a sentence mark, or a
+/// capital after it: `Text\x0CDritte`), a line break for a form feed or
+/// vertical tab, which break lines, a space for the others. Inside a word
+/// (`Seiten\x0Cvorschub`) they are simply removed.
+fn separate(text: &str, run: std::ops::Range<usize>, d: &mut Diagnostic) {
+    let Some(fix) = &mut d.fix else { return };
+    let [edit] = fix.edits.as_mut_slice() else {
+        return;
+    };
+    if edit.range != run || !edit.replacement.is_empty() {
+        return;
+    }
+    let before = text[..run.start].chars().next_back();
+    let after = text[run.end..].chars().next();
+    let (Some(before), Some(after)) = (before, after) else {
+        return;
+    };
+    let word_ends = !before.is_whitespace()
+        && !after.is_whitespace()
+        && (crate::text::is_sentence_end(before)
+            || matches!(before, ',' | ';' | ':')
+            || after.is_uppercase());
+    if word_ends {
+        let breaks = text[run].bytes().any(|b| matches!(b, 0x0B | 0x0C));
+        edit.replacement = if breaks { "\n" } else { " " }.to_string();
     }
 }
 

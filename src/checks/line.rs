@@ -2,6 +2,7 @@
 //! without surrounding whitespace). All line rules run together: one
 //! `RegexSet` pass per line tells which of them match.
 
+use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, regex_error, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
@@ -34,6 +35,10 @@ struct Group {
     /// Each rule's `unless` pattern, in the order of `rules`.
     unless: Vec<Option<Regex>>,
     set: RegexSet,
+    /// Each rule's pattern on its own, compiled when first needed: to find
+    /// the sentences of a line that a rule matches (see
+    /// [`Rule::line_finding`]), which few lines ever need.
+    single: Vec<std::sync::OnceLock<Option<Regex>>>,
 }
 
 impl Group {
@@ -54,7 +59,13 @@ impl Group {
             .iter()
             .map(|r| compile_unless(r))
             .collect::<Result<_, _>>()?;
-        Ok(Some(Group { rules, unless, set }))
+        let single = rules.iter().map(|_| std::sync::OnceLock::new()).collect();
+        Ok(Some(Group {
+            rules,
+            unless,
+            set,
+            single,
+        }))
     }
 
     fn run(&self, ctx: &Ctx<'_>, span: &Range<usize>, line: &str, out: &mut Vec<Diagnostic>) {
@@ -70,7 +81,20 @@ impl Group {
                 && rule.line_short_enough(line)
                 && !self.unless[idx].as_ref().is_some_and(|u| u.is_match(line))
             {
-                out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
+                let single = self.single[idx].get_or_init(|| {
+                    compile_line_pattern(rule.pattern.as_deref().unwrap_or_default()).ok()
+                });
+                let unless = self.unless[idx].as_ref();
+                let matches = |s: &str| {
+                    single.as_ref().is_some_and(|re| re.is_match(s))
+                        && !unless.is_some_and(|u| u.is_match(s))
+                };
+                out.push(rule.line_finding(
+                    ctx.text,
+                    ctx.lines,
+                    span.clone(),
+                    Locate::Matcher(&matches),
+                ));
             }
         }
     }
@@ -256,7 +280,15 @@ impl Check for LineSet {
                         && re.is_match(line)
                         && !unless.as_ref().is_some_and(|u| u.is_match(line))
                     {
-                        out.push(rule.finding(ctx.text, ctx.lines, span.clone(), None));
+                        let matches = |s: &str| {
+                            re.is_match(s) && !unless.as_ref().is_some_and(|u| u.is_match(s))
+                        };
+                        out.push(rule.line_finding(
+                            ctx.text,
+                            ctx.lines,
+                            span.clone(),
+                            Locate::Matcher(&matches),
+                        ));
                     }
                 }
             }

@@ -4,6 +4,7 @@
 //! document is scanned once however many phrases there are; this check
 //! turns the hits into findings.
 
+use super::notice::Locate;
 use super::{Check, Ctx, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, Scope};
@@ -44,28 +45,37 @@ impl Check for PhraseSet {
         });
         let mut last: Option<(usize, usize)> = None; // (rule, end of last kept hit)
         let mut last_line: Option<(usize, usize)> = None; // (rule, line)
-        for (idx, range) in hits {
+        for (i, (idx, range)) in hits.iter().enumerate() {
+            let (idx, range) = (*idx, range.clone());
             if last.is_some_and(|(r, end)| r == idx && range.start < end) {
                 continue;
             }
             let rule = &self.rules[idx];
-            let mut span = range.clone();
-            if rule.max_line_chars.is_some() || rule.scope == Scope::Line {
-                let line = ctx.lines.line_of(range.start);
-                let content = trim_range(ctx.text, ctx.lines.content(ctx.text, line));
-                if !rule.line_short_enough(&ctx.text[content.clone()]) {
-                    continue;
-                }
-                if rule.scope == Scope::Line {
-                    if last_line == Some((idx, line)) {
-                        continue;
-                    }
-                    last_line = Some((idx, line));
-                    span = content;
-                }
-            }
             last = Some((idx, range.end));
-            out.push(rule.finding(ctx.text, ctx.lines, span, None));
+            if rule.max_line_chars.is_none() && rule.scope != Scope::Line {
+                out.push(rule.finding(ctx.text, ctx.lines, range, None));
+                continue;
+            }
+            let line = ctx.lines.line_of(range.start);
+            let content = trim_range(ctx.text, ctx.lines.content(ctx.text, line));
+            if !rule.line_short_enough(&ctx.text[content.clone()]) {
+                continue;
+            }
+            if rule.scope != Scope::Line {
+                out.push(rule.finding(ctx.text, ctx.lines, range, None));
+                continue;
+            }
+            if last_line == Some((idx, line)) {
+                continue;
+            }
+            last_line = Some((idx, line));
+            // Every hit of the rule on this line tells where its notice is.
+            let on_line: Vec<Range<usize>> = hits[i..]
+                .iter()
+                .take_while(|(r, h)| *r == idx && h.start < content.end)
+                .map(|(_, h)| h.clone())
+                .collect();
+            out.push(rule.line_finding(ctx.text, ctx.lines, content, Locate::Hits(&on_line)));
         }
     }
 }

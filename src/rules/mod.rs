@@ -148,6 +148,50 @@ impl Rule {
         }
     }
 
+    /// A finding of this rule for the whole (trimmed) line `line`: a `line`
+    /// rule, or a match with `scope = "line"`. A rule that deletes the line
+    /// (safely) may do so only when the line is its notice; when the line holds
+    /// article sentences too, the finding points at the notice's sentences
+    /// and its fix, unsafe, deletes them alone (see [`checks::notice`]).
+    pub fn line_finding(
+        &self,
+        text: &str,
+        lines: &LineIndex,
+        line: Range<usize>,
+        locate: checks::notice::Locate<'_>,
+    ) -> Diagnostic {
+        // An unsafe deletion is a suggestion already: it may take the line.
+        let deletes_line = self.fix.as_ref().is_some_and(|f| {
+            f.action == FixAction::DeleteLine && f.applicability == crate::fix::Applicability::Safe
+        });
+        let mut d = self.finding(text, lines, line.clone(), None);
+        if !deletes_line {
+            return d;
+        }
+        let Some(runs) = checks::notice::notice_runs(text, line.clone(), locate) else {
+            return d;
+        };
+        let help = "delete the notice, not the line: the rest of the line reads as article text";
+        d.help = Some(help.to_string());
+        let Some(first) = runs.first() else {
+            // Article text beside a notice that cannot be placed in it:
+            // the line is still reported, its deletion only suggested.
+            if let Some(fix) = &mut d.fix {
+                fix.applicability = crate::fix::Applicability::Unsafe;
+            }
+            d.help = Some("check the line: it holds article text beside the notice".into());
+            return d;
+        };
+        d.span = first.clone();
+        d.message = self.format_message(&text[first.clone()]);
+        let edits = runs
+            .iter()
+            .map(|run| Edit::delete(checks::notice::run_removal(text, &line, run)))
+            .collect();
+        d.fix = Some(Fix::new(crate::fix::Applicability::Unsafe, edits));
+        d
+    }
+
     /// Whether a match that sits on `line` (its trimmed content) may count,
     /// given `max_line_chars`.
     pub fn line_short_enough(&self, line: &str) -> bool {
