@@ -17,11 +17,16 @@ use std::collections::HashMap;
 /// The document part of a key: `doc_id` for records that have one, else
 /// the path (with `#record` for records without an id).
 pub fn document_identity(doc: &Document) -> String {
+    identity_with_path(doc, &doc.path)
+}
+
+/// [`document_identity`] with the document's path written as `path`.
+fn identity_with_path(doc: &Document, path: &str) -> String {
     match (&doc.doc_id, doc.record) {
         (Some(serde_json::Value::String(id)), _) => format!("id:{id}"),
         (Some(id), _) => format!("id:{id}"),
-        (None, Some(record)) => format!("path:{}#{record}", doc.path),
-        (None, None) => format!("path:{}", doc.path),
+        (None, Some(record)) => format!("path:{path}#{record}"),
+        (None, None) => format!("path:{path}"),
     }
 }
 
@@ -64,7 +69,13 @@ pub struct Fingerprint {
 
 /// Keys for every finding of `doc`, in the order of `doc.diagnostics`.
 pub fn fingerprints(doc: &Document) -> Vec<Fingerprint> {
-    let document = document_identity(doc);
+    fingerprints_as(doc, &doc.path)
+}
+
+/// [`fingerprints`] with the document's path written as `path` (the
+/// baseline writes it relative to its own folder).
+pub fn fingerprints_as(doc: &Document, path: &str) -> Vec<Fingerprint> {
+    let document = identity_with_path(doc, path);
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     doc.diagnostics
         .iter()

@@ -373,8 +373,9 @@ struct CliSink<'a> {
     failing: bool,
     errors_per_input: HashMap<String, usize>,
     baseline: Option<Baseline>,
-    /// `--write-baseline`: every finding, before the baseline hides any.
-    record: Option<Vec<baseline::Entry>>,
+    /// `--write-baseline`: every finding, before the baseline hides any,
+    /// and how the file names documents.
+    record: Option<(Vec<baseline::Entry>, baseline::Paths)>,
     /// `--fix` on standard input: the reader of standard output went away
     /// before all the fixed text was written.
     fixed_output_lost: bool,
@@ -382,8 +383,8 @@ struct CliSink<'a> {
 
 impl Sink for CliSink<'_> {
     fn document(&mut self, mut doc: Document) -> io::Result<()> {
-        if let Some(record) = &mut self.record {
-            record.extend(baseline::entries(&doc));
+        if let Some((record, paths)) = &mut self.record {
+            record.extend(baseline::entries(&doc, paths));
         }
         if let Some(b) = &mut self.baseline {
             b.filter(&mut doc);
@@ -683,7 +684,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         report::reporter(args.format, &set)
     };
     let baseline = match &args.baseline {
-        Some(path) => match Baseline::load(path) {
+        Some(path) => match Baseline::load(path, baseline::Paths::new(&cwd, path)) {
             Ok(b) => Some(b),
             Err(msg) => {
                 eprintln!("error: {msg}");
@@ -716,7 +717,10 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         failing: false,
         errors_per_input: HashMap::new(),
         baseline,
-        record: args.write_baseline.as_ref().map(|_| Vec::new()),
+        record: args
+            .write_baseline
+            .as_ref()
+            .map(|path| (Vec::new(), baseline::Paths::new(&cwd, path))),
         fixed_output_lost: false,
     };
     for e in walk_errors {
@@ -768,7 +772,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     }
     stdout.flush()?;
     stderr.flush()?;
-    if let (Some(path), Some(entries)) = (&args.write_baseline, record) {
+    if let (Some(path), Some((entries, _))) = (&args.write_baseline, record) {
         let n = entries.len();
         if let Err(e) = baseline::write(path, entries) {
             eprintln!("error: {}: cannot write the baseline: {e}", path.display());

@@ -228,3 +228,52 @@ fn output_file_takes_the_report_and_the_terminal_the_summary() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_baseline_matches_however_the_paths_are_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir(p.join("corpus")).unwrap();
+    fs::write(p.join("corpus/a.txt"), OLD).unwrap();
+    corpuslint(
+        p,
+        &[
+            "check",
+            NOT_SHORT,
+            "--write-baseline",
+            "baseline.json",
+            "corpus",
+        ],
+    );
+    let absolute = p.join("corpus").display().to_string();
+    let baseline = p.join("baseline.json").display().to_string();
+    for (cwd, baseline, input) in [
+        (p.to_path_buf(), "baseline.json", "./corpus"),
+        (p.to_path_buf(), "baseline.json", "corpus/"),
+        (p.to_path_buf(), "baseline.json", absolute.as_str()),
+        (p.join("corpus"), "../baseline.json", "."),
+        (p.join("corpus"), baseline.as_str(), "a.txt"),
+        (std::env::temp_dir(), baseline.as_str(), absolute.as_str()),
+    ] {
+        let out = corpuslint(
+            &cwd,
+            &[
+                "check",
+                NOT_SHORT,
+                "--isolated",
+                "--baseline",
+                baseline,
+                "--format",
+                "concise",
+                input,
+            ],
+        );
+        assert_eq!(
+            stdout(&out),
+            "no findings in 1 file; 2 findings hidden by the baseline\n",
+            "from {} with {input}",
+            cwd.display()
+        );
+        assert_eq!(out.status.code(), Some(0));
+    }
+}
