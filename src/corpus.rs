@@ -277,6 +277,7 @@ impl CorpusLines {
                     let _ = input::read_chunks(
                         reader.as_mut(),
                         opts.chunk_bytes,
+                        opts.max_file_size,
                         |lines| -> Result<(), std::convert::Infallible> {
                             slots.acquire();
                             let (table, slots) = (&table, &slots);
@@ -311,6 +312,8 @@ pub struct PassOptions<'a> {
     /// Bytes of JSONL records per job.
     pub chunk_bytes: usize,
     pub read_bytes: Arc<AtomicU64>,
+    /// The largest article, and the longest record, counted.
+    pub max_file_size: u64,
 }
 
 fn clamp(n: usize) -> u32 {
@@ -329,11 +332,10 @@ fn read_article(
     buf: &mut Vec<u8>,
     count: impl FnOnce(&str),
 ) {
-    use std::io::Read;
     if source.compression != Compression::None {
         let mut source = source.clone();
         if let Ok(reader) = input::open(&mut source, None, opts.read_bytes.clone())
-            && let Ok(text) = input::read_text(reader, &source.display)
+            && let Ok(text) = input::read_text(reader, &source.display, opts.max_file_size)
         {
             count(&text);
         }
@@ -343,7 +345,7 @@ fn read_article(
     let Ok(file) = std::fs::File::open(path) else {
         return;
     };
-    if (&file).take(u64::MAX).read_to_end(buf).is_err() {
+    if input::read_bounded(&mut &file, &source.display, opts.max_file_size, buf).is_err() {
         return;
     }
     opts.read_bytes

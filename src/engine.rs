@@ -54,6 +54,9 @@ pub struct RunOptions {
     pub path_linter: Option<PathLinter>,
     /// Keep each JSONL record's line in its [`Document`] (SARIF fixes).
     pub keep_record_lines: bool,
+    /// The largest article (decompressed), and the longest JSONL record,
+    /// read; larger ones are skipped with an error.
+    pub max_file_size: u64,
 }
 
 /// Picks a linter for a path, or `None` for the run's own.
@@ -90,6 +93,7 @@ impl Default for RunOptions {
             chunk_bytes: 1 << 20,
             path_linter: None,
             keep_record_lines: false,
+            max_file_size: input::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -184,6 +188,13 @@ pub trait Sink {
     fn error(&mut self, error: InputError) -> io::Result<()>;
     /// `--fix` on standard input: the fixed bytes, in order.
     fn fixed_stdin(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// `--fix`: the fixes of `documents` documents of shard `path` (`fixes`
+    /// in all), reported already, were not written after all: the shard
+    /// could not be read to its end or rewritten, and stays as it was.
+    fn fixes_lost(&mut self, path: &str, documents: usize, fixes: usize) -> io::Result<()> {
+        let _ = (path, documents, fixes);
+        Ok(())
+    }
 }
 
 /// Counters a progress display can read while a run goes on.
@@ -287,6 +298,9 @@ struct ChunkOut {
     /// `--fix`: the chunk's lines as they are to be written.
     bytes: Vec<u8>,
     changed: bool,
+    /// A record was too long to keep: the shard (named here) cannot be
+    /// rewritten whole.
+    lossy: Option<String>,
 }
 
 enum Output {
@@ -344,17 +358,11 @@ fn article(
     let text = match (&source.origin, source.compression) {
         // The common case, read in one call with the file's size as a hint.
         (Origin::File(path), Compression::None) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                InputError::new(
-                    source.display.clone(),
-                    format!("cannot read: {}", input::io_message(&e)),
-                )
-            })?;
-            input::decode(&source.display, bytes)?
+            input::read_article(path, &source.display, opts.max_file_size)?
         }
         _ => {
             let reader = input::open(&mut source, None, Arc::new(AtomicU64::new(0)))?;
-            input::read_text(reader, &source.display)?
+            input::read_text(reader, &source.display, opts.max_file_size)?
         }
     };
     let doc = process(linter, opts, &source.display, &source.display, text, corpus);
@@ -384,12 +392,24 @@ fn check_chunk(
         results: Vec::new(),
         bytes: Vec::with_capacity(if fixing { chunk.lines.data.len() } else { 0 }),
         changed: false,
+        lossy: None,
     };
     let mut start = 0;
     for (i, &end) in chunk.lines.ends.iter().enumerate() {
         let raw = &chunk.lines.data[start..end];
         start = end;
         let number = chunk.lines.first + i;
+        if chunk.lines.oversized.contains(&number) {
+            out.lossy = Some(shard.display.clone());
+            out.results.push(Err(InputError::new(
+                shard.display.clone(),
+                format!(
+                    "record {number}: longer than {} (--max-file-size); record skipped",
+                    input::human_size(opts.max_file_size)
+                ),
+            )));
+            continue;
+        }
         let mut content_end = raw.len();
         if raw.ends_with(b"\n") {
             content_end -= 1;
@@ -507,6 +527,9 @@ struct Coordinator<'a> {
     limit: usize,
     pending: BTreeMap<u64, Output>,
     writer: Option<ShardWriter>,
+    /// `--fix`: documents changed and fixes applied in the shard being
+    /// emitted, until it is written.
+    shard_fixes: (usize, usize),
 }
 
 impl Coordinator<'_> {
@@ -597,9 +620,26 @@ impl Coordinator<'_> {
             Output::Chunk(chunk) => {
                 for result in chunk.results {
                     match result {
-                        Ok(doc) => self.document(doc)?,
+                        Ok(doc) => {
+                            if doc.changed {
+                                self.shard_fixes.0 += 1;
+                                self.shard_fixes.1 += doc.fixed;
+                            }
+                            self.document(doc)?
+                        }
                         Err(e) => self.sink.error(e)?,
                     }
+                }
+                if let Some(shard) = &chunk.lossy
+                    && let Some(ShardWriter::File { .. }) = &self.writer
+                {
+                    // The skipped record's bytes were not kept: rewriting
+                    // the shard would lose it.
+                    self.writer = Some(ShardWriter::Failed);
+                    self.sink.error(InputError::new(
+                        shard.clone(),
+                        "not rewritten: a record was too long to keep (raise --max-file-size to fix it)",
+                    ))?;
                 }
                 match &mut self.writer {
                     Some(ShardWriter::File {
@@ -620,20 +660,33 @@ impl Coordinator<'_> {
             }
             Output::ShardEnd(source, error) => {
                 let writer = self.writer.take();
-                if let Some(e) = error {
+                let (documents, fixes) = std::mem::take(&mut self.shard_fixes);
+                let written = if let Some(e) = error {
                     // A shard that could not be read to its end is never rewritten.
                     self.sink.error(e)?;
-                } else if let Some(ShardWriter::File {
-                    replacement,
-                    writer,
-                    changed: true,
-                }) = writer
-                    && let Err(e) = writer.finish_write().and_then(|()| replacement.commit())
-                {
-                    self.sink.error(InputError::new(
-                        source.display.clone(),
-                        format!("cannot write the fixed shard: {e}"),
-                    ))?;
+                    false
+                } else {
+                    match writer {
+                        Some(ShardWriter::File {
+                            replacement,
+                            writer,
+                            changed: true,
+                        }) => match writer.finish_write().and_then(|()| replacement.commit()) {
+                            Ok(()) => true,
+                            Err(e) => {
+                                self.sink.error(InputError::new(
+                                    source.display.clone(),
+                                    format!("cannot write the fixed shard: {e}"),
+                                ))?;
+                                false
+                            }
+                        },
+                        Some(ShardWriter::Failed) => false,
+                        _ => true,
+                    }
+                };
+                if !written && fixes > 0 {
+                    self.sink.fixes_lost(&source.display, documents, fixes)?;
                 }
             }
         }
@@ -649,15 +702,20 @@ impl Coordinator<'_> {
     ) -> io::Result<()> {
         let source = Arc::new(source);
         self.ready(Output::ShardBegin(source.clone()))?;
-        let stop = input::read_chunks(reader.as_mut(), self.opts.chunk_bytes, |lines| {
-            self.submit(Work::Chunk(
-                source.clone(),
-                Chunk {
-                    source: index,
-                    lines,
-                },
-            ))
-        })?;
+        let stop = input::read_chunks(
+            reader.as_mut(),
+            self.opts.chunk_bytes,
+            self.opts.max_file_size,
+            |lines| {
+                self.submit(Work::Chunk(
+                    source.clone(),
+                    Chunk {
+                        source: index,
+                        lines,
+                    },
+                ))
+            },
+        )?;
         let error = stop.map(|stop| {
             let message = match stop {
                 input::ShardStop::Binary(pos) => {
@@ -708,6 +766,7 @@ pub fn run(
         in_flight: 0,
         pending: BTreeMap::new(),
         writer: None,
+        shard_fixes: (0, 0),
     };
     for (index, mut source) in sources.into_iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
@@ -720,10 +779,12 @@ pub fn run(
             _ => match input::open(&mut source, co.opts.stdin_format, co.progress.bytes.clone()) {
                 Err(e) => co.ready(Output::Error(e))?,
                 Ok(reader) if source.format == Format::Jsonl => co.shard(source, index, reader)?,
-                Ok(reader) => match input::read_text(reader, &source.display) {
-                    Ok(text) => co.submit(Work::Text(source, text))?,
-                    Err(e) => co.ready(Output::Error(e))?,
-                },
+                Ok(reader) => {
+                    match input::read_text(reader, &source.display, co.opts.max_file_size) {
+                        Ok(text) => co.submit(Work::Text(source, text))?,
+                        Err(e) => co.ready(Output::Error(e))?,
+                    }
+                }
             },
         }
     }
@@ -751,6 +812,7 @@ fn corpus_pass(
             id_field: &opts.id_field,
             chunk_bytes: opts.chunk_bytes,
             read_bytes: progress.bytes.clone(),
+            max_file_size: opts.max_file_size,
         },
     );
     progress.bytes.store(0, Ordering::Relaxed);

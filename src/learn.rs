@@ -94,10 +94,12 @@ impl Learner {
                 }
             };
             match source.format {
-                Format::Text => match input::read_text(reader, &source.display) {
-                    Ok(text) => self.add(&text, opts),
-                    Err(e) => errors.push(e),
-                },
+                Format::Text => {
+                    match input::read_text(reader, &source.display, input::DEFAULT_MAX_FILE_SIZE) {
+                        Ok(text) => self.add(&text, opts),
+                        Err(e) => errors.push(e),
+                    }
+                }
                 Format::Jsonl => {
                     for (n, line) in reader.split(b'\n').enumerate() {
                         let line = match line {

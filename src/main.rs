@@ -202,6 +202,10 @@ struct CheckArgs {
     /// Print counts per rule (findings, documents affected, fixable) instead of each finding
     #[arg(long)]
     statistics: bool,
+    /// Skip articles larger than SIZE (decompressed), and JSONL records
+    /// longer than it, with an error: bytes, or a number with K, M or G
+    #[arg(long, value_name = "SIZE", value_parser = input::parse_size, default_value = "256M")]
+    max_file_size: u64,
     /// JSONL: bytes of records per parallel job (tuning and tests)
     #[arg(long, hide = true, default_value_t = 1 << 20)]
     chunk_bytes: usize,
@@ -425,6 +429,18 @@ impl Sink for CliSink<'_> {
                 error.path
             );
         }
+        Ok(())
+    }
+
+    fn fixes_lost(&mut self, path: &str, documents: usize, fixes: usize) -> io::Result<()> {
+        self.summary.fixed -= fixes.min(self.summary.fixed);
+        self.summary.files_fixed -= documents.min(self.summary.files_fixed);
+        self.out.flush()?;
+        eprintln!(
+            "error: {path}: left as it was, so {} listed for it {} not applied",
+            report::plural(fixes, "fix"),
+            if fixes == 1 { "is" } else { "are" }
+        );
         Ok(())
     }
 
@@ -668,6 +684,7 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         chunk_bytes: args.chunk_bytes.max(1),
         path_linter,
         keep_record_lines: args.format == report::Format::Sarif,
+        max_file_size: args.max_file_size,
     });
     let exclude = |p: &std::path::Path| config.as_ref().is_some_and(|c| c.is_excluded(&cwd, p));
     let (sources, walk_errors) = input::collect(&args.paths, &exclude);

@@ -318,12 +318,146 @@ pub fn open(
     }
 }
 
-/// Reads a whole article (decompressed) as UTF-8 text.
-pub fn read_text(mut reader: Box<dyn BufRead + Send>, name: &str) -> Result<String, InputError> {
+/// The largest article read by default (`--max-file-size`): far above any
+/// real article, far below what would exhaust memory. JSONL shards are
+/// streamed, so the limit applies to each of their records instead.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 << 20;
+
+/// `bytes` for messages: `256 MiB`, `1.5 GiB`, `700 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value.fract() < 0.05 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Parses a size for `--max-file-size`: bytes, or a number with `K`, `M`,
+/// `G` or `T` (powers of 1024, `KiB`/`KB`/`k` alike).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size: use bytes or a number with K, M or G (256M)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => {
+            return Err(format!(
+                "`{other}` is not a size unit: use K, M, G or T (256M)"
+            ));
+        }
+    };
+    let bytes = number * (1u64 << shift) as f64;
+    if bytes < 1.0 {
+        return Err(format!("`{s}` is too small a limit"));
+    }
+    Ok(bytes as u64)
+}
+
+/// The error for an article over the size limit.
+pub fn too_large(name: &str, limit: u64) -> InputError {
+    InputError::new(
+        name,
+        format!(
+            "larger than {} (--max-file-size); file skipped",
+            human_size(limit)
+        ),
+    )
+}
+
+/// Reads a whole article from `reader` into `buf` (cleared first), refusing
+/// a binary file as soon as its first bytes show a NUL, so `/dev/zero` or a
+/// 2 GB image costs one block, and stopping with an error past `limit`
+/// bytes instead of growing without bound.
+pub fn read_bounded(
+    reader: &mut dyn Read,
+    name: &str,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), InputError> {
+    let read_error =
+        |e: io::Error| InputError::new(name, format!("cannot read: {}", stream_error(&e)));
+    buf.clear();
+    // The first block: enough to tell binary data.
+    let mut head = [0u8; BINARY_SNIFF];
+    let mut got = 0;
+    while got < head.len() {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(read_error(e)),
+        }
+    }
+    if let Some(pos) = memchr::memchr(0, &head[..got]) {
+        return Err(InputError::new(
+            name,
+            format!("binary file (NUL byte at offset {pos}); file skipped"),
+        ));
+    }
+    if got as u64 > limit {
+        return Err(too_large(name, limit));
+    }
+    buf.extend_from_slice(&head[..got]);
+    if got < head.len() {
+        return Ok(());
+    }
+    let room = limit - got as u64;
+    reader.take(room + 1).read_to_end(buf).map_err(read_error)?;
+    if buf.len() as u64 > limit {
+        buf.clear();
+        buf.shrink_to_fit();
+        return Err(too_large(name, limit));
+    }
+    Ok(())
+}
+
+/// Reads a whole article (decompressed) as UTF-8 text, at most `limit`
+/// bytes of it (see [`read_bounded`]).
+pub fn read_text(
+    mut reader: Box<dyn BufRead + Send>,
+    name: &str,
+    limit: u64,
+) -> Result<String, InputError> {
     let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new(name, format!("cannot read: {}", stream_error(&e))))?;
+    read_bounded(&mut reader, name, limit, &mut bytes)?;
+    decode(name, bytes)
+}
+
+/// Reads the article file `path` (not compressed) as UTF-8 text: a file
+/// whose size is over `limit` is refused before any of it is read.
+pub fn read_article(path: &Path, name: &str, limit: u64) -> Result<String, InputError> {
+    let file = File::open(path)
+        .map_err(|e| InputError::new(name, format!("cannot read: {}", io_message(&e))))?;
+    let size = file.metadata().map(|m| (m.is_file(), m.len()));
+    if let Ok((true, len)) = size
+        && len > limit
+    {
+        return Err(too_large(name, limit));
+    }
+    let mut bytes = Vec::with_capacity(match size {
+        Ok((true, len)) => len as usize + 1,
+        _ => 0,
+    });
+    read_bounded(&mut &file, name, limit, &mut bytes)?;
     decode(name, bytes)
 }
 
@@ -434,6 +568,9 @@ pub struct LineChunk {
     pub data: Vec<u8>,
     /// End offset (after the line break) of every line in `data`.
     pub ends: Vec<usize>,
+    /// Line numbers of the records longer than the limit: each stands in
+    /// `data` as an empty line, its bytes were read past, not kept.
+    pub oversized: Vec<usize>,
 }
 
 /// Why [`read_chunks`] stopped before the end of a shard.
@@ -446,15 +583,84 @@ pub enum ShardStop {
     Read { line: usize, error: io::Error },
 }
 
+/// How reading one line of a shard ended.
+enum LineEnd {
+    /// The line (with its line break, unless it is the last) was appended.
+    Line,
+    /// Nothing was left to read.
+    Eof,
+    /// The line was longer than the limit: read past, not kept.
+    TooLong,
+}
+
+/// `read_until(b'\n')` that keeps at most `max` bytes of a line: a longer
+/// one is read to its end but dropped, so that one endless line (a shard
+/// of 2 GB without a line break) costs no more memory than the limit.
+fn read_line_bounded(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> io::Result<LineEnd> {
+    let start = buf.len();
+    let mut too_long = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        };
+        if available.is_empty() {
+            return Ok(if too_long {
+                LineEnd::TooLong
+            } else if buf.len() > start {
+                LineEnd::Line
+            } else {
+                LineEnd::Eof
+            });
+        }
+        let (take, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            if (buf.len() - start + take) as u64 > max {
+                too_long = true;
+                buf.truncate(start);
+            } else {
+                buf.extend_from_slice(&available[..take]);
+            }
+        }
+        reader.consume(take);
+        if done {
+            return Ok(if too_long {
+                LineEnd::TooLong
+            } else {
+                LineEnd::Line
+            });
+        }
+    }
+}
+
 /// Reads a shard in chunks of whole lines, each at least `chunk_bytes`
 /// long (but the last), and hands each to `chunk`; an error of `chunk`
-/// stops the reading and is returned. The engine's check and the corpus
-/// pass read shards alike through this.
+/// stops the reading and is returned. A line longer than `max_line` bytes
+/// is skipped (see [`LineChunk::oversized`]). The engine's check and the
+/// corpus pass read shards alike through this.
 pub fn read_chunks<E>(
     reader: &mut dyn BufRead,
     chunk_bytes: usize,
+    max_line: u64,
     mut chunk: impl FnMut(LineChunk) -> Result<(), E>,
 ) -> Result<Option<ShardStop>, E> {
+    // A binary file shows in its first block, before any line is read: a
+    // file of NUL bytes has no line break to stop at.
+    match reader.fill_buf() {
+        Ok(head) => {
+            if let Some(pos) = memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF)]) {
+                return Ok(Some(ShardStop::Binary(pos)));
+            }
+        }
+        Err(error) => return Ok(Some(ShardStop::Read { line: 1, error })),
+    }
     let mut number = 1;
     let mut first_chunk = true;
     loop {
@@ -462,21 +668,24 @@ pub fn read_chunks<E>(
             first: number,
             data: Vec::with_capacity(chunk_bytes + 4096),
             ends: Vec::new(),
+            oversized: Vec::new(),
         };
         let mut stop = None;
         let mut eof = false;
         while lines.data.len() < chunk_bytes {
-            match reader.read_until(b'\n', &mut lines.data) {
-                Ok(0) => {
+            match read_line_bounded(reader, &mut lines.data, max_line) {
+                Ok(LineEnd::Eof) => {
                     eof = true;
                     break;
                 }
-                Ok(_) => {
+                Ok(end) => {
+                    if matches!(end, LineEnd::TooLong) {
+                        lines.oversized.push(number);
+                    }
                     lines.ends.push(lines.data.len());
                     number += 1;
                 }
                 Err(error) => {
-                    lines.data.truncate(lines.ends.last().copied().unwrap_or(0));
                     stop = Some(ShardStop::Read {
                         line: number,
                         error,
@@ -573,6 +782,63 @@ mod tests {
     fn binary_is_refused() {
         let err = decode("a.bin", b"PK\x03\x04\x00\x00".to_vec()).unwrap_err();
         assert!(err.message.starts_with("binary file"));
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_read_past_not_kept() {
+        let data = format!("short\n{}\nlast", "x".repeat(100));
+        let mut reader = BufReader::with_capacity(16, data.as_bytes());
+        let mut chunks = Vec::new();
+        let stop = read_chunks(&mut reader, 1 << 20, 50, |c| -> Result<(), ()> {
+            chunks.push(c);
+            Ok(())
+        })
+        .unwrap();
+        assert!(stop.is_none());
+        let c = &chunks[0];
+        assert_eq!(c.data, b"short\nlast");
+        assert_eq!(c.ends, [6, 6, 10]);
+        assert_eq!(c.oversized, [2]);
+    }
+
+    #[test]
+    fn an_endless_binary_stream_is_refused_at_once() {
+        let mut zeros = io::repeat(0).take(1 << 40);
+        let err = read_bounded(&mut zeros, "/dev/zero", 1 << 20, &mut Vec::new()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "binary file (NUL byte at offset 0); file skipped"
+        );
+        let mut reader = BufReader::new(io::repeat(0).take(1 << 40));
+        let stop = read_chunks(&mut reader, 1 << 20, 1 << 20, |_| -> Result<(), ()> {
+            Ok(())
+        });
+        assert!(matches!(stop, Ok(Some(ShardStop::Binary(0)))));
+    }
+
+    #[test]
+    fn an_article_over_the_limit_is_refused() {
+        let mut text = io::repeat(b'a').take(10_000);
+        let err = read_bounded(&mut text, "a.txt", 9_000, &mut Vec::new()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "larger than 8.8 KiB (--max-file-size); file skipped"
+        );
+        let mut buf = Vec::new();
+        read_bounded(&mut io::repeat(b'a').take(9_000), "a.txt", 9_000, &mut buf).unwrap();
+        assert_eq!(buf.len(), 9_000);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_size("700"), Ok(700));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("5X").is_err());
+        assert_eq!(human_size(256 << 20), "256 MiB");
+        assert_eq!(human_size(700), "700 bytes");
     }
 
     #[test]
