@@ -505,7 +505,7 @@ impl Done {
 /// Where the fixed lines of the shard being emitted go.
 enum ShardWriter {
     File {
-        replacement: input::Replacement,
+        replacement: Box<input::Replacement>,
         writer: Box<dyn input::FinishWrite>,
         changed: bool,
     },
@@ -602,7 +602,7 @@ impl Coordinator<'_> {
                         Origin::Stdin => ShardWriter::Stdin,
                         Origin::File(path) => match shard_writer(path, source.compression) {
                             Ok((replacement, writer)) => ShardWriter::File {
-                                replacement,
+                                replacement: Box::new(replacement),
                                 writer,
                                 changed: false,
                             },

@@ -18,6 +18,7 @@
 
 pub mod baseline;
 pub mod checks;
+pub mod cleanup;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;

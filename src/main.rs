@@ -202,6 +202,15 @@ struct CheckArgs {
     /// Print counts per rule (findings, documents affected, fixable) instead of each finding
     #[arg(long)]
     statistics: bool,
+    /// Follow symbolic links in the folders walked (links named on the
+    /// command line are always followed); --fix rewrites the file a link
+    /// points to and keeps the link
+    #[arg(short = 'L', long)]
+    follow: bool,
+    /// Let a run that finds no file to check pass; without it, a run that
+    /// checked nothing exits 2, so a CI gate on the wrong folder cannot pass
+    #[arg(long)]
+    allow_empty: bool,
     /// Skip articles larger than SIZE (decompressed), and JSONL records
     /// longer than it, with an error: bytes, or a number with K, M or G
     #[arg(long, value_name = "SIZE", value_parser = input::parse_size, default_value = "256M")]
@@ -243,6 +252,9 @@ struct LearnArgs {
     /// The id of the rule written
     #[arg(long, default_value = "boilerplate/learned")]
     rule_id: String,
+    /// Follow symbolic links in the folders walked
+    #[arg(short = 'L', long)]
+    follow: bool,
 }
 
 #[derive(Args)]
@@ -546,6 +558,10 @@ fn find_config(args: &CheckArgs, cwd: &std::path::Path) -> Result<Option<Config>
 }
 
 fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
+    if args.fix {
+        // Before anything is written: a signal removes the temporary files.
+        corpuslint::cleanup::install();
+    }
     let cwd = std::env::current_dir()?;
     let config = match find_config(&args, &cwd) {
         Ok(c) => c,
@@ -687,8 +703,23 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         max_file_size: args.max_file_size,
     });
     let exclude = |p: &std::path::Path| config.as_ref().is_some_and(|c| c.is_excluded(&cwd, p));
-    let (sources, walk_errors) = input::collect(&args.paths, &exclude);
+    let collected = input::collect(&args.paths, &exclude, args.follow);
+    let (sources, walk_errors) = (collected.sources, collected.errors);
+    if collected.symlinks_skipped > 0 {
+        eprintln!(
+            "note: {} in the folders walked {} not followed; pass --follow (-L) to check what they point to",
+            report::plural(collected.symlinks_skipped, "symbolic link"),
+            if collected.symlinks_skipped == 1 {
+                "was"
+            } else {
+                "were"
+            }
+        );
+    }
     let stdin_fix = mode == Mode::Fix && sources.iter().any(Source::is_stdin);
+    if mode == Mode::Fix {
+        clean_stale_temp_files(&sources);
+    }
 
     // With `--fix` on standard input the fixed text is the output, and the
     // report goes to standard error.
@@ -801,6 +832,17 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
             path.display()
         );
     }
+    if summary.documents == 0
+        && summary.failed == 0
+        && summary.bad_records == 0
+        && !args.allow_empty
+    {
+        eprintln!(
+            "error: no file to check in {}: nothing was checked (pass --allow-empty if that is expected)",
+            args.paths.join(", ")
+        );
+        return Ok(2);
+    }
     if fixed_output_lost {
         eprintln!("error: standard output was closed before all the fixed text was written to it");
         return Ok(2);
@@ -809,6 +851,40 @@ fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         return Ok(2);
     }
     Ok(u8::from(failing))
+}
+
+/// Removes the temporary files that killed `--fix` runs left in the
+/// folders this run fixes in, and names those it cannot tell are stale.
+fn clean_stale_temp_files(sources: &[Source]) {
+    let mut dirs: Vec<PathBuf> = sources
+        .iter()
+        .filter_map(|s| match &s.origin {
+            input::Origin::File(p) => std::fs::canonicalize(p)
+                .ok()
+                .and_then(|p| p.parent().map(PathBuf::from)),
+            input::Origin::Stdin => None,
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let (mut removed, mut left) = (0, Vec::new());
+    for dir in dirs {
+        let stale = corpuslint::cleanup::stale_temp_files(&dir);
+        removed += stale.removed.len();
+        left.extend(stale.left);
+    }
+    if removed > 0 {
+        eprintln!(
+            "note: removed {} that an interrupted run of corpuslint left behind",
+            report::plural(removed, "temporary file")
+        );
+    }
+    for path in left {
+        eprintln!(
+            "warning: {}: a temporary file of an earlier corpuslint run; remove it if no other run is fixing this folder",
+            path.display()
+        );
+    }
 }
 
 fn fix_summary(rule: &rules::Rule) -> String {
@@ -1180,7 +1256,8 @@ fn learn(args: LearnArgs) -> io::Result<u8> {
         text_field: args.text_field,
         rule_id: args.rule_id,
     };
-    let (sources, mut errors) = input::collect(&args.paths, &|_| false);
+    let collected = input::collect(&args.paths, &|_| false, args.follow);
+    let (sources, mut errors) = (collected.sources, collected.errors);
     let mut learner = corpuslint::learn::Learner::default();
     errors.extend(learner.add_sources(sources, &opts));
     for e in &errors {

@@ -43,7 +43,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         let p = e.unwrap().path();
         if p.is_dir() {
             out.extend(walk(&p));
-        } else {
+        } else if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
             out.push(p);
         }
     }
@@ -245,4 +245,191 @@ fn fixing_a_truncated_shard_claims_no_fixes() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Every file of `dir` holding `.corpuslint-` in its name.
+fn temp_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(temp_files(&p));
+        } else if p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(".corpuslint-")
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_in_the_middle_of_fix_leaves_every_file_old_or_new() {
+    let record = |i: usize| {
+        format!(
+            "{{\"id\":{i},\"text\":{}}}\n",
+            serde_json::to_string(&ARTICLE.repeat(8)).unwrap()
+        )
+    };
+    let shard: String = (0..2500).map(record).collect();
+    let fixed_shard: String = (0..2500)
+        .map(|i| {
+            format!(
+                "{{\"id\":{i},\"text\":{}}}\n",
+                serde_json::to_string(&FIXED.repeat(8)).unwrap()
+            )
+        })
+        .collect();
+    // Pseudo-random moments, the same on every run of the test.
+    let moments = [
+        ("KILL", 70),
+        ("TERM", 40),
+        ("INT", 90),
+        ("KILL", 350),
+        ("TERM", 220),
+        ("INT", 5),
+    ];
+    for (signal, ms) in moments {
+        let dir = tempfile::tempdir().unwrap();
+        corpus(&dir.path().join("articles"), 400);
+        fs::write(dir.path().join("shard.jsonl"), &shard).unwrap();
+        let mut child = Command::new(BIN)
+            .current_dir(dir.path())
+            .args(["check", "--fix", "-j", "2", "--format", "concise", "."])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the fixing to begin (the first article is rewritten),
+        // then for the moment.
+        let first = dir.path().join("articles/00/00000.txt");
+        while fs::read_to_string(&first).unwrap() != FIXED && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let still_running = child.try_wait().unwrap().is_none();
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = child.wait().unwrap();
+        if !still_running {
+            panic!("the run ended before SIG{signal} at {ms} ms: make the corpus larger");
+        }
+        use std::os::unix::process::ExitStatusExt;
+        match signal {
+            "KILL" => assert_eq!(exit.signal(), Some(9)),
+            "TERM" => assert_eq!(exit.code(), Some(143), "{exit:?}"),
+            _ => assert_eq!(exit.code(), Some(130), "{exit:?}"),
+        }
+        // Old or new, never torn (count_fixed panics on anything else).
+        let (fixed, old) = count_fixed(&dir.path().join("articles"));
+        assert_eq!(fixed + old, 400);
+        let s = fs::read_to_string(dir.path().join("shard.jsonl")).unwrap();
+        assert!(s == shard || s == fixed_shard, "SIG{signal}: torn shard");
+        if signal != "KILL" {
+            assert_eq!(
+                temp_files(dir.path()),
+                Vec::<std::path::PathBuf>::new(),
+                "SIG{signal} at {ms} ms"
+            );
+        }
+        // A later run finishes the job and removes what a SIGKILL left.
+        let out = corpuslint(dir.path(), &["check", "--fix", "--format", "concise", "."]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(count_fixed(&dir.path().join("articles")), (400, 0));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("shard.jsonl")).unwrap(),
+            fixed_shard
+        );
+        assert_eq!(temp_files(dir.path()), Vec::<std::path::PathBuf>::new());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_noted_followed_on_request_and_fixed_at_their_target() {
+    use std::os::unix::fs::symlink;
+    // The Hugging Face cache: snapshot files are links into blobs/.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    fs::create_dir_all(p.join("blobs")).unwrap();
+    fs::create_dir_all(p.join("snapshots/main")).unwrap();
+    fs::write(p.join("blobs/1f2e"), ARTICLE).unwrap();
+    symlink("../../blobs/1f2e", p.join("snapshots/main/a.txt")).unwrap();
+
+    let out = corpuslint(p, &["check", "snapshots"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "note: 1 symbolic link in the folders walked was not followed; pass --follow (-L) to check what they point to\n\
+         error: no file to check in snapshots: nothing was checked (pass --allow-empty if that is expected)\n"
+    );
+    let out = corpuslint(p, &["check", "--allow-empty", "snapshots"]);
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = corpuslint(
+        p,
+        &["check", "-L", "--fix", "--format", "concise", "snapshots"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        fs::symlink_metadata(p.join("snapshots/main/a.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert_eq!(fs::read_to_string(p.join("blobs/1f2e")).unwrap(), FIXED);
+
+    // A link named on the command line is followed, and fixed at its target.
+    fs::write(p.join("blobs/1f2e"), ARTICLE).unwrap();
+    corpuslint(p, &["check", "--fix", "snapshots/main/a.txt"]);
+    assert!(
+        fs::symlink_metadata(p.join("snapshots/main/a.txt"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_to_string(p.join("blobs/1f2e")).unwrap(), FIXED);
+}
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = scratch_text(&[("a.txt", ARTICLE)]);
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check", "--fix", "--format", "concise", "a.txt", "./a.txt", ".",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout(&out).lines().last().unwrap(),
+        "fixed 1 finding in 1 file; 0 errors, 1 warning, 1 info in 1 file; 0 fixable with --fix (1 more with --fix --unsafe-fixes)"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_owner_and_group() {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: only root may give a file to another owner");
+        return;
+    }
+    let dir = scratch_text(&[("a.txt", ARTICLE)]);
+    let path = dir.path().join("a.txt");
+    std::os::unix::fs::chown(&path, Some(4321), Some(8765)).unwrap();
+    let out = corpuslint(dir.path(), &["check", "--fix", "a.txt"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&path).unwrap(), FIXED);
+    let meta = fs::metadata(&path).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (4321, 8765));
 }

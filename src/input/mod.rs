@@ -156,33 +156,64 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
             .is_some_and(|n| n.starts_with('.'))
 }
 
-/// Expands the command-line paths into inputs, sorted by path (the order
-/// findings are reported in), each input once. `-` is stdin.
-/// `exclude` is asked for every walked file and folder (not for paths
-/// named on the command line, which are always read).
-pub fn collect(
-    paths: &[String],
-    exclude: &dyn Fn(&Path) -> bool,
-) -> (Vec<Source>, Vec<InputError>) {
-    let (mut sources, errors) = walk(paths, exclude);
-    sources.sort_by(|a, b| a.display.cmp(&b.display));
-    sources.dedup_by(|a, b| a.display == b.display);
-    (sources, errors)
+/// The inputs a set of command-line paths names.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Sorted by path (the order findings are reported in), each file once.
+    pub sources: Vec<Source>,
+    pub errors: Vec<InputError>,
+    /// Symbolic links met while walking folders and not followed.
+    pub symlinks_skipped: usize,
 }
 
-fn walk(paths: &[String], exclude: &dyn Fn(&Path) -> bool) -> (Vec<Source>, Vec<InputError>) {
-    let mut sources = Vec::new();
-    let mut errors = Vec::new();
+/// Expands the command-line paths into inputs, sorted by path (the order
+/// findings are reported in), each file once however it was named (`a.txt`
+/// and `./a.txt`, or a folder and a file in it). `-` is stdin.
+/// `exclude` is asked for every walked file and folder (not for paths
+/// named on the command line, which are always read). With `follow`,
+/// symbolic links in walked folders are followed (a link named on the
+/// command line always is).
+pub fn collect(paths: &[String], exclude: &dyn Fn(&Path) -> bool, follow: bool) -> Collected {
+    let mut c = walk(paths, exclude, follow);
+    c.sources.sort_by(|a, b| a.display.cmp(&b.display));
+    // The same file under two names: the first name is kept.
+    let mut seen = std::collections::HashSet::new();
+    c.sources.retain(|s| match &s.origin {
+        Origin::Stdin => seen.insert(None),
+        Origin::File(p) => seen.insert(Some(file_identity(p))),
+    });
+    c
+}
+
+/// What makes two paths one file: its device and inode on Unix, its
+/// canonical path elsewhere, or the path itself when neither can be had.
+fn file_identity(path: &Path) -> (u64, u64, PathBuf) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            return (m.dev(), m.ino(), PathBuf::new());
+        }
+    }
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    (0, 0, canonical)
+}
+
+fn walk(paths: &[String], exclude: &dyn Fn(&Path) -> bool, follow: bool) -> Collected {
+    let mut out = Collected::default();
     for arg in paths {
         if arg == "-" {
-            sources.push(Source::stdin());
+            out.sources.push(Source::stdin());
             continue;
         }
         let path = PathBuf::from(arg);
         match std::fs::metadata(&path) {
-            Err(e) => errors.push(InputError::new(arg.clone(), io_message(&e))),
+            Err(e) => out
+                .errors
+                .push(InputError::new(arg.clone(), io_message(&e))),
             Ok(meta) if meta.is_dir() => {
                 let walker = walkdir::WalkDir::new(&path)
+                    .follow_links(follow)
                     .sort_by_file_name()
                     .into_iter()
                     .filter_entry(|e| !is_hidden(e) && (e.depth() == 0 || !exclude(e.path())));
@@ -196,21 +227,27 @@ fn walk(paths: &[String], exclude: &dyn Fn(&Path) -> bool) -> (Vec<Source>, Vec<
                             {
                                 source.display = rest.to_string();
                             }
-                            sources.push(source)
+                            out.sources.push(source)
                         }
+                        Ok(e) if e.path_is_symlink() && !follow => out.symlinks_skipped += 1,
                         Ok(_) => {}
                         Err(e) => {
                             let where_ = e.path().map_or(arg.clone(), |p| p.display().to_string());
-                            let msg = e.io_error().map_or_else(|| e.to_string(), io_message);
-                            errors.push(InputError::new(where_, msg));
+                            let msg = if e.loop_ancestor().is_some() {
+                                "a symbolic link loops back to a folder above it; not followed"
+                                    .to_string()
+                            } else {
+                                e.io_error().map_or_else(|| e.to_string(), io_message)
+                            };
+                            out.errors.push(InputError::new(where_, msg));
                         }
                     }
                 }
             }
-            Ok(_) => sources.push(Source::file(path)),
+            Ok(_) => out.sources.push(Source::file(path)),
         }
     }
-    (sources, errors)
+    out
 }
 
 pub fn io_message(e: &io::Error) -> String {
@@ -526,38 +563,77 @@ impl<W: Write> FinishWrite for zstd::Encoder<'static, W> {
 
 /// A replacement for a file, written beside it and renamed over it on
 /// [`Replacement::commit`]; dropped without commit, it leaves the original.
+/// A symbolic link is followed: the file it points to is replaced, the link
+/// stays. The replacement gets the original's permissions and, where the
+/// process may give them (as root), its owner and group.
 pub struct Replacement {
     path: PathBuf,
-    tmp: tempfile::NamedTempFile,
-    perms: std::fs::Permissions,
+    /// `None` once committed.
+    tmp: Option<tempfile::NamedTempFile>,
+    meta: std::fs::Metadata,
 }
+
+/// The prefix of corpuslint's temporary files: `.corpuslint-<pid>-XXXXXX`,
+/// beside the file they will replace. The process id tells a later run
+/// whether the file's writer is gone (see [`stale_temp_files`]).
+pub const TEMP_PREFIX: &str = ".corpuslint-";
 
 impl Replacement {
     pub fn new(path: &Path) -> io::Result<Self> {
+        // Fix the target, never the link.
+        let path = std::fs::canonicalize(path)?;
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let perms = std::fs::metadata(path)?.permissions();
-        let tmp = tempfile::Builder::new()
-            .prefix(".corpuslint-")
-            .tempfile_in(dir)?;
+        let meta = std::fs::metadata(&path)?;
+        let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+        let tmp = crate::cleanup::create(
+            || tempfile::Builder::new().prefix(&prefix).tempfile_in(dir),
+            |t| t.path(),
+        )?;
         Ok(Replacement {
-            path: path.to_path_buf(),
-            tmp,
-            perms,
+            path,
+            tmp: Some(tmp),
+            meta,
         })
     }
 
     pub fn file(&mut self) -> &mut File {
-        self.tmp.as_file_mut()
+        self.tmp
+            .as_mut()
+            .expect("a replacement is used only before its commit")
+            .as_file_mut()
     }
 
-    pub fn commit(self) -> io::Result<()> {
-        self.tmp.as_file().sync_all()?;
-        self.tmp.as_file().set_permissions(self.perms)?;
-        self.tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
+    pub fn commit(mut self) -> io::Result<()> {
+        let tmp = self.tmp.take().expect("a replacement is committed once");
+        let file = tmp.as_file();
+        file.sync_all()?;
+        file.set_permissions(self.meta.permissions())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // Only root may give a file away; for anyone else this keeps
+            // what it can (the group, when the user is in it) and the
+            // rename makes the user the owner, as any editor does.
+            let _ = std::os::unix::fs::fchown(file, Some(self.meta.uid()), Some(self.meta.gid()));
+            let _ = std::os::unix::fs::fchown(file, None, Some(self.meta.gid()));
+        }
+        let tmp_path = tmp.path().to_path_buf();
+        let result = tmp.persist(&self.path).map(|_| ()).map_err(|e| e.error);
+        crate::cleanup::unregister(&tmp_path);
+        result
+    }
+}
+
+impl Drop for Replacement {
+    fn drop(&mut self) {
+        // Not committed: NamedTempFile removes the file itself, and the
+        // signal handler need not know of it any more.
+        if let Some(tmp) = &self.tmp {
+            crate::cleanup::unregister(tmp.path());
+        }
     }
 }
 
