@@ -364,6 +364,11 @@ fn count_chunk(table: &Table, source: u32, lines: &input::LineChunk, opts: &Pass
         start = end;
         let content = raw.strip_suffix(b"\n").unwrap_or(raw);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
+        let content = if lines.first + i == 1 {
+            content.strip_prefix(input::UTF8_BOM).unwrap_or(content)
+        } else {
+            content
+        };
         if content.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

@@ -417,7 +417,14 @@ fn check_chunk(
                 content_end -= 1;
             }
         }
-        let content = &raw[..content_end];
+        // A byte-order mark opening the shard is no part of its first
+        // record; it is written back as it was.
+        let bom = if number == 1 && raw.starts_with(input::UTF8_BOM) {
+            input::UTF8_BOM.len()
+        } else {
+            0
+        };
+        let content = &raw[bom..content_end.max(bom)];
         let mut replacement: Option<String> = None;
         if !content.iter().all(u8::is_ascii_whitespace) {
             let result = simdutf8::compat::from_utf8(content)
@@ -463,6 +470,7 @@ fn check_chunk(
             match replacement {
                 Some(line) => {
                     out.changed = true;
+                    out.bytes.extend_from_slice(&raw[..bom]);
                     out.bytes.extend_from_slice(line.as_bytes());
                     out.bytes.extend_from_slice(&raw[content_end..]);
                 }

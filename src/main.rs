@@ -424,10 +424,17 @@ impl Sink for CliSink<'_> {
     }
 
     fn error(&mut self, error: InputError) -> io::Result<()> {
-        if error.message.starts_with("record ") {
+        let record = error.message.starts_with("record ");
+        if record {
             self.summary.bad_records += 1;
         } else {
             self.summary.failed += 1;
+            // What went wrong with the input as a whole (a corrupt or
+            // truncated stream, often the cause of the bad records before
+            // it) is always shown; only record errors are capped.
+            self.out.flush()?;
+            eprintln!("error: {error}");
+            return Ok(());
         }
         let shown = self.errors_per_input.entry(error.path.clone()).or_default();
         *shown += 1;

@@ -57,7 +57,12 @@ impl LineIndex {
     pub fn position(&self, text: &str, byte: usize) -> (usize, usize) {
         let byte = byte.min(text.len());
         let line = self.line_of(byte);
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        // A byte-order mark opening the text is no column (editors do not
+        // show it).
+        if line == 0 && byte >= 3 && text.starts_with('\u{FEFF}') {
+            start = 3;
+        }
         let column = text
             .get(start..byte)
             .map_or(byte - start, |s| s.chars().count());

@@ -433,3 +433,31 @@ fn fix_keeps_the_owner_and_group() {
     let meta = fs::metadata(&path).unwrap();
     assert_eq!((meta.uid(), meta.gid()), (4321, 8765));
 }
+
+#[test]
+fn a_corrupt_zstd_shard_shows_the_decoder_error_past_the_cap() {
+    // Thirty records that are not JSON (more than the 20 errors shown per
+    // input), then good ones, then a damaged checksum.
+    let lines: String = (0..30)
+        .map(|i| format!("{{broken {i}\n"))
+        .chain((0..20000).map(|i| format!("{{\"id\":{i},\"text\":\"Satz {i} mit Inhalt.\"}}\n")))
+        .collect();
+    let mut z = zstd::encode_all(lines.as_bytes(), 3).unwrap();
+    // Damage the frame's checksum (its last four bytes).
+    let n = z.len();
+    for b in &mut z[n - 4..] {
+        *b ^= 0xFF;
+    }
+    let dir = scratch(&[("s.jsonl.zst", &z)]);
+    let out = corpuslint(dir.path(), &["check", "--format", "concise", "s.jsonl.zst"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("more errors in this input are counted but not shown"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: s.jsonl.zst: cannot read on from record"),
+        "{err}"
+    );
+}

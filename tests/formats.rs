@@ -466,3 +466,59 @@ fn statistics_count_per_rule() {
     assert_eq!(tag["documents_percent"], 25.0);
     assert_eq!(v["total"]["documents"], 3, "documents with any finding");
 }
+
+#[test]
+fn a_byte_order_mark_is_no_part_of_the_first_record_nor_a_column() {
+    let shard = "\u{FEFF}{\"text\":\"Satz< /p> hier.\"}\n{\"text\":\"Zwei< /p>\"}\n";
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("s.jsonl"), shard).unwrap();
+    fs::write(dir.path().join("a.txt"), "\u{FEFF}Satz< /p> hier.\n").unwrap();
+    let out = corpuslint(
+        dir.path(),
+        &[
+            "check", NOT_SHORT, "--format", "concise", "a.txt", "s.jsonl",
+        ],
+    );
+    assert_eq!(
+        stdout(&out),
+        "a.txt:1:5: error[html/leftover-tag] leftover HTML tag `< /p>`\n\
+         s.jsonl#1:1:5: error[html/leftover-tag] leftover HTML tag `< /p>`\n\
+         s.jsonl#2:1:5: error[html/leftover-tag] leftover HTML tag `< /p>`\n\
+         3 errors, 0 warnings in 3 documents (2 files); 3 fixable with --fix\n",
+        "{}",
+        stderr(&out)
+    );
+    // On standard input it is still a shard.
+    let out = std::process::Command::new(BIN)
+        .args(["check", NOT_SHORT, "--format", "concise", "-"])
+        .stdin(fs::File::open(dir.path().join("s.jsonl")).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("-#1:1:5: error[html/leftover-tag]"),
+        "{}",
+        stdout(&out)
+    );
+    // Fixing keeps the mark where it was.
+    corpuslint(dir.path(), &["check", "--fix", "s.jsonl"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("s.jsonl")).unwrap(),
+        "\u{FEFF}{\"text\":\"Satz hier.\"}\n{\"text\":\"Zwei\"}\n"
+    );
+}
+
+#[test]
+fn a_lone_surrogate_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("s.jsonl"),
+        "{\"text\":\"ok \\ud800 gut\"}\n",
+    )
+    .unwrap();
+    let out = corpuslint(dir.path(), &["check", "s.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "error: s.jsonl: record 1: field `text`: `\\ud800` at column 13 is half of a UTF-16 surrogate pair without its other half, which is no character (the text was cut or mis-encoded)\n"
+    );
+}

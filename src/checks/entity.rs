@@ -81,7 +81,18 @@ impl Check for HtmlEntity {
             if escaped_twice {
                 d.message = format!("HTML entity escaped twice: `{}`", &ctx.text[range.clone()]);
             }
+            // A space entity beside a space would leave a run of spaces
+            // that reads as layout (`Text&nbsp; &nbsp;geht`): it goes.
+            let beside_space = ctx.text[..range.start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c == ' ' || c == '\u{A0}')
+                || ctx.text[range.end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c == ' ' || c == '\u{A0}');
             let replacement = match decoded.as_ref() {
+                "\u{A0}" | " " if beside_space => Some(String::new()),
                 "\u{A0}" if self.nbsp_as_space => Some(" ".to_string()),
                 s if s.chars().any(|c| c.is_control() && c != '\t' && c != '\n')
                     || s.contains('\u{FFFD}') =>

@@ -115,8 +115,21 @@ pub fn parse_record(
             kind_of(raw_str)
         ));
     }
-    let text: String = serde_json::from_str(raw_str)
-        .map_err(|e| format!("field `{}`: {e}", text_field.as_str()))?;
+    let text: String = serde_json::from_str(raw_str).map_err(|e| {
+        let field = text_field.as_str();
+        match lone_surrogate(raw_str) {
+            Some((at, escape)) => {
+                let column = line[..raw_str.as_ptr() as usize - line.as_ptr() as usize + at]
+                    .chars()
+                    .count()
+                    + 1;
+                format!(
+                    "field `{field}`: `{escape}` at column {column} is half of a UTF-16 surrogate pair without its other half, which is no character (the text was cut or mis-encoded)"
+                )
+            }
+            None => format!("field `{field}`: {e}"),
+        }
+    })?;
     let start = raw_str.as_ptr() as usize - line.as_ptr() as usize;
     let id = match lookup(&top, id_field) {
         Ok(Some(v)) => serde_json::from_str(v.get()).ok(),
@@ -128,6 +141,37 @@ pub fn parse_record(
         id,
         span: start..start + raw_str.len(),
     })
+}
+
+/// The first `\uD800`–`\uDFFF` escape of the JSON string literal `raw`
+/// that is not part of a high-low pair: its byte offset and its text.
+fn lone_surrogate(raw: &str) -> Option<(usize, &str)> {
+    let bytes = raw.as_bytes();
+    let unit = |at: usize| -> Option<u16> {
+        if bytes.get(at..at + 2)? != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(raw.get(at + 2..at + 6)?, 16).ok()
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            match unit(i) {
+                Some(0xD800..=0xDBFF) => {
+                    if !matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
+                        return Some((i, &raw[i..i + 6]));
+                    }
+                    i += 12;
+                    continue;
+                }
+                Some(0xDC00..=0xDFFF) => return Some((i, &raw[i..i + 6])),
+                _ => i += 2,
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A JSON string literal for `s`; with `ascii_only`, every non-ASCII

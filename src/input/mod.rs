@@ -258,6 +258,9 @@ pub fn io_message(e: &io::Error) -> String {
     }
 }
 
+/// The UTF-8 byte-order mark some tools write at the start of a file.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// The first bytes of gzip and zstd streams.
 const GZIP_MAGIC: &[u8] = &[0x1F, 0x8B];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xB5, 0x2F, 0xFD];
@@ -342,6 +345,7 @@ pub fn open(
                     let head = reader
                         .fill_buf()
                         .map_err(|e| err("cannot read standard input", e))?;
+                    let head = head.strip_prefix(UTF8_BOM).unwrap_or(head);
                     let first = head.iter().find(|b| !b.is_ascii_whitespace());
                     if first == Some(&b'{') {
                         Format::Jsonl

@@ -327,6 +327,11 @@ fn positions_of(
             cursor = lines.full(l).start;
             column = 1;
         }
+        // A byte-order mark opening the text is no column: editors do not
+        // show it.
+        if l == 0 && cursor < 3 && off >= 3 && text.starts_with('\u{FEFF}') {
+            cursor = 3;
+        }
         column += text[cursor..off].chars().count();
         cursor = off;
         map.insert(off, (line + 1, column));
