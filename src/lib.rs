@@ -30,6 +30,8 @@ pub mod json_schema;
 pub mod lang;
 pub mod learn;
 pub mod linter;
+#[doc(hidden)]
+pub mod properties;
 pub mod report;
 pub mod rules;
 pub mod text;

@@ -299,6 +299,43 @@ mod tests {
         assert!(on_word_boundaries(t, &(0..5)));
     }
 
+    proptest::proptest! {
+        /// Lines and columns agree with counting by hand, and every line's
+        /// content and deletion range are what they say.
+        #[test]
+        fn line_index_agrees_with_counting(text in "[ab\u{e4}\r\n]{0,40}") {
+            let idx = LineIndex::new(&text);
+            for (byte, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let before = &text[..byte];
+                let line = before.matches('\n').count();
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let mut column = text[line_start..byte].chars().count() + 1;
+                if line == 0 && text.starts_with('\u{FEFF}') && byte >= 3 {
+                    column -= 1;
+                }
+                proptest::prop_assert_eq!(idx.line_of(byte), line);
+                proptest::prop_assert_eq!(idx.position(&text, byte), (line + 1, column));
+            }
+            let mut joined = String::new();
+            for (i, range) in idx.lines(&text) {
+                let content = &text[range.clone()];
+                proptest::prop_assert!(!content.contains('\n'));
+                let after = &text[range.end..];
+                proptest::prop_assert!(
+                    after.is_empty() || after.starts_with('\n') || after.starts_with("\r\n")
+                );
+                // Deleting a line leaves the others, in order, whole.
+                let del = idx.delete_range(&text, i);
+                let mut rest = text.clone();
+                rest.replace_range(del.clone(), "");
+                proptest::prop_assert_eq!(rest.len(), text.len() - del.len());
+                proptest::prop_assert!(del.start <= range.start && range.end <= del.end);
+                joined.push_str(&text[idx.full(i)]);
+            }
+            proptest::prop_assert_eq!(joined, text.clone());
+        }
+    }
+
     #[test]
     fn preview_escapes_and_cuts() {
         assert_eq!(preview("a\u{200B}b\nc", 10), "a\\u{200B}b\\nc");

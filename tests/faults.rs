@@ -461,3 +461,69 @@ fn a_corrupt_zstd_shard_shows_the_decoder_error_past_the_cap() {
         "{err}"
     );
 }
+
+/// Mounts a tmpfs of `kb` KiB at `dir`; `false` when this machine does not
+/// let the test (not root, or no mount in this sandbox).
+#[cfg(target_os = "linux")]
+fn mount_tmpfs(dir: &Path, kb: usize) -> bool {
+    Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={kb}k"), "tmpfs"])
+        .arg(dir)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let disk = dir.path().join("disk");
+    fs::create_dir(&disk).unwrap();
+    if !mount_tmpfs(&disk, 1024) {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root and mount rights)");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&disk);
+    // 700 KiB of article: its fixed copy does not fit beside it.
+    let article = ARTICLE.repeat(700 * 1024 / ARTICLE.len());
+    fs::write(disk.join("a.txt"), &article).unwrap();
+    let shard: String = (0..1500)
+        .map(|i| format!("{{\"id\":{i},\"text\":\"Satz {i} hier.< /p>\"}}\n"))
+        .collect();
+    let out = corpuslint(&disk, &["check", "--fix", "--format", "concise", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a.txt: cannot write the fixed file")
+            && stderr(&out).contains("No space left on device"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(disk.join("a.txt")).unwrap(), article);
+    assert_eq!(temp_files(&disk), Vec::<std::path::PathBuf>::new());
+
+    // A shard that fills the disk while it is rewritten.
+    fs::remove_file(disk.join("a.txt")).unwrap();
+    fs::write(disk.join("s.jsonl"), &shard).unwrap();
+    // Fill the disk, then free 16 KiB: the start of the fixed shard fits,
+    // the rest does not.
+    {
+        use std::io::Write;
+        let mut filler = fs::File::create(disk.join("filler.bin")).unwrap();
+        while filler.write_all(&[b'x'; 4096]).is_ok() {}
+        let len = filler.metadata().unwrap().len();
+        filler.set_len(len.saturating_sub(16 * 1024)).unwrap();
+    }
+    let out = corpuslint(&disk, &["check", "--fix", "--format", "concise", "s.jsonl"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(disk.join("s.jsonl")).unwrap(), shard);
+    assert_eq!(temp_files(&disk), Vec::<std::path::PathBuf>::new());
+    let summary = stdout(&out).lines().last().unwrap().to_string();
+    assert!(summary.starts_with("fixed 0 findings"), "{summary}");
+}

@@ -12,56 +12,16 @@ use std::fs;
 use std::ops::Range;
 use std::path::Path;
 
-/// Whether `after` is `before` with only the bytes of `changed` replaced:
-/// the bytes between the (merged) ranges must appear in `after` in order,
-/// the first at its start and the last at its end. Greedy matching finds
-/// such a split whenever there is one.
 fn only_ranges_changed(before: &str, after: &str, changed: &[Range<usize>]) -> Result<(), String> {
-    let mut ranges = changed.to_vec();
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
+    match corpuslint::properties::changed_outside(before, after, changed) {
+        None => Ok(()),
+        Some(k) => Err(format!(
+            "bytes {}..{} ({:?}) changed, but no reported fix covers them",
+            k.start,
+            k.end,
+            &before[k.clone()]
+        )),
     }
-    let mut kept = Vec::new();
-    let mut pos = 0;
-    for r in &merged {
-        kept.push(pos..r.start);
-        pos = r.end;
-    }
-    kept.push(pos..before.len());
-    let (b, a) = (before.as_bytes(), after.as_bytes());
-    let mut at = 0;
-    let last = kept.len() - 1;
-    for (i, k) in kept.iter().enumerate() {
-        let seg = &b[k.clone()];
-        let found = if i == 0 {
-            a.starts_with(seg).then_some(0)
-        } else if i == last {
-            (a.len() >= at + seg.len() && a.ends_with(seg)).then(|| a.len() - seg.len())
-        } else {
-            a[at..]
-                .windows(seg.len().max(1))
-                .position(|w| seg.is_empty() || w == seg)
-                .map(|p| p + at)
-                .or(seg.is_empty().then_some(at))
-        };
-        match found {
-            Some(p) if p >= at => at = p + seg.len(),
-            _ => {
-                return Err(format!(
-                    "bytes {}..{} ({:?}) changed, but no reported fix covers them",
-                    k.start,
-                    k.end,
-                    &before[k.clone()]
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn articles() -> Vec<(String, String)> {
