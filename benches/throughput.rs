@@ -306,6 +306,39 @@ fn measure(program: &str, args: &[&str]) -> Run {
     }
 }
 
+/// `--fix` on one dense page (a finding every few words, as a raw HTML dump
+/// has them) of growing size: fixing must grow with the findings, not with
+/// their square (issue 10: 2 MB took 35 s when each edit was compared with
+/// every edit before it).
+fn fix_rows(root: &Path) {
+    let line = "Die Stadt< /p> plant&amp;amp; neue Wege< br>  für den Verkehr.\n";
+    println!(
+        "{:<44} {:>8} {:>9}",
+        "--fix on one dense page", "seconds", "findings"
+    );
+    for kb in [256usize, 512, 1024, 2048] {
+        let text = line.repeat(kb * 1024 / line.len());
+        let page = root.join(format!("dense-{kb}k.txt"));
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            fs::write(&page, &text).unwrap();
+            let args = [
+                "check",
+                "--fix",
+                "--format",
+                "concise",
+                "--fail-on",
+                "never",
+                page.to_str().unwrap(),
+            ];
+            best = best.min(measure(BIN, &args).seconds);
+        }
+        let findings =
+            text.matches("< ").count() + text.matches("&amp;").count() + text.matches("  ").count();
+        println!("{:<44} {:>8.2} {:>9}", format!("  {kb} KB"), best, findings);
+    }
+}
+
 /// Best of `n` runs (the first warms the page cache).
 fn best(n: usize, program: &str, args: &[&str]) -> Run {
     let mut runs: Vec<Run> = (0..n).map(|_| measure(program, args)).collect();
@@ -376,6 +409,8 @@ fn main() {
         "speed-up 1 -> {threads} threads: {:.2}x",
         one.seconds / all.seconds
     );
+
+    fix_rows(&root);
 
     let rg = std::env::var("RG").unwrap_or_else(|_| "rg".to_string());
     if Command::new(&rg).arg("--version").output().is_err() {
