@@ -153,6 +153,12 @@ pub fn fixer(data: &[u8]) {
             .flat_map(|d| d.fix.iter().flat_map(|f| &f.edits))
             .map(|e| e.range.clone())
             .collect();
+        assert_eq!(
+            once.fixed,
+            once.applied.len(),
+            "one reported finding per applied fix"
+        );
+        check_findings(text, &once.applied);
         if let Some(r) = changed_outside(text, &once.text, &edits) {
             panic!(
                 "bytes {r:?} ({:?}) changed outside every reported fix (unsafe: {unsafe_fixes})",
