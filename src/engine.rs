@@ -36,6 +36,49 @@ pub enum Mode {
     Fix,
     /// Show the fixes as a unified diff; change nothing.
     Diff,
+    /// `corpuslint filter`: judge every document ([`RunOptions::filter`]),
+    /// write the kept ones (fixed) and the dropped ones where it says.
+    Filter,
+}
+
+/// `corpuslint filter`: the policy, and where each input's documents go.
+pub struct FilterRun {
+    pub policy: crate::filter::Policy,
+    /// Fix the texts (safe fixes, and unsafe ones with
+    /// [`RunOptions::unsafe_fixes`]); `false` keeps them as they are.
+    pub fix: bool,
+    /// Kept documents carry the annotation too, with text hashes.
+    pub annotate: bool,
+    /// The field (JSONL) that carries the annotation.
+    pub field: String,
+    /// Where an input's kept and rejected documents go.
+    pub outputs: Box<dyn Fn(&Source) -> FilterOutputs + Send + Sync>,
+}
+
+impl std::fmt::Debug for FilterRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilterRun")
+            .field("policy", &self.policy)
+            .field("fix", &self.fix)
+            .field("annotate", &self.annotate)
+            .field("field", &self.field)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the documents of one input go: files of the same format and
+/// compression as the input (by their names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterOutputs {
+    pub kept: std::path::PathBuf,
+    pub rejected: std::path::PathBuf,
+}
+
+/// The sidecar beside an article that `filter` wrote: its annotation.
+pub fn sidecar_path(path: &std::path::Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(".corpuslint.json");
+    std::path::PathBuf::from(name)
 }
 
 #[derive(Debug, Clone)]
@@ -57,6 +100,8 @@ pub struct RunOptions {
     /// The largest article (decompressed), and the longest JSONL record,
     /// read; larger ones are skipped with an error.
     pub max_file_size: u64,
+    /// [`Mode::Filter`]: what to keep and where to write it.
+    pub filter: Option<Arc<FilterRun>>,
 }
 
 /// Picks a linter for a path, or `None` for the run's own.
@@ -94,6 +139,7 @@ impl Default for RunOptions {
             path_linter: None,
             keep_record_lines: false,
             max_file_size: input::DEFAULT_MAX_FILE_SIZE,
+            filter: None,
         }
     }
 }
@@ -122,6 +168,8 @@ pub struct Document {
     /// `Fix`: the text before fixing, which [`Document::applied`] points
     /// into, when any fix was applied.
     pub original: Option<String>,
+    /// `Filter`: the decision about the document.
+    pub verdict: Option<crate::filter::Verdict>,
     /// `Fix` and `Diff`: rules whose fixes did not settle, left unapplied.
     pub unsettled: Vec<std::sync::Arc<str>>,
     /// JSONL input with [`RunOptions::keep_record_lines`]: the record's line
@@ -162,6 +210,7 @@ impl Document {
             changed: false,
             applied: Vec::new(),
             original: None,
+            verdict: None,
             unsettled: Vec::new(),
             record_line: None,
         }
@@ -219,8 +268,21 @@ pub fn process(
     text: String,
     corpus: Option<CorpusCtx<'_>>,
 ) -> Document {
+    process_as(opts.mode, linter, opts, path, diff_label, text, corpus)
+}
+
+/// [`process`] in `mode`, whatever `opts.mode` says.
+fn process_as(
+    mode: Mode,
+    linter: &Linter,
+    opts: &RunOptions,
+    path: &str,
+    diff_label: &str,
+    text: String,
+    corpus: Option<CorpusCtx<'_>>,
+) -> Document {
     let mut doc = Document::new(path, String::new());
-    match opts.mode {
+    match mode {
         Mode::Check => {
             doc.lang = opts.lang.resolve(&text);
             let lang = DocLang {
@@ -229,6 +291,25 @@ pub fn process(
             };
             doc.diagnostics = linter.check_in(&text, lang, corpus);
             doc.text = text;
+        }
+        Mode::Filter => {
+            let filter = opts.filter.as_deref();
+            let mode = if filter.is_some_and(|f| f.fix) {
+                Mode::Fix
+            } else {
+                Mode::Check
+            };
+            doc = process_as(mode, linter, opts, path, diff_label, text, corpus);
+            let Some(filter) = filter else {
+                return doc;
+            };
+            doc.verdict = Some(crate::filter::judge(
+                &filter.policy,
+                doc.applied_text(),
+                &doc.text,
+                &doc.applied,
+                &doc.diagnostics,
+            ));
         }
         Mode::Fix => {
             let outcome = linter.fix_in(&text, &opts.lang, opts.unsafe_fixes, corpus);
@@ -295,8 +376,11 @@ enum Work {
 
 struct ChunkOut {
     results: Vec<Result<Document, InputError>>,
-    /// `--fix`: the chunk's lines as they are to be written.
+    /// `--fix`: the chunk's lines as they are to be written; `filter`: the
+    /// lines kept.
     bytes: Vec<u8>,
+    /// `filter`: the lines rejected.
+    rejected: Vec<u8>,
     changed: bool,
     /// A record was too long to keep: the shard (named here) cannot be
     /// rewritten whole.
@@ -334,14 +418,10 @@ fn do_work(
             Output::Article(article(linter, opts, source, corpus).map(Box::new))
         }
         // Standard input: the corpus pass could not read it.
-        Work::Text(source, text) => Output::Article(Ok(Box::new(process(
-            linter,
-            opts,
-            &source.display,
-            &source.display,
-            text,
-            None,
-        )))),
+        Work::Text(source, text) => {
+            let doc = process(linter, opts, &source.display, &source.display, text, None);
+            Output::Article(write_filtered_article(opts, &source, &doc).map(|()| Box::new(doc)))
+        }
         Work::Chunk(shard, chunk) => {
             let corpus = corpus.filter(|_| !shard.is_stdin());
             Output::Chunk(check_chunk(linter, opts, &shard, chunk, corpus))
@@ -366,6 +446,7 @@ fn article(
         }
     };
     let doc = process(linter, opts, &source.display, &source.display, text, corpus);
+    write_filtered_article(opts, &source, &doc)?;
     if opts.mode == Mode::Fix
         && doc.changed
         && let Origin::File(path) = &source.origin
@@ -380,6 +461,84 @@ fn article(
     Ok(doc)
 }
 
+/// `filter`: writes a judged article where its verdict says, the kept
+/// text fixed, the rejected one as it was, with the annotation in a
+/// sidecar (for a kept one with `--annotate` only).
+fn write_filtered_article(
+    opts: &RunOptions,
+    source: &Source,
+    doc: &Document,
+) -> Result<(), InputError> {
+    let (Some(filter), Some(verdict)) = (opts.filter.as_deref(), doc.verdict.as_ref()) else {
+        return Ok(());
+    };
+    let outputs = (filter.outputs)(source);
+    let (path, text) = if verdict.kept {
+        (&outputs.kept, doc.text.as_str())
+    } else {
+        (&outputs.rejected, doc.applied_text())
+    };
+    let error = |e: io::Error| {
+        InputError::new(
+            doc.path.clone(),
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    input::write_new(path, text.as_bytes()).map_err(error)?;
+    if !verdict.kept || filter.annotate {
+        let hashes = filter
+            .annotate
+            .then(|| (doc.applied_text(), doc.text.as_str()));
+        let mut json = serde_json::to_string_pretty(&crate::filter::annotation(verdict, hashes))
+            .expect("an annotation serialises");
+        json.push('\n');
+        input::write_new(&sidecar_path(path), json.as_bytes()).map_err(error)?;
+    }
+    Ok(())
+}
+
+/// How `filter` writes one record: the line as it is, changed (fixed,
+/// annotated) into the kept output, or into the rejected one.
+enum Route {
+    KeepAsIs,
+    Keep(String),
+    Reject(String),
+    /// Not a record that could be read: into the rejected output unchanged.
+    RejectAsIs,
+}
+
+fn route_record(filter: &FilterRun, line: &str, record: &jsonl::Record, doc: &Document) -> Route {
+    let Some(verdict) = &doc.verdict else {
+        return Route::KeepAsIs;
+    };
+    let annotation = |hashes: bool| {
+        let hashes = hashes.then(|| (doc.applied_text(), doc.text.as_str()));
+        serde_json::to_string(&crate::filter::annotation(verdict, hashes))
+            .expect("an annotation serialises")
+    };
+    if verdict.kept {
+        if !doc.changed && !filter.annotate {
+            return Route::KeepAsIs;
+        }
+        let mut out = if doc.changed {
+            jsonl::replace_text(line, record, &doc.text)
+        } else {
+            line.to_string()
+        };
+        if filter.annotate
+            && let Some(annotated) = jsonl::set_field(&out, &filter.field, &annotation(true))
+        {
+            out = annotated;
+        }
+        Route::Keep(out)
+    } else {
+        Route::Reject(
+            jsonl::set_field(line, &filter.field, &annotation(filter.annotate))
+                .unwrap_or_else(|| line.to_string()),
+        )
+    }
+}
+
 fn check_chunk(
     linter: &Linter,
     opts: &RunOptions,
@@ -388,9 +547,15 @@ fn check_chunk(
     corpus: Option<&CorpusLines>,
 ) -> ChunkOut {
     let fixing = opts.mode == Mode::Fix;
+    let filter = opts.filter.as_deref().filter(|_| opts.mode == Mode::Filter);
     let mut out = ChunkOut {
         results: Vec::new(),
-        bytes: Vec::with_capacity(if fixing { chunk.lines.data.len() } else { 0 }),
+        rejected: Vec::new(),
+        bytes: Vec::with_capacity(if fixing || filter.is_some() {
+            chunk.lines.data.len()
+        } else {
+            0
+        }),
         changed: false,
         lossy: None,
     };
@@ -426,6 +591,7 @@ fn check_chunk(
         };
         let content = &raw[bom..content_end.max(bom)];
         let mut replacement: Option<String> = None;
+        let mut route = Route::KeepAsIs;
         if !content.iter().all(u8::is_ascii_whitespace) {
             let result = simdutf8::compat::from_utf8(content)
                 .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))
@@ -459,12 +625,40 @@ fn check_chunk(
                     if fixing && doc.changed {
                         replacement = Some(jsonl::replace_text(line, &record, &doc.text));
                     }
+                    if let Some(filter) = filter {
+                        route = route_record(filter, line, &record, &doc);
+                    }
                     Ok(doc)
                 })
                 .map_err(|msg| {
                     InputError::new(shard.display.clone(), format!("record {number}: {msg}"))
                 });
+            if result.is_err() {
+                // A record that cannot be judged is not kept: it goes to the
+                // rejected output as it is, so nothing is lost.
+                route = Route::RejectAsIs;
+            }
             out.results.push(result);
+        }
+        if filter.is_some() {
+            match route {
+                Route::KeepAsIs => out.bytes.extend_from_slice(raw),
+                Route::Keep(line) => {
+                    out.changed = true;
+                    out.bytes.extend_from_slice(&raw[..bom]);
+                    out.bytes.extend_from_slice(line.as_bytes());
+                    out.bytes.extend_from_slice(&raw[content_end..]);
+                }
+                Route::Reject(line) => {
+                    out.bytes.extend_from_slice(&raw[..bom]);
+                    out.rejected.extend_from_slice(line.as_bytes());
+                    out.rejected.extend_from_slice(&raw[content_end..]);
+                }
+                Route::RejectAsIs => {
+                    out.bytes.extend_from_slice(&raw[..bom]);
+                    out.rejected.extend_from_slice(&raw[bom..]);
+                }
+            }
         }
         if fixing {
             match replacement {
@@ -538,6 +732,77 @@ struct Coordinator<'a> {
     /// `--fix`: documents changed and fixes applied in the shard being
     /// emitted, until it is written.
     shard_fixes: (usize, usize),
+    /// `filter`: the outputs of the shard being emitted.
+    filter_writer: Option<FilterWriter>,
+    /// The name of the shard being emitted, for messages.
+    shard_name: String,
+}
+
+/// A file written through a temporary file beside it, compressed as its
+/// name says, that appears (or replaces the file there) on `commit`.
+struct OutFile {
+    replacement: Box<input::Replacement>,
+    writer: Box<dyn input::FinishWrite>,
+}
+
+impl OutFile {
+    fn new(mut replacement: input::Replacement, compression: Compression) -> io::Result<Self> {
+        let file = replacement.file().try_clone()?;
+        let writer =
+            input::compressor(io::BufWriter::with_capacity(256 * 1024, file), compression)?;
+        Ok(OutFile {
+            replacement: Box::new(replacement),
+            writer,
+        })
+    }
+
+    /// A new file at `path` (folders made first).
+    fn create(path: &std::path::Path) -> io::Result<Self> {
+        Self::new(input::Replacement::create(path)?, input::classify(path).1)
+    }
+
+    fn commit(self) -> io::Result<()> {
+        self.writer.finish_write()?;
+        self.replacement.commit()
+    }
+}
+
+/// `filter`: where the kept and the rejected records of a shard go. The
+/// rejected file is made when the first record is rejected.
+struct FilterWriter {
+    shard: String,
+    kept: Option<OutFile>,
+    rejected: Option<OutFile>,
+    rejected_path: std::path::PathBuf,
+    /// Why the outputs cannot be written whole; they are then not written.
+    failed: bool,
+}
+
+impl FilterWriter {
+    fn write(&mut self, kept: &[u8], rejected: &[u8]) -> io::Result<()> {
+        if let Some(out) = &mut self.kept {
+            out.writer.write_all(kept)?;
+        }
+        if !rejected.is_empty() {
+            if self.rejected.is_none() {
+                self.rejected = Some(OutFile::create(&self.rejected_path)?);
+            }
+            if let Some(out) = &mut self.rejected {
+                out.writer.write_all(rejected)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(self) -> io::Result<()> {
+        if let Some(out) = self.kept {
+            out.commit()?;
+        }
+        if let Some(out) = self.rejected {
+            out.commit()?;
+        }
+        Ok(())
+    }
 }
 
 impl Coordinator<'_> {
@@ -605,6 +870,28 @@ impl Coordinator<'_> {
             }
             Output::Article(Err(e)) | Output::Error(e) => self.sink.error(e)?,
             Output::ShardBegin(source) => {
+                self.shard_name = source.display.clone();
+                if let (Mode::Filter, Some(filter)) = (self.opts.mode, &self.opts.filter) {
+                    let outputs = (filter.outputs)(&source);
+                    let mut writer = FilterWriter {
+                        shard: source.display.clone(),
+                        kept: None,
+                        rejected: None,
+                        rejected_path: outputs.rejected,
+                        failed: false,
+                    };
+                    match OutFile::create(&outputs.kept) {
+                        Ok(out) => writer.kept = Some(out),
+                        Err(e) => {
+                            writer.failed = true;
+                            self.sink.error(InputError::new(
+                                source.display.clone(),
+                                format!("cannot write {}: {e}", outputs.kept.display()),
+                            ))?;
+                        }
+                    }
+                    self.filter_writer = Some(writer);
+                }
                 if self.opts.mode == Mode::Fix {
                     self.writer = Some(match &source.origin {
                         Origin::Stdin => ShardWriter::Stdin,
@@ -649,17 +936,37 @@ impl Coordinator<'_> {
                         "not rewritten: a record was too long to keep (raise --max-file-size to fix it)",
                     ))?;
                 }
+                if let Some(w) = &mut self.filter_writer
+                    && !w.failed
+                {
+                    let written = if chunk.lossy.is_some() {
+                        Err(io::Error::other(
+                            "a record was too long to keep (raise --max-file-size)",
+                        ))
+                    } else {
+                        w.write(&chunk.bytes, &chunk.rejected)
+                    };
+                    if let Err(e) = written {
+                        w.failed = true;
+                        let shard = w.shard.clone();
+                        self.sink.error(InputError::new(
+                            shard,
+                            format!("the outputs are not written: {e}"),
+                        ))?;
+                    }
+                }
                 match &mut self.writer {
                     Some(ShardWriter::File {
                         writer, changed, ..
                     }) => {
                         *changed |= chunk.changed;
                         if let Err(e) = writer.write_all(&chunk.bytes) {
+                            // The shard stays as it was; the run goes on.
                             self.writer = Some(ShardWriter::Failed);
-                            return Err(io::Error::new(
-                                e.kind(),
-                                format!("writing the fixed shard: {e}"),
-                            ));
+                            self.sink.error(InputError::new(
+                                self.shard_name.clone(),
+                                format!("cannot write the fixed shard: {e}"),
+                            ))?;
                         }
                     }
                     Some(ShardWriter::Stdin) => self.sink.fixed_stdin(&chunk.bytes)?,
@@ -667,6 +974,16 @@ impl Coordinator<'_> {
                 }
             }
             Output::ShardEnd(source, error) => {
+                if let Some(w) = self.filter_writer.take()
+                    && error.is_none()
+                    && !w.failed
+                    && let Err(e) = w.commit()
+                {
+                    self.sink.error(InputError::new(
+                        source.display.clone(),
+                        format!("the outputs are not written: {e}"),
+                    ))?;
+                }
                 let writer = self.writer.take();
                 let (documents, fixes) = std::mem::take(&mut self.shard_fixes);
                 let written = if let Some(e) = error {
@@ -775,6 +1092,8 @@ pub fn run(
         pending: BTreeMap::new(),
         writer: None,
         shard_fixes: (0, 0),
+        filter_writer: None,
+        shard_name: String::new(),
     };
     for (index, mut source) in sources.into_iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);

@@ -12,7 +12,7 @@
 //! 5. [`report`] prints them: rustc-style diagnostics, concise lines or JSON.
 //!
 //! The library never prints to standard output or error on its own; the
-//! binary in `main.rs` picks the reporter and the exit code.
+//! binary (`main.rs` and `cli/`) picks the reporter and the exit code.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -23,6 +23,7 @@ pub mod config;
 pub mod corpus;
 pub mod diagnostic;
 pub mod engine;
+pub mod filter;
 pub mod fingerprint;
 pub mod fix;
 pub mod input;

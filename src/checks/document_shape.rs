@@ -248,34 +248,10 @@ impl DocumentShape {
 
     /// Counts the non-empty lines that a finding of `self.rules` touches.
     fn boilerplate_share(&self, ctx: &Ctx<'_>, findings: &[Diagnostic]) -> Signal {
-        let (text, index) = (ctx.text, ctx.lines);
-        let mut flagged: Vec<(usize, usize)> = findings
-            .iter()
-            .filter(|d| {
-                self.rules
-                    .iter()
-                    .any(|sel| crate::rules::selector_matches(sel, &d.rule))
-            })
-            .map(|d| {
-                let first = index.line_of(d.span.start);
-                let last = index.line_of(d.span.end.max(d.span.start + 1) - 1);
-                (first, last.max(first))
-            })
-            .collect();
-        if flagged.is_empty() {
+        let (hits, lines) =
+            crate::filter::boilerplate_lines(ctx.text, ctx.lines, findings, &self.rules);
+        if lines == 0 || lines < self.min_lines.max(1) {
             return None;
-        }
-        let non_empty = |line: usize| !text[index.content(text, line)].trim().is_empty();
-        let lines = (0..index.count()).filter(|&l| non_empty(l)).count();
-        if lines < self.min_lines.max(1) {
-            return None;
-        }
-        flagged.sort_unstable();
-        let (mut hits, mut next) = (0usize, 0usize); // lines before `next` are counted
-        for (first, last) in flagged {
-            let last = last.min(index.count() - 1);
-            hits += (first.max(next)..=last).filter(|&l| non_empty(l)).count();
-            next = next.max(last + 1);
         }
         if (hits as f64) < self.share * lines as f64 {
             return None;

@@ -115,13 +115,7 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = report::Format::Human)]
     pub(crate) format: report::Format,
     #[command(flatten)]
-    pub(crate) rules: RuleSource,
-    /// Run only these rules: ids or prefixes such as html/, or ALL for every rule including the opt-in ones (repeatable, comma lists)
-    #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
-    pub(crate) select: Vec<String>,
-    /// Skip these rules: ids or prefixes (repeatable, comma lists)
-    #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
-    pub(crate) ignore: Vec<String>,
+    pub(crate) input: InputArgs,
     /// Lowest severity that makes the exit code 1 [default: warning]
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,
@@ -134,6 +128,32 @@ pub(crate) struct CheckArgs {
     /// Print the fixes as a unified diff and change nothing
     #[arg(long)]
     pub(crate) diff: bool,
+    /// Write the report to FILE instead of standard output (the summary line still goes to the terminal)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) output_file: Option<PathBuf>,
+    /// Hide the findings recorded in FILE (written by --write-baseline): fail only on new ones
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Record the current findings in FILE, as a baseline for --baseline
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<PathBuf>,
+    /// Print counts per rule (findings, documents affected, fixable) instead of each finding
+    #[arg(long)]
+    pub(crate) statistics: bool,
+}
+
+/// What `check` and `filter` read and how: rules, inputs, JSONL fields,
+/// configuration.
+#[derive(Args)]
+pub(crate) struct InputArgs {
+    #[command(flatten)]
+    pub(crate) rules: RuleSource,
+    /// Run only these rules: ids or prefixes such as html/, or ALL for every rule including the opt-in ones (repeatable, comma lists)
+    #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
+    pub(crate) select: Vec<String>,
+    /// Skip these rules: ids or prefixes (repeatable, comma lists)
+    #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
     /// Document language: auto (detected per document) or a code such as de, en [default: auto]
     #[arg(long, value_parser = LangChoice::parse)]
     pub(crate) lang: Option<LangChoice>,
@@ -152,21 +172,9 @@ pub(crate) struct CheckArgs {
     /// Ignore every configuration file
     #[arg(long)]
     pub(crate) isolated: bool,
-    /// Write the report to FILE instead of standard output (the summary line still goes to the terminal)
-    #[arg(long, value_name = "FILE")]
-    pub(crate) output_file: Option<PathBuf>,
-    /// Hide the findings recorded in FILE (written by --write-baseline): fail only on new ones
-    #[arg(long, value_name = "FILE")]
-    pub(crate) baseline: Option<PathBuf>,
-    /// Record the current findings in FILE, as a baseline for --baseline
-    #[arg(long, value_name = "FILE")]
-    pub(crate) write_baseline: Option<PathBuf>,
     /// What `-` (standard input) holds (default: JSONL when it starts with `{`, else text)
     #[arg(long, value_enum)]
     pub(crate) stdin_format: Option<StdinFormat>,
-    /// Print counts per rule (findings, documents affected, fixable) instead of each finding
-    #[arg(long)]
-    pub(crate) statistics: bool,
     /// Follow symbolic links in the folders walked (links named on the
     /// command line are always followed); --fix rewrites the file a link
     /// points to and keeps the link

@@ -1,14 +1,11 @@
 //! `corpuslint check`: lint, fix or diff, report, and the exit code.
 
-use super::args::{CheckArgs, StdinFormat};
-use super::{find_config, load_rules_with, print_rule_errors};
+use super::args::CheckArgs;
 use corpuslint::Severity;
 use corpuslint::baseline::{self, Baseline};
-use corpuslint::config::{Config, FailOn};
-use corpuslint::engine::{self, Document, Linter, Mode, PathLinter, Progress, RunOptions, Sink};
-use corpuslint::input::jsonl::FieldPath;
-use corpuslint::input::{self, Format, InputError, Source};
-use corpuslint::lang::LangChoice;
+use corpuslint::config::FailOn;
+use corpuslint::engine::{self, Document, Mode, Progress, RunOptions, Sink};
+use corpuslint::input::{self, InputError, Source};
 use corpuslint::report::pipe::PipeGuard;
 use corpuslint::report::{self, Reporter, Summary};
 use std::collections::HashMap;
@@ -186,101 +183,20 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         // Before anything is written: a signal removes the temporary files.
         corpuslint::cleanup::install();
     }
-    let cwd = std::env::current_dir()?;
-    let config = match find_config(&args, &cwd) {
-        Ok(c) => c,
-        Err(errors) => {
-            print_rule_errors(&errors);
-            return Ok(2);
-        }
-    };
-    let config_dirs = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
-    let set = match load_rules_with(&args.rules, &config_dirs, true) {
-        Ok(set) => set,
-        Err(errors) => {
-            print_rule_errors(&errors);
-            return Ok(2);
-        }
-    };
-    let mut set = set;
-    if let Some(c) = &config
-        && let Err(errors) = c
-            .check_rule_ids(&set)
-            .and_then(|()| c.apply_options(&mut set))
-    {
-        print_rule_errors(&errors);
+    let Some(prep) = super::prepare(&args.input)? else {
         return Ok(2);
-    }
-    // Flags override the file.
-    let pick = |flag: &Vec<String>, file: Option<&Vec<String>>| -> Vec<String> {
-        if flag.is_empty() {
-            file.cloned().unwrap_or_default()
-        } else {
-            flag.clone()
-        }
     };
-    let select = pick(&args.select, config.as_ref().map(|c| &c.select));
-    let ignore = pick(&args.ignore, config.as_ref().map(|c| &c.ignore));
-    let set = match set.filter(&select, &ignore) {
-        Ok(set) => set,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return Ok(2);
-        }
-    };
-    if set.is_empty() {
-        eprintln!(
-            "error: no rules to run (--no-default-rules without --rules, or everything ignored)"
-        );
-        return Ok(2);
-    }
-    let severities = config
-        .as_ref()
-        .map(|c| c.severity.clone())
-        .unwrap_or_default();
-    // Before the linter: its sets compile on the worker threads.
-    if let Some(n) = args.jobs {
-        let n = n.max(1);
-        if let Err(e) = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-        {
-            eprintln!("error: cannot start {n} worker threads: {e}");
-            return Ok(2);
-        }
-    }
-    let linter = match Linter::new(&set) {
-        Ok(l) => Arc::new(l.with_severities(severities.clone())),
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return Ok(2);
-        }
-    };
-    let path_linter = config
-        .as_ref()
-        .filter(|c| !c.per_path_ignores.is_empty())
-        .map(|c| {
-            let (c, set, cwd) = (c.clone(), set.clone(), cwd.clone());
-            let cache: std::sync::Mutex<HashMap<Vec<usize>, Arc<Linter>>> = Default::default();
-            PathLinter(Arc::new(move |path: &str| {
-                let hits = c.path_ignores(&cwd, std::path::Path::new(path));
-                if hits.is_empty() {
-                    return None;
-                }
-                let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(l) = cache.get(&hits) {
-                    return Some(l.clone());
-                }
-                let ignored: Vec<String> = hits
-                    .iter()
-                    .flat_map(|&i| c.per_path_ignores[i].1.clone())
-                    .collect();
-                let kept = set.without(&ignored);
-                let linter = Arc::new(Linter::new(&kept).ok()?.with_severities(c.severity.clone()));
-                cache.insert(hits, linter.clone());
-                Some(linter)
-            }))
-        });
+    let super::Prepared {
+        cwd,
+        config,
+        set,
+        linter,
+        path_linter,
+        lang,
+        text_field,
+        id_field,
+        stdin_format,
+    } = prep;
     let mode = if args.fix {
         Mode::Fix
     } else if args.diff {
@@ -288,25 +204,6 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     } else {
         Mode::Check
     };
-    // Settings: flag, else the file, else the default.
-    let from_file = |get: fn(&Config) -> Option<String>| config.as_ref().and_then(get);
-    let lang = match (&args.lang, from_file(|c| c.lang.clone())) {
-        (Some(flag), _) => flag.clone(),
-        (None, Some(file)) => LangChoice::parse(&file).unwrap_or_default(),
-        (None, None) => LangChoice::Auto,
-    };
-    let field = |flag: &Option<FieldPath>, file: Option<String>, default: &str| match (flag, file) {
-        (Some(f), _) => f.clone(),
-        (None, Some(f)) => FieldPath::parse(&f)
-            .unwrap_or_else(|_| FieldPath::parse(default).expect("valid default")),
-        (None, None) => FieldPath::parse(default).expect("valid default"),
-    };
-    let text_field = field(
-        &args.text_field,
-        from_file(|c| c.text_field.clone()),
-        "text",
-    );
-    let id_field = field(&args.id_field, from_file(|c| c.id_field.clone()), "id");
     let fail_on = args
         .fail_on
         .or(config.as_ref().and_then(|c| c.fail_on))
@@ -317,29 +214,14 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         lang,
         text_field,
         id_field,
-        stdin_format: args.stdin_format.map(|f| match f {
-            StdinFormat::Text => Format::Text,
-            StdinFormat::Jsonl => Format::Jsonl,
-        }),
-        chunk_bytes: args.chunk_bytes.max(1),
+        stdin_format,
+        chunk_bytes: args.input.chunk_bytes.max(1),
         path_linter,
         keep_record_lines: args.format == report::Format::Sarif,
-        max_file_size: args.max_file_size,
+        max_file_size: args.input.max_file_size,
+        filter: None,
     });
-    let exclude = |p: &std::path::Path| config.as_ref().is_some_and(|c| c.is_excluded(&cwd, p));
-    let collected = input::collect(&args.paths, &exclude, args.follow);
-    let (sources, walk_errors) = (collected.sources, collected.errors);
-    if collected.symlinks_skipped > 0 {
-        eprintln!(
-            "note: {} in the folders walked {} not followed; pass --follow (-L) to check what they point to",
-            report::plural(collected.symlinks_skipped, "symbolic link"),
-            if collected.symlinks_skipped == 1 {
-                "was"
-            } else {
-                "were"
-            }
-        );
-    }
+    let (sources, walk_errors) = super::collect(&args.paths, &args.input, config.as_ref(), &cwd);
     let stdin_fix = mode == Mode::Fix && sources.iter().any(Source::is_stdin);
     if mode == Mode::Fix {
         clean_stale_temp_files(&sources);
@@ -459,7 +341,7 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     if summary.documents == 0
         && summary.failed == 0
         && summary.bad_records == 0
-        && !args.allow_empty
+        && !args.input.allow_empty
     {
         eprintln!(
             "error: no file to check in {}: nothing was checked (pass --allow-empty if that is expected)",

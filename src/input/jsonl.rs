@@ -219,9 +219,65 @@ pub fn splice_text(line: &str, span: &Range<usize>, ascii_escaped: bool, new_tex
     out
 }
 
+/// `line` (a JSON object) with the top-level field `key` set to the JSON
+/// value `value`: the field's value replaced where it is, or the field
+/// added at the end of the object. Every other byte is kept. `None` when
+/// the line is not a JSON object.
+pub fn set_field(line: &str, key: &str, value: &str) -> Option<String> {
+    let top: Object<'_> = serde_json::from_str(line).ok()?;
+    if let Some(raw) = top.get(key) {
+        let start = raw.get().as_ptr() as usize - line.as_ptr() as usize;
+        let end = start + raw.get().len();
+        let mut out = String::with_capacity(line.len() + value.len());
+        out.push_str(&line[..start]);
+        out.push_str(value);
+        out.push_str(&line[end..]);
+        return Some(out);
+    }
+    let close = line.trim_end().len().checked_sub(1)?;
+    if line.as_bytes().get(close) != Some(&b'}') {
+        return None;
+    }
+    let key = serde_json::to_string(key).expect("a string serialises");
+    let comma = if top.is_empty() { "" } else { "," };
+    let mut out = String::with_capacity(line.len() + key.len() + value.len() + 2);
+    out.push_str(&line[..close]);
+    out.push_str(comma);
+    out.push_str(&key);
+    out.push(':');
+    out.push_str(value);
+    out.push_str(&line[close..]);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_field_adds_or_replaces_keeping_every_other_byte() {
+        assert_eq!(
+            set_field(
+                r#"{"id": 1,  "text": "a"}  "#,
+                "corpuslint",
+                r#"{"kept":false}"#
+            )
+            .unwrap(),
+            r#"{"id": 1,  "text": "a","corpuslint":{"kept":false}}  "#
+        );
+        assert_eq!(
+            set_field(
+                r#"{"corpuslint": {"old": [1, 2]}, "text": "a"}"#,
+                "corpuslint",
+                "3"
+            )
+            .unwrap(),
+            r#"{"corpuslint": 3, "text": "a"}"#
+        );
+        assert_eq!(set_field("{ }", "k", "1").unwrap(), r#"{ "k":1}"#);
+        assert_eq!(set_field("[1]", "k", "1"), None);
+        assert_eq!(set_field("not json", "k", "1"), None);
+    }
 
     fn path(s: &str) -> FieldPath {
         FieldPath::parse(s).unwrap()

@@ -574,7 +574,8 @@ pub struct Replacement {
     path: PathBuf,
     /// `None` once committed.
     tmp: Option<tempfile::NamedTempFile>,
-    meta: std::fs::Metadata,
+    /// The file replaced; `None` for a new file ([`Replacement::create`]).
+    meta: Option<std::fs::Metadata>,
 }
 
 /// The prefix of corpuslint's temporary files: `.corpuslint-<pid>-XXXXXX`,
@@ -591,6 +592,22 @@ impl Replacement {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let meta = std::fs::metadata(&path)?;
+        Self::beside(path.clone(), dir, Some(meta))
+    }
+
+    /// A file that `commit` creates at `path` (or replaces, if there is
+    /// one), its folders made first: an output of `filter`, which appears
+    /// whole or not at all.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        Self::beside(path.to_path_buf(), dir, None)
+    }
+
+    fn beside(path: PathBuf, dir: &Path, meta: Option<std::fs::Metadata>) -> io::Result<Self> {
         let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
         let tmp = crate::cleanup::create(
             || tempfile::Builder::new().prefix(&prefix).tempfile_in(dir),
@@ -614,15 +631,26 @@ impl Replacement {
         let tmp = self.tmp.take().expect("a replacement is committed once");
         let file = tmp.as_file();
         file.sync_all()?;
-        file.set_permissions(self.meta.permissions())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            // Only root may give a file away; for anyone else this keeps
-            // what it can (the group, when the user is in it) and the
-            // rename makes the user the owner, as any editor does.
-            let _ = std::os::unix::fs::fchown(file, Some(self.meta.uid()), Some(self.meta.gid()));
-            let _ = std::os::unix::fs::fchown(file, None, Some(self.meta.gid()));
+        if let Some(meta) = &self.meta {
+            file.set_permissions(meta.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                // Only root may give a file away; for anyone else this
+                // keeps what it can (the group, when the user is in it) and
+                // the rename makes the user the owner, as any editor does.
+                let _ = std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()));
+                let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
+            }
+        } else {
+            // A new file: the permissions a new file gets (tempfile makes
+            // its files private to the user).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = 0o666 & !umask();
+                file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+            }
         }
         let tmp_path = tmp.path().to_path_buf();
         let result = tmp.persist(&self.path).map(|_| ()).map_err(|e| e.error);
@@ -639,6 +667,23 @@ impl Drop for Replacement {
             crate::cleanup::unregister(tmp.path());
         }
     }
+}
+
+/// The process's file mode creation mask, read once (from /proc on Linux,
+/// where reading it does not change it; 022 elsewhere).
+#[cfg(unix)]
+fn umask() -> u32 {
+    static MASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MASK.get_or_init(|| {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Umask:"))
+                    .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+            })
+            .unwrap_or(0o022)
+    })
 }
 
 /// Lines of a JSONL shard, read as one block of bytes.
@@ -838,7 +883,20 @@ pub fn decode_slice<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, InputErr
 /// atomically: a temporary file beside it, the original permissions, then a
 /// rename.
 pub fn write_atomic(path: &Path, contents: &[u8], compression: Compression) -> io::Result<()> {
-    let mut replacement = Replacement::new(path)?;
+    write_through(Replacement::new(path)?, contents, compression)
+}
+
+/// Writes `contents` as a new file at `path` (its folders made first),
+/// compressed as its name says, atomically: whole or not at all.
+pub fn write_new(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_through(Replacement::create(path)?, contents, classify(path).1)
+}
+
+fn write_through(
+    mut replacement: Replacement,
+    contents: &[u8],
+    compression: Compression,
+) -> io::Result<()> {
     let mut writer = compressor(replacement.file(), compression)?;
     writer.write_all(contents)?;
     writer.finish_write()?;
