@@ -110,6 +110,56 @@ pub(crate) struct Raw {
     /// `info` or `never` (like `--fail-on`). Default: `warning`.
     #[serde(default)]
     fail_on: Option<FailOn>,
+    /// `corpuslint filter`: when a document is dropped, and how findings
+    /// weigh in its score (flags override). docs/ingestion.md has the
+    /// formula.
+    #[serde(default)]
+    #[schemars(with = "Option<FilterSettings>")]
+    filter: Option<Spanned<FilterSettings>>,
+}
+
+/// `[filter]` in corpuslint.toml: the drop policy of `corpuslint filter`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FilterSettings {
+    /// Drop a document with a finding left after fixing at or above this
+    /// severity: `error` (default), `warning`, `info` or `never`.
+    #[serde(default)]
+    pub drop_on: Option<FailOn>,
+    /// Drop a document with a finding of these rules (ids or prefixes).
+    #[serde(default)]
+    pub drop_rules: Vec<String>,
+    /// Drop above this share (0 to 1) of boilerplate lines after fixing.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub max_boilerplate_share: Option<f64>,
+    /// Drop below this many words after fixing.
+    #[serde(default)]
+    pub min_words: Option<usize>,
+    /// Drop above this many errors and warnings per 1,000 bytes of text.
+    #[serde(default)]
+    pub max_findings_per_kb: Option<f64>,
+    /// Drop below this quality score (0 to 1).
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_score: Option<f64>,
+    /// How much a finding of each severity weighs in the score (default:
+    /// error 1, warning 0.5, info 0.1).
+    #[serde(default)]
+    pub weights: Option<SeverityWeights>,
+    /// Weights of single rules or prefixes, over those of their severity:
+    /// `"pii/" = 0`.
+    #[serde(default)]
+    pub rule_weights: BTreeMap<String, f64>,
+}
+
+/// `[filter.weights]`: a finding's weight in the score, by severity.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityWeights {
+    pub error: Option<f64>,
+    pub warning: Option<f64>,
+    pub info: Option<f64>,
 }
 
 /// Names joined by single dots, none empty.
@@ -158,6 +208,8 @@ pub struct Config {
     pub text_field: Option<String>,
     pub id_field: Option<String>,
     pub fail_on: Option<FailOn>,
+    /// `[filter]`, when the file has it.
+    pub filter: Option<FilterSettings>,
     selectors: Vec<Selector>,
     source: String,
 }
@@ -319,6 +371,20 @@ impl Config {
                 errors.push(at(field.span(), m));
             }
         }
+        if let Some(filter) = &raw.filter {
+            let f = filter.get_ref();
+            for (key, value) in [
+                ("max-boilerplate-share", f.max_boilerplate_share),
+                ("min-score", f.min_score),
+            ] {
+                if value.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+                    errors.push(at(
+                        filter.span(),
+                        format!("[filter] {key} must be between 0 and 1"),
+                    ));
+                }
+            }
+        }
         let rules = raw.rules.iter().map(|r| dir.join(r.get_ref())).collect();
         if !errors.is_empty() {
             return Err(errors);
@@ -337,6 +403,7 @@ impl Config {
             text_field: raw.text_field.map(|f| f.into_inner()),
             id_field: raw.id_field.map(|f| f.into_inner()),
             fail_on: raw.fail_on,
+            filter: raw.filter.as_ref().map(|f| f.get_ref().clone()),
             selectors,
             source,
         })

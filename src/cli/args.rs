@@ -39,6 +39,15 @@ pub(crate) enum Command {
         #[command(flatten)]
         rules: RuleSource,
     },
+    /// Keep, clean or drop each document: write the kept ones (fixed) and the dropped ones with their reasons
+    ///
+    /// The outputs mirror the inputs: a folder of inputs gives folders under
+    /// --output and --rejected, one file (or standard input) gives one file
+    /// each. Records keep their order and every other field byte for byte;
+    /// dropped records carry a `corpuslint` field with the reasons, dropped
+    /// articles a .corpuslint.json sidecar. Each output appears only when it
+    /// is whole. docs/ingestion.md explains the policy and the score.
+    Filter(Box<FilterArgs>),
     /// Find lines that recur across the corpus and write them as a rule file to review
     Learn(LearnArgs),
     /// Write a commented starter corpuslint.toml into the working directory
@@ -248,4 +257,74 @@ pub(crate) enum ListFormat {
     Human,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DropOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FilterFailOn {
+    /// Exit 1 when a document was dropped or changed
+    Change,
+    /// Exit 1 when a document was dropped
+    Drop,
+    /// Exit 0 whatever was dropped or changed
+    Never,
+}
+
+#[derive(Args)]
+pub(crate) struct FilterArgs {
+    /// Files and folders to filter; `-` reads standard input
+    #[arg(required = true)]
+    pub(crate) paths: Vec<String>,
+    /// Where kept documents go: a folder mirroring the inputs, or a file
+    /// when the input is one file or standard input
+    #[arg(short, long, value_name = "PATH")]
+    pub(crate) output: PathBuf,
+    /// Where dropped documents go, with their reasons: laid out as --output
+    #[arg(long, value_name = "PATH")]
+    pub(crate) rejected: PathBuf,
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
+    /// Drop a document with a finding left after fixing at or above this severity [default: error]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub(crate) drop_on: Option<DropOn>,
+    /// Drop a document with a finding (fixed or not) of these rules: ids or prefixes (repeatable, comma lists)
+    #[arg(long, value_name = "ID|PREFIX", value_delimiter = ',')]
+    pub(crate) drop_rule: Vec<String>,
+    /// Drop a document whose share of boilerplate lines after fixing is above SHARE (0 to 1)
+    #[arg(long, value_name = "SHARE")]
+    pub(crate) max_boilerplate_share: Option<f64>,
+    /// Drop a document with fewer than N words after fixing
+    #[arg(long, value_name = "N")]
+    pub(crate) min_words: Option<usize>,
+    /// Drop a document with more than N errors and warnings per 1,000 bytes of its text
+    #[arg(long, value_name = "N")]
+    pub(crate) max_findings_per_kb: Option<f64>,
+    /// Drop a document whose quality score is below SCORE (0 to 1)
+    #[arg(long, value_name = "SCORE")]
+    pub(crate) min_score: Option<f64>,
+    /// Apply the unsafe fixes too (suggestions such as a missing full stop)
+    #[arg(long, conflicts_with = "no_fix")]
+    pub(crate) unsafe_fixes: bool,
+    /// Keep the texts as they are: judge them without fixing
+    #[arg(long)]
+    pub(crate) no_fix: bool,
+    /// Annotate the kept documents too: findings and fixes per rule, score, changes, text hashes
+    #[arg(long)]
+    pub(crate) annotate: bool,
+    /// The JSONL field that carries the reasons and annotations
+    #[arg(long, value_name = "NAME", default_value = "corpuslint")]
+    pub(crate) field: String,
+    /// Also write the summary as JSON to FILE
+    #[arg(long, value_name = "FILE")]
+    pub(crate) summary: Option<PathBuf>,
+    /// When the exit code is 1
+    #[arg(long, value_enum, default_value_t = FilterFailOn::Change)]
+    pub(crate) fail_on: FilterFailOn,
 }

@@ -21,6 +21,7 @@ macro_rules! println {
 pub(crate) mod args;
 mod check;
 mod explain;
+mod filter;
 mod init;
 mod learn;
 mod manpage;
@@ -49,6 +50,7 @@ pub fn run() -> ExitCode {
     let color = color_choice(cli.color);
     let result = match cli.command {
         Command::Check(args) => check::check(*args, color),
+        Command::Filter(args) => filter::filter(*args),
         Command::Rules(args) => rules::list_rules(args),
         Command::Explain { rule, rules } => explain::explain(&rule, &rules),
         Command::TestRules { dirs } => rules::test_rules(&dirs),
