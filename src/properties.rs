@@ -82,6 +82,7 @@ pub fn engine(data: &[u8]) {
     if let Ok(text) = input::decode("fuzz.txt", data.to_vec()) {
         let doc = engine::process(linter, &opts, "fuzz.txt", "fuzz.txt", text, None);
         check_findings(&doc.text, &doc.diagnostics);
+        dolma_spans(&doc);
     }
     let mut reader = data;
     let text_field = jsonl::FieldPath::parse("text").expect("a field path");
@@ -98,10 +99,25 @@ pub fn engine(data: &[u8]) {
             if let Ok(record) = jsonl::parse_record(line, &text_field, &id_field) {
                 let doc = engine::process(linter, &opts, "f.jsonl", "f.jsonl", record.text, None);
                 check_findings(&doc.text, &doc.diagnostics);
+                dolma_spans(&doc);
             }
         }
         Ok(())
     });
+}
+
+/// dolma attributes: spans within the text's code points, in order.
+fn dolma_spans(doc: &engine::Document) {
+    let chars = doc.text.chars().count() as u64;
+    for (key, spans) in crate::report::dolma::attributes(doc) {
+        for span in spans.as_array().expect("spans are a list") {
+            let (start, end) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+            assert!(
+                start <= end && end <= chars,
+                "{key}: {span} in {chars} characters"
+            );
+        }
+    }
 }
 
 fn check_findings(text: &str, diagnostics: &[crate::Diagnostic]) {

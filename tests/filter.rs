@@ -447,3 +447,69 @@ fn a_killed_run_leaves_no_output_that_looks_complete() {
     child.wait().unwrap();
     assert!(!p.join("out.jsonl").exists() && !p.join("rej.jsonl").exists());
 }
+
+#[test]
+fn dolma_attributes_mirror_documents_with_code_point_spans() {
+    let docs = "{\"id\":\"a\",\"text\":\"Grüße aus München.< /p> Ende.\"}\n{\"id\":7,\"text\":\"Sauber und gut.\"}\n";
+    let dir = scratch(&[("data/documents/part/x.jsonl.gz", &gz(docs))]);
+    let p = dir.path();
+    let out = corpuslint(
+        p,
+        &[
+            "check",
+            NOT_SHORT,
+            "--format",
+            "dolma-attributes",
+            "--attributes-name",
+            "cl",
+            "data/documents",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("wrote 1 attribute file (cl); "),
+        "{}",
+        stdout(&out)
+    );
+    let lines: Vec<serde_json::Value> =
+        gunzip(&fs::read(p.join("data/attributes/cl/part/x.jsonl.gz")).unwrap())
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    // `< /p>` starts at code point 18 (byte 21: ü, ß and ü take two bytes).
+    assert_eq!(
+        lines[0]["attributes"]["corpuslint__html_leftover_tag"],
+        serde_json::json!([[18, 23, 1.0]])
+    );
+    assert_eq!(
+        lines[0]["attributes"]["corpuslint__delete"],
+        serde_json::json!([[18, 23, 1.0]])
+    );
+    assert_eq!(lines[0]["attributes"]["corpuslint__score"][0][1], 29);
+    assert_eq!(lines[1], serde_json::json!({"id": 7, "attributes": {}}));
+
+    // --output-dir, and a shard with a bad record gets no file.
+    fs::write(
+        p.join("bad.jsonl"),
+        "{\"id\":\"a\",\"text\":\"x\"}\nnot json\n",
+    )
+    .unwrap();
+    let out = corpuslint(
+        p,
+        &[
+            "check",
+            "--format",
+            "dolma-attributes",
+            "--output-dir",
+            "o",
+            "bad.jsonl",
+            "data/documents",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("o/attributes/corpuslint/bad.jsonl: not written: a record of bad.jsonl could not be read"), "{}", stderr(&out));
+    assert!(!p.join("o/attributes/corpuslint/bad.jsonl").exists());
+    assert!(p.join("o/attributes/corpuslint/part/x.jsonl.gz").exists());
+}

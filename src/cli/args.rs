@@ -149,6 +149,12 @@ pub(crate) struct CheckArgs {
     /// Print counts per rule (findings, documents affected, fixable) instead of each finding
     #[arg(long)]
     pub(crate) statistics: bool,
+    /// --format dolma-attributes: the attribute set's name, the NAME of attributes/NAME/
+    #[arg(long, value_name = "NAME", default_value = "corpuslint")]
+    pub(crate) attributes_name: String,
+    /// --format dolma-attributes: write the attributes/ tree under DIR instead of beside the documents/ folder
+    #[arg(long, value_name = "DIR")]
+    pub(crate) output_dir: Option<PathBuf>,
 }
 
 /// What `check` and `filter` read and how: rules, inputs, JSONL fields,

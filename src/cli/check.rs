@@ -64,6 +64,7 @@ impl Sink for CliSink<'_> {
     }
 
     fn error(&mut self, error: InputError) -> io::Result<()> {
+        self.reporter.input_failed(&error.path);
         let record = error.message.starts_with("record ");
         if record {
             self.summary.bad_records += 1;
@@ -232,8 +233,20 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     // A reader that goes away stops the printing, not the run.
     let mut stdout = PipeGuard::new(BufferedStandardStream::stdout(color));
     let mut stderr = PipeGuard::new(BufferedStandardStream::stderr(color));
+    let dolma = args.format == report::Format::DolmaAttributes;
+    if dolma && mode != Mode::Check {
+        eprintln!(
+            "error: --format dolma-attributes describes the documents as they are: it takes no --fix or --diff"
+        );
+        return Ok(2);
+    }
     let reporter: Box<dyn Reporter> = if args.statistics {
         Box::new(report::Statistics::new(args.format))
+    } else if dolma {
+        Box::new(report::dolma::DolmaAttributes::new(
+            args.attributes_name.clone(),
+            args.output_dir.clone(),
+        ))
     } else {
         report::reporter(args.format, &set)
     };
@@ -318,6 +331,7 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
     }
     let failing = sink.failing;
     let fixed_output_lost = sink.fixed_output_lost;
+    let reporter_errors = sink.reporter.errors();
     let record = sink.record.take();
     if let Some(f) = &mut file_out {
         f.flush()?;
@@ -347,6 +361,12 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
             "error: no file to check in {}: nothing was checked (pass --allow-empty if that is expected)",
             args.paths.join(", ")
         );
+        return Ok(2);
+    }
+    for e in &reporter_errors {
+        eprintln!("error: {e}");
+    }
+    if !reporter_errors.is_empty() {
         return Ok(2);
     }
     if fixed_output_lost {

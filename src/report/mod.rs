@@ -3,6 +3,7 @@
 //! end; it writes to the stream it is given and never decides exit codes.
 
 mod concise;
+pub mod dolma;
 mod github;
 mod human;
 mod json;
@@ -41,11 +42,19 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (`::error file=...::message`), at most 10 per kind
     Github,
+    /// attribute files for dolma's mixer, under attributes/NAME/ beside documents/ (see --attributes-name, --output-dir)
+    DolmaAttributes,
 }
 
 pub trait Reporter {
     fn document(&mut self, out: &mut dyn WriteColor, doc: &Document) -> io::Result<()>;
     fn finish(&mut self, out: &mut dyn WriteColor, summary: &Summary) -> io::Result<()>;
+    /// An input could not be read whole (a bad record, a read error).
+    fn input_failed(&mut self, _input: &str) {}
+    /// Errors of the reporter's own, said after the run (files it writes).
+    fn errors(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A reporter for `format`. `rules` are the rules of the run: SARIF lists
@@ -58,6 +67,7 @@ pub fn reporter(format: Format, rules: &RuleSet) -> Box<dyn Reporter> {
         Format::Jsonl => Box::new(Jsonl),
         Format::Sarif => Box::new(Sarif::new(rules.rules().cloned())),
         Format::Github => Box::new(Github::default()),
+        Format::DolmaAttributes => Box::new(dolma::DolmaAttributes::new("corpuslint", None)),
     }
 }
 
