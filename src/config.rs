@@ -549,6 +549,16 @@ exclude = [
 # Options of single builtin rules (`corpuslint explain RULE_ID` lists them).
 # [options."repeat/cross-document"]   # with select = ["ALL"]
 # min_documents = 10
+
+# `corpuslint filter`: when a document is dropped (docs/ingestion.md).
+# [filter]
+# drop-on = "error"                   # a finding left after fixing at or above this
+# drop-rules = ["structure/other-language"]
+# max-boilerplate-share = 0.3
+# min-words = 50
+# min-score = 0.5
+# [filter.rule-weights]               # weights in the score, over those per severity
+# "pii/" = 0.0
 "#;
 
 #[cfg(test)]
@@ -567,6 +577,17 @@ mod tests {
     fn starter_parses() {
         let c = parse(STARTER).unwrap();
         assert_eq!(c.fail_on, Some(FailOn::Warning));
+        // The commented [filter] example, uncommented, is valid too.
+        let filter: String = STARTER
+            .lines()
+            .skip_while(|l| !l.starts_with("# [filter]"))
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .map(|l| format!("{}\n", l.split("  #").next().unwrap()))
+            .collect();
+        let with_filter = parse(&filter).unwrap_or_else(|e| panic!("{filter}\n{e:?}"));
+        let f = with_filter.filter.unwrap();
+        assert_eq!(f.min_words, Some(50));
+        assert_eq!(f.rule_weights["pii/"], 0.0);
         assert_eq!(c.text_field.as_deref(), Some("text"));
     }
 
