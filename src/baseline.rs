@@ -48,7 +48,7 @@ pub struct Paths {
 impl Paths {
     /// For the baseline file `file` of a run in `cwd`.
     pub fn new(cwd: &Path, file: &Path) -> Self {
-        let file = normalize(&cwd.join(file));
+        let file = crate::config::absolute(cwd, file);
         let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
         Paths {
             cwd: cwd.to_path_buf(),
@@ -62,7 +62,7 @@ impl Paths {
         if path == "-" {
             return path.to_string();
         }
-        let absolute = normalize(&self.cwd.join(path));
+        let absolute = crate::config::absolute(&self.cwd, Path::new(path));
         relative(&absolute, &self.root)
             .iter()
             .map(|c| c.to_string_lossy())
@@ -73,24 +73,6 @@ impl Paths {
     fn fingerprints(&self, doc: &Document) -> Vec<Fingerprint> {
         fingerprints_as(doc, &self.key(&doc.path))
     }
-}
-
-/// `path` without `.` and with `..` resolved against the parts before it,
-/// without asking the file system (a symlinked folder stays as named).
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `path` relative to `base` (both absolute and normalised): `..` for each
