@@ -37,10 +37,10 @@ python3 scripts/fuzz_seeds.py ${FUZZ_SEEDS:-}
 run() {
   local t=$1
   local log=fuzz/fuzz-$t.log
+  local status=0
   (cd fuzz && cargo "${toolchain[@]}" fuzz run --sanitizer none "$t" "corpus/$t" -- \
       -max_total_time="$seconds" -max_len=16384 -timeout=20 -rss_limit_mb=4096 \
-      -print_final_stats=1) >"$log" 2>&1
-  local status=$?
+      -print_final_stats=1) >"$log" 2>&1 || status=$?
   local runs
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
   if [ $status -eq 0 ]; then
