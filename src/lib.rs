@@ -35,6 +35,7 @@ pub mod linter;
 pub mod properties;
 pub mod report;
 pub mod rules;
+pub mod session;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -44,7 +44,7 @@ pub struct JsonEdit<'a> {
 }
 
 impl<'a> JsonFinding<'a> {
-    pub(crate) fn new(doc: &'a Document, d: &'a Diagnostic, pos: &Positions) -> Self {
+    pub fn new(doc: &'a Document, d: &'a Diagnostic, pos: &Positions) -> Self {
         let (line, column) = pos.at(d.span.start);
         let (end_line, end_column) = pos.at(d.span.end);
         JsonFinding {

@@ -270,7 +270,7 @@ pub fn plural(n: usize, word: &str) -> String {
 /// Lines and columns of the offsets a reporter prints for one document,
 /// computed in one pass over its text, so that a 50 MB one-line document
 /// with many findings costs one scan, not one per finding.
-pub(crate) struct Positions {
+pub struct Positions {
     pub lines: LineIndex,
     map: HashMap<usize, (usize, usize)>,
     len: usize,
