@@ -65,6 +65,32 @@ fn setup_error(e: SetupError) -> PyErr {
     }
 }
 
+/// Sessions compiled in this process, by their options: an engine
+/// unpickles the linter of a step for every task, and compiling the rules
+/// each time would cost more than many tasks' work. Only unpickling reuses
+/// them; `Linter(...)` always reads the rule files again, so that an edited
+/// rule takes effect in a notebook.
+static SESSIONS: Mutex<Vec<(String, Arc<Session>)>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// Set while `_rebuild` unpickles a linter.
+    static REUSE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn cached_session(opts: &Options, reuse: bool) -> Result<Arc<Session>, SetupError> {
+    let key = format!("{opts:?}");
+    let mut sessions = SESSIONS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, s)) = sessions.iter().find(|(k, _)| reuse && *k == key) {
+        return Ok(s.clone());
+    }
+    drop(sessions);
+    let session = Arc::new(Session::new(opts)?);
+    sessions = SESSIONS.lock().unwrap_or_else(|e| e.into_inner());
+    sessions.retain(|(k, _)| *k != key);
+    sessions.push((key, session.clone()));
+    Ok(session)
+}
+
 /// What a Linter was made with: enough to make it again (pickling).
 #[derive(Clone, Default)]
 struct Args {
@@ -242,9 +268,16 @@ impl Linter {
         max_findings_per_kb: Option<f64>,
         min_score: Option<f64>,
     ) -> PyResult<Self> {
+        // Absolute paths: a pickled linter is rebuilt on workers whose
+        // working directory is not the driver's (Spark executors, Ray actors).
+        let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
         let args = Args {
-            config,
-            rules: rules.unwrap_or_default(),
+            config: config.map(absolute),
+            rules: rules
+                .unwrap_or_default()
+                .into_iter()
+                .map(absolute)
+                .collect(),
             select: select.unwrap_or_default(),
             ignore: ignore.unwrap_or_default(),
             lang,
@@ -267,9 +300,12 @@ impl Linter {
             unsafe_fixes: args.unsafe_fixes,
             policy: args.policy.clone(),
         };
-        let session = py.detach(|| Session::new(&opts)).map_err(setup_error)?;
+        let reuse = REUSE.with(|r| r.get());
+        let session = py
+            .detach(|| cached_session(&opts, reuse))
+            .map_err(setup_error)?;
         Ok(Linter {
-            session: Arc::new(session),
+            session,
             args,
             threads,
             pool: Mutex::new(None),
@@ -524,7 +560,10 @@ fn _rebuild<'py>(
     args: &Bound<'py, PyTuple>,
     kwargs: &Bound<'py, PyDict>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    cls.call(args, Some(kwargs))
+    REUSE.with(|r| r.set(true));
+    let linter = cls.call(args, Some(kwargs));
+    REUSE.with(|r| r.set(false));
+    linter
 }
 
 #[pymodule]
