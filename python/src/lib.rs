@@ -193,10 +193,11 @@ fn decision_json(session: &Session, text: &str) -> serde_json::Value {
     v
 }
 
-/// The strings of an Arrow string array (nulls as `None`).
-fn strings(array: &ArrayRef) -> PyResult<Vec<Option<String>>> {
-    fn collect<'a>(it: impl Iterator<Item = Option<&'a str>>) -> Vec<Option<String>> {
-        it.map(|s| s.map(str::to_string)).collect()
+/// The strings of an Arrow string array (nulls as `None`), borrowed from
+/// the array's buffers: nothing is copied.
+fn strings(array: &ArrayRef) -> PyResult<Vec<Option<&str>>> {
+    fn collect<'a>(it: impl Iterator<Item = Option<&'a str>>) -> Vec<Option<&'a str>> {
+        it.collect()
     }
     match array.data_type() {
         DataType::Utf8 => Ok(collect(

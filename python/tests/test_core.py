@@ -181,3 +181,23 @@ def test_a_pickled_linter_keeps_its_rules_from_another_directory(tmp_path, monke
     # A new Linter reads its rule files again; unpickling may reuse them.
     (rules / "own.toml").write_text((rules / "own.toml").read_text().replace("Zauberwort", "Hexenwort"))
     assert corpuslint.Linter(rules=[rules], select=["boilerplate/zauberwort"]).check("Das Zauberwort fällt.") == []
+
+
+def test_the_table_step_the_engines_share(linter):
+    from corpuslint import _arrow
+
+    texts = ["Ein Satz.< /p> Noch einer.", None, "Diese Website verwendet Cookies."]
+    table = pa.table({"id": pa.array([7, 8, 9], pa.int32()), "text": pa.array(texts, pa.large_string())})
+    found = _arrow.apply(linter, table, "check", "text", "id")
+    assert found.schema.field("id").type == pa.int32()
+    assert found.schema.field("rule").type == pa.large_string()
+    assert found.column("id").to_pylist() == [7] * len(linter.check(texts[0])) + [9] * len(linter.check(texts[2]))
+    decided = _arrow.apply(linter, table.to_batches()[0], "filter", "text", None)
+    assert decided.column_names == ["id", "text", "kept", "score", "changed", "reasons"]
+    assert decided.column("kept").to_pylist() == [True, None, False]
+    # kept: fixed; null: null; dropped: as it was.
+    assert decided.column("text").to_pylist() == [linter.fix(texts[0]), None, texts[2]]
+    with pytest.raises(ValueError, match="already has a column 'kept'"):
+        _arrow.apply(linter, decided, "filter", "text", None)
+    with pytest.raises(TypeError, match="not a string"):
+        _arrow.apply(linter, table, "fix", "id", None)
