@@ -14,7 +14,7 @@ use arrow_array::{Array, ArrayRef, LargeStringArray, RecordBatch, StringArray, S
 use arrow_schema::{DataType, Field, Schema};
 use corpuslint::session::{self, Options, PolicyOverrides, Session, SetupError};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::{PyArray, PyRecordBatch};
@@ -163,8 +163,27 @@ impl Linter {
     ) -> PyResult<Vec<R>> {
         let pool = self.pool()?;
         let session = self.session.clone();
-        Ok(py.detach(|| pool.install(|| items.par_iter().map(|t| f(&session, t)).collect())))
+        unwind(py, || {
+            pool.install(|| items.par_iter().map(|t| f(&session, t)).collect())
+        })
     }
+}
+
+/// Runs `f` without the GIL; a panic in it (a bug in corpuslint) becomes a
+/// `RuntimeError` naming it, never an abort or pyo3's `PanicException`,
+/// which `except Exception` does not catch.
+fn unwind<R: Send>(py: Python<'_>, f: impl FnOnce() -> R + Send) -> PyResult<R> {
+    py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)))
+        .map_err(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            PyRuntimeError::new_err(format!(
+                "corpuslint failed on this input ({what}); please report it with the text"
+            ))
+        })
 }
 
 fn findings_py<'py>(
@@ -317,21 +336,21 @@ impl Linter {
     /// `start` and `end` in code points.
     fn check<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyList>> {
         let session = self.session.clone();
-        let found = py.detach(|| check_json(&session, text));
+        let found = unwind(py, || check_json(&session, text))?;
         findings_py(py, &found)
     }
 
     /// `text` with the fixes applied.
-    fn fix(&self, py: Python<'_>, text: &str) -> String {
+    fn fix(&self, py: Python<'_>, text: &str) -> PyResult<String> {
         let session = self.session.clone();
-        py.detach(|| session.fix(text).text)
+        unwind(py, || session.fix(text).text)
     }
 
     /// The filter decision about `text`: a dict with `kept`, `text` (fixed),
     /// `reasons`, `score`, and the rest of the verdict.
     fn filter<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
         let session = self.session.clone();
-        let v = py.detach(|| decision_json(&session, text));
+        let v = unwind(py, || decision_json(&session, text))?;
         to_py(py, &v)
     }
 
