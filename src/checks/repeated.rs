@@ -10,6 +10,7 @@ use crate::rules::Rule;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
@@ -53,6 +54,29 @@ fn is_field(line: &str) -> bool {
         .is_some_and(|(key, _)| key.len() <= 50 && key.split_whitespace().count() <= 6)
 }
 
+/// The key of a field line (`Frühstück: Haferflocken` → `Frühstück`).
+fn field_key(line: &str) -> Option<&str> {
+    let entry = line.trim_start_matches(['*', '-', '•', '–', '+', ' ']);
+    entry
+        .split_once(": ")
+        .map(|(key, _)| key)
+        .filter(|key| key.len() <= 50 && key.split_whitespace().count() <= 6)
+}
+
+/// Whether `line` reads as a sentence of prose: several words ending in
+/// sentence punctuation, or a long run of words.
+fn is_prose(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let end = line.trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')']);
+    (words >= 3 && end.ends_with(['.', '!', '?', '…'])) || words >= 12
+}
+
+/// Whether `line` carries link markup (`[Text](url)`, a bare URL): a menu
+/// entry or a link list, never the structure of an article.
+fn is_link(line: &str) -> bool {
+    line.contains("](") || line.contains("://") || line.contains("www.")
+}
+
 /// A hash of `s`'s bytes, eight at a time (the FxHash step): this check
 /// reads every line, so the hash must be cheap.
 fn hash(s: &str) -> u64 {
@@ -85,6 +109,135 @@ fn normalized(line: &str) -> Cow<'_, str> {
     }
 }
 
+/// Non-empty lines of the document, as the check sees them.
+struct Lines {
+    /// (line number, trimmed span) of each non-empty line, in order.
+    spans: Vec<(usize, Range<usize>)>,
+    /// The group of equal long lines each belongs to (`None`: short, or a
+    /// label, or seen once).
+    group: Vec<Option<usize>>,
+    /// Groups of equal lines: indices into `spans`, in order.
+    groups: Vec<Vec<usize>>,
+}
+
+impl RepeatedLine {
+    fn lines(&self, ctx: &Ctx<'_>) -> Lines {
+        let mut spans = Vec::new();
+        let mut group = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        // hash of the words -> groups with that hash
+        let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (n, range) in ctx.lines.lines(ctx.text) {
+            let span = trim_range(ctx.text, range);
+            if span.is_empty() {
+                continue;
+            }
+            let i = spans.len();
+            let line = &ctx.text[span.clone()];
+            spans.push((n, span));
+            if line.len() < self.min_chars || crate::text::char_count(line) < self.min_chars {
+                group.push(None);
+                continue;
+            }
+            let key = normalized(line);
+            let candidates = by_hash.entry(hash(&key)).or_default();
+            let found = candidates.iter().copied().find(|&g| {
+                let (_, r) = &spans[groups[g][0]];
+                normalized(&ctx.text[r.clone()]) == key
+            });
+            match found {
+                Some(g) => {
+                    groups[g].push(i);
+                    group.push(Some(g));
+                }
+                None => {
+                    candidates.push(groups.len());
+                    group.push(Some(groups.len()));
+                    groups.push(vec![i]);
+                }
+            }
+        }
+        Lines {
+            spans,
+            group,
+            groups,
+        }
+    }
+}
+
+/// Whether the `k`-th occurrence (`k >= 1`) of a repeated line looks like
+/// what a scraper leaves: the line printed twice in a row (next to another
+/// occurrence, blank lines aside, or one line between), a block of
+/// lines printed twice (its neighbour repeats the earlier one's neighbour
+/// too), or one pair of which one stands near an edge of the document (a
+/// title or teaser repeated as a paragraph, navigation at both ends).
+///
+/// Everything else is structure: an interview asks each person the same
+/// question, a meal plan or a line-up repeats entries across parallel
+/// sections; there the line recurs at the same slot of several sections,
+/// with different lines around it each time.
+/// Whether the occurrences `members` of a line are the structure of the
+/// article: every occurrence is followed by a different line, and those
+/// lines are prose (a question and its answer in each interview), or they
+/// (or the lines before) are fields of the same key (the same slot of a
+/// plan's sections: `Frühstück: …` before, `Mittagessen: …` after).
+fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
+    let line = |i: usize| &text[lines.spans[i].1.clone()];
+    if is_link(line(members[0])) {
+        return false;
+    }
+    let n = lines.spans.len();
+    if members.iter().any(|&i| i + 1 >= n) {
+        return false;
+    }
+    let next: Vec<Cow<'_, str>> = members.iter().map(|&i| normalized(line(i + 1))).collect();
+    let distinct = next
+        .iter()
+        .enumerate()
+        .all(|(a, x)| next[a + 1..].iter().all(|y| x != y));
+    if !distinct {
+        return false;
+    }
+    let same_key = |offset: fn(usize) -> Option<usize>| {
+        let keys: Vec<Option<&str>> = members
+            .iter()
+            .map(|&i| {
+                offset(i)
+                    .filter(|&j| j < n)
+                    .and_then(|j| field_key(line(j)))
+            })
+            .collect();
+        keys[0].is_some() && keys.iter().all(|k| *k == keys[0])
+    };
+    members.iter().all(|&i| is_prose(line(i + 1)))
+        || same_key(|i| Some(i + 1))
+        || same_key(|i| i.checked_sub(1))
+}
+
+fn looks_scraped(
+    lines: &Lines,
+    members: &[usize],
+    k: usize,
+    long_neighbour: impl Fn(usize) -> bool,
+) -> bool {
+    let (earlier, here) = (members[k - 1], members[k]);
+    let next = members.get(k + 1).copied().unwrap_or(usize::MAX);
+    if here - earlier <= 2 || next - here <= 2 {
+        return true;
+    }
+    let same = |a: usize, b: usize| {
+        lines.group[a].is_some() && lines.group[a] == lines.group[b] && long_neighbour(a)
+    };
+    let before = here > 0 && earlier > 0 && same(here - 1, earlier - 1);
+    let after = here + 1 < lines.spans.len() && same(here + 1, earlier + 1);
+    if before || after {
+        return true;
+    }
+    let n = lines.spans.len();
+    let edge = (n / 10).max(3);
+    members.len() == 2 && (members[0] < edge || here + edge >= n)
+}
+
 impl Check for RepeatedLine {
     fn placeholders(&self) -> &'static [&'static str] {
         &["line"]
@@ -94,29 +247,24 @@ impl Check for RepeatedLine {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
-        // hash of the words -> earlier lines with that hash (line, span)
-        let mut first: HashMap<u64, Vec<(usize, std::ops::Range<usize>)>> = HashMap::new();
-        for (n, range) in ctx.lines.lines(ctx.text) {
-            let span = trim_range(ctx.text, range);
-            let line = &ctx.text[span.clone()];
-            if line.len() < self.min_chars || crate::text::char_count(line) < self.min_chars {
+        let lines = self.lines(ctx);
+        // Labels and fields repeat by design (tested on repeats only: the
+        // test is dearer than the hash).
+        let not_field = |i: usize| !is_field(&ctx.text[lines.spans[i].1.clone()]);
+        for members in lines.groups.iter().filter(|m| m.len() > 1) {
+            if !not_field(members[0]) {
                 continue;
             }
-            let key = normalized(line);
-            let earlier = first.entry(hash(&key)).or_default();
-            match earlier
-                .iter()
-                .find(|(_, r)| normalized(&ctx.text[r.clone()]) == key)
-            {
-                // Labels and fields repeat by design (tested on repeats only:
-                // the test is dearer than the hash).
-                Some(_) if is_field(line) => {}
-                Some(&(at, _)) => {
-                    let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
-                    d.message = d.message.replace("{line}", &(at + 1).to_string());
-                    out.push(d);
+            let at = lines.spans[members[0]].0;
+            let structure = is_structure(ctx.text, &lines, members);
+            for k in 1..members.len() {
+                if structure && !looks_scraped(&lines, members, k, not_field) {
+                    continue;
                 }
-                None => earlier.push((n, span)),
+                let span = lines.spans[members[k]].1.clone();
+                let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
+                d.message = d.message.replace("{line}", &(at + 1).to_string());
+                out.push(d);
             }
         }
     }
