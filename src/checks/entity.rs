@@ -44,6 +44,28 @@ impl HtmlEntity {
     }
 }
 
+/// The character `reference` stands for, or the reference itself. A name
+/// in capitals that HTML does not know (`&NBSP;`, `&EURO;`: a pipeline
+/// upper-cased the text) is read as the lower-case name; `&AMP;` and the
+/// few capital names HTML knows decode as they are.
+fn decode(reference: &str) -> Cow<'_, str> {
+    let decoded = html_escape::decode_html_entities(reference);
+    let name = &reference[1..reference.len() - 1];
+    if decoded != reference
+        || name.starts_with('#')
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return decoded;
+    }
+    let lower = reference.to_ascii_lowercase();
+    match html_escape::decode_html_entities(&lower) {
+        Cow::Owned(s) if s != lower => Cow::Owned(s),
+        _ => Cow::Borrowed(reference),
+    }
+}
+
 impl Check for HtmlEntity {
     fn patterns(&self) -> Vec<String> {
         vec![self.re.as_str().to_string()]
@@ -72,7 +94,7 @@ impl Check for HtmlEntity {
             let escaped_twice = twice.is_some();
             let (range, decoded) = match twice {
                 Some((end, decoded)) => (m.start()..end, Cow::Owned(decoded)),
-                None => (m.range(), html_escape::decode_html_entities(m.as_str())),
+                None => (m.range(), decode(m.as_str())),
             };
             if decoded == m.as_str() {
                 continue;

@@ -1,7 +1,8 @@
 //! `check = "hyphen-split"`: a word divided at a line end, as text copied
 //! from print, PDF or a hard-wrapped page carries it: `Bundes-` at the end
-//! of one line and `regierung` at the start of the next. The repair removes
-//! the hyphen and the break: `Bundesregierung`.
+//! of one line and `regierung` at the start of the next (a space the wrap
+//! left after the hyphen aside). The repair removes the hyphen and the
+//! break: `Bundesregierung`.
 //!
 //! A hyphen before a line break is also how German writes a shortened
 //! compound (`Bundes- und Landesregierung`, `Ein- oder Ausgang`) and how a
@@ -54,9 +55,15 @@ impl Check for HyphenSplit {
             return;
         }
         let text = ctx.text;
-        let hits = memchr::memmem::find_iter(text.as_bytes(), "-\n")
-            .map(|at| (at, 2))
-            .chain(memchr::memmem::find_iter(text.as_bytes(), "-\r\n").map(|at| (at, 3)));
+        // The hyphen, then the break, maybe after a space the wrap left
+        // (`Produc- ` / `tions`).
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for needle in ["-\n", "-\r\n", "- \n", "- \r\n"] {
+            hits.extend(
+                memchr::memmem::find_iter(text.as_bytes(), needle).map(|at| (at, needle.len())),
+            );
+        }
+        hits.sort_unstable();
         for (hyphen, with_break) in hits {
             let before = text[..hyphen].chars().next_back();
             if !before.is_some_and(char::is_lowercase) {

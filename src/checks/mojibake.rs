@@ -2,7 +2,8 @@
 //! Latin-1) on its way into the corpus: `fÃ¼r` for `für`, `â€ž` for `„`,
 //! `Â©` for `©`. The check re-encodes runs of such characters to bytes and
 //! decodes them as UTF-8; a run that decodes to plausible characters is a
-//! finding whose fix is the decoded text.
+//! finding whose fix is the decoded text. Text encoded twice or three
+//! times is decoded until it is stable, and fixed in one step.
 //!
 //! Plausible means the decoded character lies in a block where mojibake
 //! comes from (Latin, Greek, Cyrillic, punctuation, symbols, CJK, emoji),
@@ -202,12 +203,40 @@ pub(crate) fn find(text: &str) -> Vec<Found> {
     found
 }
 
+/// `decoded` decoded again while it is itself mojibake (text encoded
+/// twice or three times: `Ã¢â‚¬â„¢` → `â€™` → `’`), as ftfy does; with the
+/// number of levels decoded in all.
+fn decode_fully(mut decoded: String) -> (String, usize) {
+    let mut levels = 1;
+    while levels < 4 {
+        let inner: Vec<Found> = find(&decoded).into_iter().filter(|f| f.certain).collect();
+        if inner.is_empty() {
+            break;
+        }
+        let mut next = String::with_capacity(decoded.len());
+        let mut at = 0;
+        for f in &inner {
+            next.push_str(&decoded[at..f.range.start]);
+            next.push_str(&f.decoded);
+            at = f.range.end;
+        }
+        next.push_str(&decoded[at..]);
+        decoded = next;
+        levels += 1;
+    }
+    (decoded, levels)
+}
+
 impl Check for Mojibake {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
-        for f in find(ctx.text) {
+        for mut f in find(ctx.text) {
+            let mut levels = 1;
+            if f.certain {
+                (f.decoded, levels) = decode_fully(std::mem::take(&mut f.decoded));
+            }
             let mut d = self
                 .rule
                 .finding(ctx.text, ctx.lines, f.range.clone(), None);
@@ -216,6 +245,17 @@ impl Check for Mojibake {
                 .help
                 .as_deref()
                 .unwrap_or("replace it with the decoded text");
+            if levels > 1 {
+                d.message = format!(
+                    "{}, {}",
+                    d.message,
+                    match levels {
+                        2 => "twice",
+                        3 => "three times",
+                        _ => "four times",
+                    }
+                );
+            }
             d.help = Some(if f.certain {
                 format!("{help}: `{}`", f.decoded)
             } else {

@@ -1,10 +1,11 @@
 //! `check = "spacing"`: whitespace that a careful editor normalises, one
 //! kind per rule (`options.kind`):
 //!
-//! - `double-space`: two spaces between words on a line (not the
-//!   indentation at its start; three or more, several runs in one line, or
-//!   a line with `|` or tabs is a table or layout, where spaces align
-//!   columns);
+//! - `double-space`: more than one blank (spaces, a tab, a no-break space)
+//!   between words on a line: two spaces, or a no-break space beside a
+//!   space, unless the line is a table or layout (several runs, `|`,
+//!   tabs); three spaces or a space and a tab only in a sentence of prose
+//!   (never the indentation at a line's start);
 //! - `trailing`: spaces or tabs at the end of a line;
 //! - `blank-lines`: more than one blank line in a row;
 //! - `space-before-punctuation`: a space between a word and the comma or
@@ -65,29 +66,47 @@ impl Spacing {
 
     fn double_space(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let bytes = ctx.text.as_bytes();
-        let mut from = 0;
-        while let Some(p) = memmem::find(&bytes[from..], b"  ") {
-            let start = from + p;
-            let mut end = start + 2;
-            while end < bytes.len() && bytes[end] == b' ' {
-                end += 1;
-            }
-            from = end;
-            let line = ctx.lines.line_of(start);
-            let content = ctx.lines.content(ctx.text, line);
-            let text = &ctx.text[content.clone()];
-            let indentation = ctx.text[content.start..start].trim().is_empty();
-            let at_end = end >= content.end;
-            // Three or more spaces, or several runs in one line, align
-            // columns: layout, not a slip.
-            let layout = end - start > 2
-                || memmem::find_iter(text.trim().as_bytes(), b"  ")
-                    .nth(1)
-                    .is_some();
-            if indentation || at_end || layout || text.contains(['|', '\t']) {
+        // Where a run of blanks (spaces, tabs, no-break spaces) of two or
+        // more may start: five cheap scans instead of a look at every space.
+        let mut seeds: Vec<usize> = Vec::new();
+        for needle in ["  ", " \t", "\t ", "\u{a0} ", " \u{a0}", "\u{a0}\u{a0}"] {
+            seeds.extend(memmem::find_iter(bytes, needle.as_bytes()));
+        }
+        seeds.sort_unstable();
+        let mut covered = 0;
+        for seed in seeds {
+            if seed < covered {
                 continue;
             }
-            self.emit(ctx, start..end, " ", out);
+            let run = blank_run(ctx.text, seed);
+            covered = run.end;
+            let line = ctx.lines.line_of(run.start);
+            let content = ctx.lines.content(ctx.text, line);
+            let indentation = ctx.text[content.start..run.start].trim().is_empty();
+            if indentation || run.end >= content.end {
+                continue;
+            }
+            let text = &ctx.text[content.clone()];
+            let blanks = &ctx.text[run.clone()];
+            let runs = blank_runs(text.trim());
+            let plain_pair = blanks == "  " || blanks == "\u{a0} " || blanks == " \u{a0}";
+            let artifact = if plain_pair {
+                // Two spaces: a slip, unless the line is a table or
+                // layout (several runs, `|`, tabs).
+                runs == 1 && !text.contains(['|', '\t'])
+            } else {
+                // Three spaces, a space and a tab: layout in a table or a
+                // column list, a slip in a sentence of prose.
+                // (A long run spaces out columns even in a sentence.)
+                runs == 1
+                    && blanks.chars().count() <= 4
+                    && !text.contains('|')
+                    && blanks.matches('\t').count() <= 1
+                    && is_sentence(text)
+            };
+            if artifact {
+                self.emit(ctx, run, " ", out);
+            }
         }
     }
 
@@ -140,11 +159,58 @@ impl Spacing {
     }
 }
 
+/// Whether `c` is a blank inside a line: a space, a tab or a no-break
+/// space.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}')
+}
+
+/// The run of blanks around byte `at` (a char boundary in one).
+fn blank_run(text: &str, at: usize) -> Range<usize> {
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_blank(c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .find(|&(_, c)| !is_blank(c))
+        .map_or(text.len(), |(i, _)| at + i);
+    start..end
+}
+
+/// How many runs of two or more blanks `line` has.
+fn blank_runs(line: &str) -> usize {
+    let mut runs = 0;
+    let mut len = 0;
+    for c in line.chars() {
+        if is_blank(c) {
+            len += 1;
+            if len == 2 {
+                runs += 1;
+            }
+        } else {
+            len = 0;
+        }
+    }
+    runs
+}
+
+/// Whether `line` is a sentence of prose: six words or more, ending in
+/// sentence punctuation (a closing quote or bracket aside).
+fn is_sentence(line: &str) -> bool {
+    let end = line
+        .trim_end()
+        .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')']);
+    end.ends_with(['.', '!', '?', '…']) && line.split_whitespace().count() >= 6
+}
+
 impl Check for Spacing {
     fn patterns(&self) -> Vec<String> {
         // Runs of blank lines span lines: no single-line pattern for them.
         let p = match self.kind {
-            Kind::DoubleSpace => r"\S {2,}\S",
+            Kind::DoubleSpace => r"\S[ \t\x{a0}]{2,}\S",
             Kind::Trailing => r"\S[ \t]+$",
             Kind::BlankLines => return Vec::new(),
             Kind::SpaceBeforePunctuation => r"\p{L} [,.](?:\s|$)",
