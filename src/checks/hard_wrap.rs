@@ -40,6 +40,15 @@ struct Options {
     /// Fewest consecutive lines of nearly equal length that prove a width.
     #[serde(default = "default_min_run")]
     min_run: usize,
+    /// Report single breaks inside a sentence instead, in documents that
+    /// show no wrap width (`join/line-break`).
+    #[serde(default)]
+    single: bool,
+    /// Words that cannot end a sentence (articles, prepositions,
+    /// conjunctions): a line ending in one breaks a sentence, whatever the
+    /// case of the next line (`eine` / `Pflanze`).
+    #[serde(default)]
+    open_words: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -277,6 +286,9 @@ impl Check for HardWrap {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
+        if self.opts.single {
+            return self.single_breaks(ctx, out);
+        }
         let text = ctx.text;
         let lines = ctx.lines;
         let n = lines.count();
@@ -352,7 +364,107 @@ impl Check for HardWrap {
     }
 }
 
+/// Whether `line` ends a sentence: `.`, `!`, `?` or `…`, maybe before a
+/// closing quote or bracket.
+fn closed_end(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')', ']'])
+        .ends_with(['.', '!', '?', '…'])
+}
+
+/// Whether `line` reads as a title: most of its words (three or more)
+/// start with a capital, as English headings are written.
+fn title_case(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    words.len() >= 3 && caps * 5 >= words.len() * 3
+}
+
 impl HardWrap {
+    /// `join/line-break`: in a document that keeps its paragraphs on one
+    /// line (no wrap width), a single line break inside a sentence: a line
+    /// that starts with a capital and ends mid-sentence, before a line that
+    /// goes on in lower case (or after a word no sentence ends with, in any
+    /// case) and ends the sentence. Headings (title case), list items, code
+    /// and tables are left alone.
+    fn single_breaks(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        let text = ctx.text;
+        let lines = ctx.lines;
+        let n = lines.count();
+        let content = |i: usize| &text[lines.content(text, i)];
+        let ends_open = |line: &str| {
+            line.trim_end()
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| self.opts.open_words.iter().any(|o| o == w))
+        };
+        let candidates: Vec<usize> = (0..n.saturating_sub(1))
+            .filter(|&i| {
+                let (a, b) = (content(i), content(i + 1));
+                open_end(a)
+                    && (lower_first_word(b).is_some()
+                        || (ends_open(a) && upper_first_word(b.trim_start()).is_some()))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return;
+        }
+        let stats: Vec<LineStat> = (0..n).map(|i| self.stat(content(i))).collect();
+        if !self.runs(&stats).is_empty() {
+            return; // wrapped at a width: `join/hard-wrap` reads it
+        }
+        // A sentence may be broken twice: the line between two breaks
+        // neither starts nor ends it.
+        let candidate = |i: usize| candidates.binary_search(&i).is_ok();
+        for &i in &candidates {
+            let (a, b) = (content(i), content(i + 1));
+            let a_trim = a.trim();
+            let starts_sentence = a_trim.chars().next().is_some_and(|c| {
+                c.is_uppercase() || c.is_ascii_digit() || "\"„“«»‚‘'(".contains(c)
+            }) || (i > 0 && candidate(i - 1));
+            let ends_sentence = closed_end(b) || b.trim_end().ends_with(':') || candidate(i + 1);
+            if !starts_sentence
+                || !ends_sentence
+                || !crate::text::has_words(a_trim, 4)
+                || !crate::text::has_words(b, 2)
+                || structure_start(a)
+                || structure_start(b)
+                || code_like(a)
+                || code_like(b)
+                || title_case(a_trim)
+                || a_trim.ends_with(')')
+            {
+                continue;
+            }
+            let Some(first) = lower_first_word(b).or_else(|| {
+                let last = a_trim.rsplit(char::is_whitespace).next()?;
+                let open = self.opts.open_words.iter().any(|w| w == last);
+                open.then(|| upper_first_word(b.trim_start())).flatten()
+            }) else {
+                continue;
+            };
+            // `Fast builds with poetry` / `poetry is a tool ...`: a heading
+            // names what the next line starts with.
+            let word = first.trim_end_matches([',', '.', ';', ':', '!', '?']);
+            if a_trim
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case(word))
+            {
+                continue;
+            }
+            let a_range = lines.content(text, i);
+            let b_range = lines.content(text, i + 1);
+            let end = a_range.start + a.trim_end().len();
+            let start = b_range.start + (b.len() - b.trim_start().len());
+            let mut d = self.finding(text, ctx, end..start, first);
+            d.message = format!("line break inside a sentence, before `{word}`");
+            out.push(d);
+        }
+    }
+
     /// A finding on the break `brk` (the line break and the spaces around
     /// it) before the word `first`. It covers the words on either side, so
     /// that the suggestion shows them joined; the fix replaces the break.
