@@ -247,21 +247,7 @@ pub fn json_findings(text: &str, diagnostics: &[Diagnostic]) -> Vec<serde_json::
     let mut doc = Document::new(String::new(), text.to_string());
     doc.diagnostics = diagnostics.to_vec();
     let pos = crate::report::Positions::new(&doc, false);
-    // Code points of every start and end, in one pass over the text.
-    let mut offsets: Vec<usize> = diagnostics
-        .iter()
-        .flat_map(|d| [d.span.start, d.span.end])
-        .collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let mut chars = std::collections::HashMap::with_capacity(offsets.len());
-    let (mut byte, mut count) = (0usize, 0usize);
-    for off in offsets {
-        let off = off.min(text.len());
-        count += text[byte..off].chars().count();
-        byte = off;
-        chars.insert(off, count);
-    }
+    let chars = code_points(text, diagnostics);
     doc.diagnostics
         .iter()
         .map(|d| {
@@ -277,9 +263,99 @@ pub fn json_findings(text: &str, diagnostics: &[Diagnostic]) -> Vec<serde_json::
         .collect()
 }
 
+/// The code point offset of every finding's start and end, in one pass
+/// over the text.
+fn code_points(text: &str, diagnostics: &[Diagnostic]) -> std::collections::HashMap<usize, usize> {
+    let mut offsets: Vec<usize> = diagnostics
+        .iter()
+        .flat_map(|d| [d.span.start, d.span.end])
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut chars = std::collections::HashMap::with_capacity(offsets.len());
+    let (mut byte, mut count) = (0usize, 0usize);
+    for off in offsets {
+        let off = off.min(text.len());
+        count += text[byte..off].chars().count();
+        byte = off;
+        chars.insert(off, count);
+    }
+    chars
+}
+
+/// One finding as plain values: what a column store (Arrow) takes, with
+/// the same numbers as the JSON output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingRow {
+    pub rule: std::sync::Arc<str>,
+    pub severity: &'static str,
+    pub message: String,
+    /// Code points.
+    pub start: usize,
+    pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// 1-based, as in the JSON output.
+    pub line: usize,
+    pub column: usize,
+    /// `safe`, `unsafe`, or `None` without a fix.
+    pub fix: Option<&'static str>,
+}
+
+/// The findings of `text` as rows, without building JSON.
+pub fn finding_rows(text: &str, diagnostics: Vec<Diagnostic>) -> Vec<FindingRow> {
+    let pos = crate::report::Positions::of(text, &diagnostics, false);
+    let chars = code_points(text, &diagnostics);
+    let at = |b: usize| chars[&b.min(text.len())];
+    diagnostics
+        .into_iter()
+        .map(|d| {
+            let (line, column) = pos.at(d.span.start);
+            FindingRow {
+                start: at(d.span.start),
+                end: at(d.span.end),
+                byte_start: d.span.start,
+                byte_end: d.span.end,
+                line,
+                column,
+                severity: d.severity.as_str(),
+                fix: d.fix.as_ref().map(|f| f.applicability.as_str()),
+                rule: d.rule,
+                message: d.message,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_carry_the_numbers_of_the_json_output() {
+        let s = Session::new(&Options::default()).unwrap();
+        let text = "Grüße aus München 😀.< /p> Die Stadt wächst.\nZweite Zeile&nbsp;hier.";
+        let found = s.check(text);
+        let json = json_findings(text, &found);
+        let rows = finding_rows(text, found);
+        assert_eq!(rows.len(), json.len());
+        for (r, j) in rows.iter().zip(&json) {
+            assert_eq!(j["rule"], *r.rule);
+            assert_eq!(j["message"], r.message);
+            assert_eq!(j["severity"], r.severity);
+            for (k, v) in [
+                ("start", r.start),
+                ("end", r.end),
+                ("byte_start", r.byte_start),
+                ("byte_end", r.byte_end),
+                ("line", r.line),
+                ("column", r.column),
+            ] {
+                assert_eq!(j[k], v, "{k}");
+            }
+            assert_eq!(j["fix"]["applicability"].as_str(), r.fix);
+        }
+    }
 
     #[test]
     fn a_default_session_checks_fixes_and_filters() {

@@ -395,26 +395,30 @@ impl Linter {
     fn check_arrow<'py>(&self, py: Python<'py>, array: PyArray) -> PyResult<Bound<'py, PyAny>> {
         let texts = strings(array.array())?;
         let results = self.batch(py, &texts, |s, t| {
-            t.as_deref().map(|t| check_json(s, t)).unwrap_or_default()
+            t.map(|t| session::finding_rows(t, s.check(t)))
+                .unwrap_or_default()
         })?;
-        let mut row = Int64Builder::new();
+        let total = results.iter().map(Vec::len).sum();
+        let mut row = Int64Builder::with_capacity(total);
         let (mut rule, mut severity, mut message, mut fix) = (
             StringBuilder::new(),
             StringBuilder::new(),
             StringBuilder::new(),
             StringBuilder::new(),
         );
-        let mut ints: Vec<Int64Builder> = (0..6).map(|_| Int64Builder::new()).collect();
+        let mut ints: Vec<Int64Builder> =
+            (0..6).map(|_| Int64Builder::with_capacity(total)).collect();
         let keys = ["start", "end", "byte_start", "byte_end", "line", "column"];
         for (i, found) in results.iter().enumerate() {
             for f in found {
                 row.append_value(i as i64);
-                rule.append_value(f["rule"].as_str().unwrap_or_default());
-                severity.append_value(f["severity"].as_str().unwrap_or_default());
-                message.append_value(f["message"].as_str().unwrap_or_default());
-                fix.append_option(f["fix"]["applicability"].as_str());
-                for (b, k) in ints.iter_mut().zip(keys) {
-                    b.append_value(f[k].as_i64().unwrap_or(0));
+                rule.append_value(&f.rule);
+                severity.append_value(f.severity);
+                message.append_value(&f.message);
+                fix.append_option(f.fix);
+                let values = [f.start, f.end, f.byte_start, f.byte_end, f.line, f.column];
+                for (b, v) in ints.iter_mut().zip(values) {
+                    b.append_value(v as i64);
                 }
             }
         }

@@ -289,7 +289,9 @@ impl Positions {
         Self::of(doc.applied_text(), &doc.applied, true)
     }
 
-    fn of(text: &str, diagnostics: &[crate::diagnostic::Diagnostic], fix_edits: bool) -> Self {
+    /// [`Positions::new`] for findings of `text` that are not in a
+    /// [`Document`].
+    pub fn of(text: &str, diagnostics: &[crate::diagnostic::Diagnostic], fix_edits: bool) -> Self {
         let mut offsets = Vec::new();
         for d in diagnostics {
             offsets.extend([d.span.start, d.span.end]);
