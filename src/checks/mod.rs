@@ -28,6 +28,7 @@ mod related;
 mod repeated;
 mod sentence_join;
 mod spacing;
+mod word_classes;
 
 pub use line::{LineSet, guarded_rules};
 pub use literals::{LiteralHits, LiteralScan};
@@ -198,6 +199,7 @@ pub const BUILTIN_CHECKS: &[&str] = &[
     "sentence-join",
     "short-line-block",
     "spacing",
+    "word-classes",
 ];
 
 /// Compiles `rule`. Phrase and line rules are validated here but run by the
@@ -252,6 +254,7 @@ fn builtin(name: &str, rule: &Arc<Rule>) -> Result<Arc<dyn Check>, CompileError>
         "sentence-join" => Arc::new(sentence_join::SentenceJoin::new(rule)?),
         "short-line-block" => Arc::new(nav_block::ShortLineBlock::new(rule)?),
         "spacing" => Arc::new(spacing::Spacing::new(rule)?),
+        "word-classes" => Arc::new(word_classes::WordClasses::new(rule)?),
         _ => {
             return Err(CompileError::new(
                 Field::Check,

@@ -1,0 +1,127 @@
+//! `check = "word-classes"`: a short line that holds a word of every one
+//! of the rule's classes, in any order. A notice keeps its shape when it
+//! is paraphrased: "Bitte aktivieren Sie Skripte in Ihrem Browser", "Turn
+//! on JavaScript to watch this clip", "To view this content, allow
+//! cookies" all name a thing (JavaScript, scripts, cookies), an action
+//! (enable, allow, aktivieren, zulassen) and an address to the reader
+//! (please, to view, Sie, in your browser). Listing the sentences misses
+//! the next wording; the classes do not.
+//!
+//! Words match case-insensitively (ASCII) on word boundaries; a word may
+//! be a phrase (`turn on`). One automaton for all classes scans the text
+//! once, so a text without any of the words costs one pass.
+
+use super::notice::Locate;
+use super::{Check, CompileError, Ctx, Field, options};
+use crate::diagnostic::Diagnostic;
+use crate::rules::Rule;
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::Deserialize;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Options {
+    /// Two to eight lists of words or phrases; a line needs one of each.
+    classes: Vec<Vec<String>>,
+}
+
+pub struct WordClasses {
+    rule: Arc<Rule>,
+    automaton: AhoCorasick,
+    /// The class of each pattern of the automaton.
+    class_of: Vec<u8>,
+    /// A bit per class.
+    all: u8,
+}
+
+impl WordClasses {
+    pub fn new(rule: &Arc<Rule>) -> Result<Self, CompileError> {
+        let opts: Options = options(rule)?;
+        if !(2..=8).contains(&opts.classes.len()) || opts.classes.iter().any(Vec::is_empty) {
+            return Err(CompileError::new(
+                Field::Options,
+                "`classes` needs two to eight non-empty lists of words",
+            ));
+        }
+        let mut words = Vec::new();
+        let mut class_of = Vec::new();
+        for (c, class) in opts.classes.iter().enumerate() {
+            for w in class {
+                words.push(w.trim().to_string());
+                class_of.push(c as u8);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&words)
+            .map_err(|e| CompileError::new(Field::Options, e.to_string()))?;
+        Ok(WordClasses {
+            rule: rule.clone(),
+            automaton,
+            class_of,
+            all: ((1u16 << opts.classes.len()) - 1) as u8,
+        })
+    }
+
+    /// The classes whose words `line` holds, as bits, and where they are.
+    fn classes_in(&self, line: &str) -> (u8, Vec<Range<usize>>) {
+        let mut seen = 0u8;
+        let mut hits = Vec::new();
+        for m in self.automaton.find_iter(line) {
+            if word_bounded(line, m.range()) {
+                seen |= 1 << self.class_of[m.pattern().as_usize()];
+                hits.push(m.range());
+            }
+        }
+        (seen, hits)
+    }
+}
+
+/// Whether `range` of `s` starts and ends at word boundaries.
+fn word_bounded(s: &str, range: Range<usize>) -> bool {
+    let before = s[..range.start].chars().next_back();
+    let after = s[range.end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+impl Check for WordClasses {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        if !self.rule.applies_to(ctx.lang) {
+            return;
+        }
+        // One pass over the text: the lines where a word of every class
+        // stands are the only ones to look at.
+        let mut masks: Vec<(usize, u8)> = Vec::new();
+        for m in self.automaton.find_iter(ctx.text) {
+            if !word_bounded(ctx.text, m.range()) {
+                continue;
+            }
+            let line = ctx.lines.line_of(m.start());
+            let bit = 1 << self.class_of[m.pattern().as_usize()];
+            match masks.last_mut() {
+                Some((l, mask)) if *l == line => *mask |= bit,
+                _ => masks.push((line, bit)),
+            }
+        }
+        for (line, mask) in masks {
+            if mask != self.all {
+                continue;
+            }
+            let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
+            let text = &ctx.text[span.clone()];
+            if !self.rule.line_short_enough(text) {
+                continue;
+            }
+            // Where the notice stands when the line holds more: the
+            // sentences that have a word of every class.
+            let matches = |s: &str| self.classes_in(s).0 == self.all;
+            out.push(
+                self.rule
+                    .line_finding(ctx.text, ctx.lines, span, Locate::Matcher(&matches)),
+            );
+        }
+    }
+}
