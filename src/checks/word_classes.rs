@@ -7,12 +7,14 @@
 //! (please, to view, Sie, in your browser). Listing the sentences misses
 //! the next wording; the classes do not.
 //!
-//! Words match case-insensitively (ASCII) on word boundaries; a word may
+//! It runs after the other checks and leaves alone a line that a rule of
+//! its category already reports. Words match case-insensitively (ASCII)
+//! on word boundaries; a word may
 //! be a phrase (`turn on`). One automaton for all classes scans the text
 //! once, so a text without any of the words costs one pass.
 
 use super::notice::Locate;
-use super::{Check, CompileError, Ctx, Field, options};
+use super::{Check, CompileError, Ctx, Field, Phase, options};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -88,10 +90,32 @@ fn word_bounded(s: &str, range: Range<usize>) -> bool {
 }
 
 impl Check for WordClasses {
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    /// After the other checks: a line that a rule of the same category
+    /// already reports (the listed sentences of `boilerplate/video-notice`)
+    /// is theirs, and one finding per line is enough.
+    fn phase(&self) -> Phase {
+        Phase::Findings
+    }
+
+    fn run(&self, _ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    fn run_on_findings(&self, ctx: &Ctx<'_>, findings: &[Diagnostic], out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
+        let category = self.rule.id.split('/').next().unwrap_or_default();
+        let mut taken: Vec<usize> = findings
+            .iter()
+            .filter(|f| f.rule.split('/').next() == Some(category))
+            .flat_map(|f| {
+                let first = ctx.lines.line_of(f.span.start);
+                let last = ctx
+                    .lines
+                    .line_of(f.span.end.saturating_sub(1).max(f.span.start));
+                first..=last
+            })
+            .collect();
+        taken.sort_unstable();
         // One pass over the text: the lines where a word of every class
         // stands are the only ones to look at.
         let mut masks: Vec<(usize, u8)> = Vec::new();
@@ -107,7 +131,7 @@ impl Check for WordClasses {
             }
         }
         for (line, mask) in masks {
-            if mask != self.all {
+            if mask != self.all || taken.binary_search(&line).is_ok() {
                 continue;
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
