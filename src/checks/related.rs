@@ -32,6 +32,17 @@ struct Options {
     /// the list of headlines: such a line is a field, not a headline.
     #[serde(default)]
     field_labels: Vec<String>,
+    /// The shape of a header in any wording ("More on this topic", "Auch
+    /// interessant"): counts as a marker only when `generic_min_lines`
+    /// headline-like lines follow it, and is then reported too.
+    #[serde(default)]
+    generic: Option<String>,
+    #[serde(default = "default_generic_min_lines")]
+    generic_min_lines: usize,
+}
+
+fn default_generic_min_lines() -> usize {
+    3
 }
 
 fn default_max_lines() -> usize {
@@ -51,6 +62,7 @@ const MAX_MARKER_BYTES: usize = 200;
 pub struct AfterMarker {
     rule: Arc<Rule>,
     marker: Regex,
+    generic: Option<Regex>,
     opts: Options,
     /// The option `field_labels` in lower case (taken out of `opts`),
     /// compared without case as `missing-space` compares abbreviations.
@@ -70,9 +82,15 @@ impl AfterMarker {
             .iter()
             .map(|l| l.to_lowercase())
             .collect();
+        let generic = opts
+            .generic
+            .as_deref()
+            .map(compile_line_pattern)
+            .transpose()?;
         Ok(AfterMarker {
             rule: rule.clone(),
             marker: compile_line_pattern(pattern)?,
+            generic,
             opts,
             field_labels,
         })
@@ -104,6 +122,26 @@ impl AfterMarker {
     }
 }
 
+impl AfterMarker {
+    /// How many headline-like lines follow line `i` (blank lines aside),
+    /// up to `max_lines`.
+    fn headlines_after(&self, ctx: &Ctx<'_>, mut i: usize) -> usize {
+        let mut n = 0;
+        while i < ctx.lines.count() && n < self.opts.max_lines {
+            let line = &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
+            i += 1;
+            if line.is_empty() {
+                continue;
+            }
+            if !self.headline_like(line) {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+}
+
 impl Check for AfterMarker {
     fn patterns(&self) -> Vec<String> {
         vec![format!("^[ \\t]*{}[ \\t]*$", self.marker.as_str())]
@@ -120,11 +158,18 @@ impl Check for AfterMarker {
             let span = trim_range(text, ctx.lines.content(text, i));
             i += 1;
             // A marker is a short line: skip paragraphs without running the regex.
-            if span.is_empty()
-                || span.len() > MAX_MARKER_BYTES
-                || !self.marker.is_match(&text[span])
-            {
+            if span.is_empty() || span.len() > MAX_MARKER_BYTES {
                 continue;
+            }
+            let header = &text[span.clone()];
+            if !self.marker.is_match(header) {
+                let generic = self.generic.as_ref().is_some_and(|g| g.is_match(header));
+                if !generic || self.headlines_after(ctx, i) < self.opts.generic_min_lines {
+                    continue;
+                }
+                let mut d = self.rule.finding(text, ctx.lines, span, None);
+                d.message = format!("related-articles header `{header}`");
+                out.push(d);
             }
             let mut taken = 0;
             while i < count && taken < self.opts.max_lines {
