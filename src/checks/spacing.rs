@@ -82,7 +82,9 @@ impl Spacing {
             covered = run.end;
             let line = ctx.lines.line_of(run.start);
             let content = ctx.lines.content(ctx.text, line);
-            let indentation = ctx.text[content.start..run.start].trim().is_empty();
+            // Indentation, also behind a leftover tag that another rule
+            // removes (`<strong>  - Punkt`): its spaces are layout.
+            let indentation = only_markup(&ctx.text[content.start..run.start]);
             if indentation || run.end >= content.end {
                 continue;
             }
@@ -178,6 +180,18 @@ fn blank_run(text: &str, at: usize) -> Range<usize> {
         .find(|&(_, c)| !is_blank(c))
         .map_or(text.len(), |(i, _)| at + i);
     start..end
+}
+
+/// Whether `s` is blank, or nothing but HTML tags and blanks.
+fn only_markup(s: &str) -> bool {
+    let mut rest = s.trim();
+    while let Some(tag) = rest.strip_prefix('<') {
+        match tag.find('>') {
+            Some(end) => rest = tag[end + 1..].trim(),
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// How many runs of two or more blanks `line` has.
