@@ -98,6 +98,11 @@ struct LineStat {
     prose: bool,
     /// Ends like a sentence that goes on: a letter, a digit, `,` or `)`.
     open_end: bool,
+    /// Starts in lower case and ends with `)` or `;`: an item of an
+    /// unbulleted list (`сумма налога (руб.)`, `the first draft (2019);`).
+    list_item: bool,
+    /// Ends with a colon: the lead-in of a list.
+    colon: bool,
 }
 
 /// A line of code, a table row or a link: its line breaks are meant.
@@ -185,6 +190,13 @@ impl HardWrap {
                 && !code_like(trimmed)
                 && !structure_start(trimmed),
             open_end: open_end(trimmed),
+            list_item: trimmed
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase)
+                && trimmed.ends_with([')', ';']),
+            colon: trimmed.ends_with(':'),
         }
     }
 
@@ -213,7 +225,12 @@ impl HardWrap {
                 j += 1;
             }
             let open = stats[i..=j].iter().filter(|s| s.open_end).count();
-            if j + 1 - i >= self.opts.min_run && open >= 2 && hi <= self.opts.max_width {
+            // Items of an unbulleted list have similar lengths too: they
+            // are no proof of a width, above all under a lead-in colon.
+            let items = stats[i..=j].iter().filter(|s| s.list_item).count();
+            let lead_in = i > 0 && stats[i - 1].colon;
+            let list = items * 2 >= j + 1 - i || (lead_in && items * 3 >= j + 1 - i);
+            if j + 1 - i >= self.opts.min_run && open >= 2 && hi <= self.opts.max_width && !list {
                 runs.push(Run {
                     lines: i..j + 1,
                     width: hi,
