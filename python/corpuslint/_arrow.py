@@ -47,6 +47,19 @@ FINDING_COLUMNS = [
 DECISION_COLUMNS = ["kept", "score", "changed", "reasons"]
 
 
+def make_linter(linter: "Optional[Linter]", linter_args: dict) -> "Linter":
+    """The linter an engine step runs: the one given, or one made from
+    ``linter_args`` (``Linter``'s arguments) on one thread unless told,
+    since the engine runs steps side by side."""
+    if linter is not None:
+        if linter_args:
+            raise ValueError("give a linter or the arguments to make one, not both")
+        return linter
+    from ._core import Linter
+
+    return Linter(**{"threads": 1, **linter_args})
+
+
 def check_mode(mode: str) -> str:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")

@@ -33,6 +33,7 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 from datatrove.utils.batching import batched
 
+from ._arrow import make_linter
 from ._core import Linter
 
 __all__ = ["CorpuslintFilter", "CorpuslintFixer", "filter_reason"]
@@ -81,12 +82,7 @@ class CorpuslintFilter(BaseFilter):
         **linter_args: Any,
     ) -> None:
         super().__init__(exclusion_writer, batch_size=batch_size)
-        if linter is not None and linter_args:
-            raise ValueError("give a linter or the arguments to make one, not both")
-        if linter is None:
-            linter_args.setdefault("threads", 1)
-            linter = Linter(**linter_args)
-        self.linter = linter
+        self.linter = make_linter(linter, linter_args)
         self.fix = fix
         self.annotate = annotate
 
@@ -128,12 +124,7 @@ class CorpuslintFixer(PipelineStep):
         **linter_args: Any,
     ) -> None:
         super().__init__()
-        if linter is not None and linter_args:
-            raise ValueError("give a linter or the arguments to make one, not both")
-        if linter is None:
-            linter_args.setdefault("threads", 1)
-            linter = Linter(**linter_args)
-        self.linter = linter
+        self.linter = make_linter(linter, linter_args)
         self.metadata_key = metadata_key
         self.batch_size = batch_size
 

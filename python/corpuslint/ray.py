@@ -41,8 +41,7 @@ class Corpuslint:
         self.mode = _arrow.check_mode(mode)
         self.text_col = text_col
         self.id_col = id_col
-        linter_args.setdefault("threads", 1)
-        self.linter = Linter(**linter_args)
+        self.linter = _arrow.make_linter(None, linter_args)
 
     def __call__(self, batch: "pa.Table") -> "pa.Table":
         return _arrow.apply(self.linter, batch, self.mode, self.text_col, self.id_col)

@@ -80,11 +80,7 @@ def arrow_function(
     rules, select, lang, the filter policy, ...). Without ``threads``, the
     linter runs on one thread per task."""
     _arrow.check_mode(mode)
-    if linter is None:
-        linter_args.setdefault("threads", 1)
-        linter = Linter(**linter_args)
-    elif linter_args:
-        raise ValueError("give a linter or the arguments to make one, not both")
+    linter = _arrow.make_linter(linter, linter_args)
 
     def lint(batches: Iterator["pa.RecordBatch"]) -> Iterator["pa.RecordBatch"]:
         for batch in batches:
