@@ -266,6 +266,26 @@ impl PathGlob {
     }
 }
 
+/// The rules to select and to ignore: each list given (flags, arguments)
+/// replaces the configuration's when it is not empty.
+pub fn selection(
+    config: Option<&Config>,
+    select: &[String],
+    ignore: &[String],
+) -> (Vec<String>, Vec<String>) {
+    let pick = |given: &[String], file: Option<&Vec<String>>| {
+        if given.is_empty() {
+            file.cloned().unwrap_or_default()
+        } else {
+            given.to_vec()
+        }
+    };
+    (
+        pick(select, config.map(|c| &c.select)),
+        pick(ignore, config.map(|c| &c.ignore)),
+    )
+}
+
 impl Config {
     /// Reads and validates `path`; `cwd` resolves a relative `path`.
     pub fn load(path: &Path, cwd: &Path) -> Result<Config, Vec<RuleError>> {

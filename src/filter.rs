@@ -90,6 +90,51 @@ pub struct Policy {
     pub boilerplate_rules: Vec<String>,
 }
 
+/// What a caller sets over `[filter]` in corpuslint.toml (command-line
+/// flags, the Python package's arguments); `None` keeps the file's value.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyFlags {
+    /// `Some(None)`: never drop for a severity.
+    pub drop_on: Option<Option<Severity>>,
+    pub drop_rules: Option<Vec<String>>,
+    pub max_boilerplate_share: Option<f64>,
+    pub min_words: Option<usize>,
+    pub max_findings_per_kb: Option<f64>,
+    pub min_score: Option<f64>,
+}
+
+impl Policy {
+    /// The policy: `flags` over `[filter]` of the configuration (`file`)
+    /// over the defaults.
+    pub fn from_settings(
+        file: Option<&crate::config::FilterSettings>,
+        flags: PolicyFlags,
+    ) -> Policy {
+        let file = file.cloned().unwrap_or_default();
+        let defaults = Policy::default();
+        let weights = Weights::default();
+        let w = file.weights.unwrap_or_default();
+        Policy {
+            drop_on: flags
+                .drop_on
+                .or(file.drop_on.map(crate::config::FailOn::threshold))
+                .unwrap_or(defaults.drop_on),
+            drop_rules: flags.drop_rules.unwrap_or(file.drop_rules),
+            max_boilerplate_share: flags.max_boilerplate_share.or(file.max_boilerplate_share),
+            min_words: flags.min_words.or(file.min_words),
+            max_findings_per_kb: flags.max_findings_per_kb.or(file.max_findings_per_kb),
+            min_score: flags.min_score.or(file.min_score),
+            weights: Weights {
+                error: w.error.unwrap_or(weights.error),
+                warning: w.warning.unwrap_or(weights.warning),
+                info: w.info.unwrap_or(weights.info),
+                rules: file.rule_weights.into_iter().collect(),
+            },
+            ..defaults
+        }
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {

@@ -3,10 +3,10 @@
 //! rule folders, selection, language and filter policy, and one call per
 //! document for `check`, `fix` and `filter`.
 
-use crate::config::{Config, FailOn};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{Document, Linter};
-use crate::filter::{Policy, Verdict, Weights, judge};
+use crate::filter::{Policy, PolicyFlags, Verdict, judge};
 use crate::lang::{DocLang, LangChoice};
 use crate::report::JsonFinding;
 use crate::rules::{LoadOptions, RuleError, RuleSet};
@@ -127,15 +127,8 @@ impl Session {
                 .and_then(|()| c.apply_options(&mut set))
                 .map_err(SetupError::Rules)?;
         }
-        let pick = |given: &Vec<String>, file: Option<&Vec<String>>| {
-            if given.is_empty() {
-                file.cloned().unwrap_or_default()
-            } else {
-                given.clone()
-            }
-        };
-        let select = pick(&opts.select, config.as_ref().map(|c| &c.select));
-        let ignore = pick(&opts.ignore, config.as_ref().map(|c| &c.ignore));
+        let (select, ignore) =
+            crate::config::selection(config.as_ref(), &opts.select, &opts.ignore);
         let set = set.filter(&select, &ignore).map_err(SetupError::Argument)?;
         if set.is_empty() {
             return Err(SetupError::Argument("no rules to run".into()));
@@ -201,24 +194,15 @@ impl Session {
 }
 
 fn policy(config: Option<&Config>, given: &PolicyOverrides) -> Result<Policy, SetupError> {
-    let file = config.and_then(|c| c.filter.clone()).unwrap_or_default();
-    let mut policy = Policy::default();
-    if let Some(s) = file.drop_on {
-        policy.drop_on = match s {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        };
-    }
-    if let Some(s) = &given.drop_on {
-        policy.drop_on = severity_of(s)?;
-    }
-    policy.drop_rules = given.drop_rules.clone().unwrap_or(file.drop_rules);
-    policy.max_boilerplate_share = given.max_boilerplate_share.or(file.max_boilerplate_share);
-    policy.min_words = given.min_words.or(file.min_words);
-    policy.max_findings_per_kb = given.max_findings_per_kb.or(file.max_findings_per_kb);
-    policy.min_score = given.min_score.or(file.min_score);
+    let flags = PolicyFlags {
+        drop_on: given.drop_on.as_deref().map(severity_of).transpose()?,
+        drop_rules: given.drop_rules.clone(),
+        max_boilerplate_share: given.max_boilerplate_share,
+        min_words: given.min_words,
+        max_findings_per_kb: given.max_findings_per_kb,
+        min_score: given.min_score,
+    };
+    let policy = Policy::from_settings(config.and_then(|c| c.filter.as_ref()), flags);
     for (name, v) in [
         ("max_boilerplate_share", policy.max_boilerplate_share),
         ("min_score", policy.min_score),
@@ -229,14 +213,6 @@ fn policy(config: Option<&Config>, given: &PolicyOverrides) -> Result<Policy, Se
             )));
         }
     }
-    let defaults = Weights::default();
-    let w = file.weights.unwrap_or_default();
-    policy.weights = Weights {
-        error: w.error.unwrap_or(defaults.error),
-        warning: w.warning.unwrap_or(defaults.warning),
-        info: w.info.unwrap_or(defaults.info),
-        rules: file.rule_weights.into_iter().collect(),
-    };
     Ok(policy)
 }
 

@@ -5,11 +5,11 @@
 
 use super::args::{DropOn, FilterArgs, FilterFailOn};
 use corpuslint::Severity;
-use corpuslint::config::{FailOn, FilterSettings, absolute};
+use corpuslint::config::{FilterSettings, absolute};
 use corpuslint::engine::{
     self, Document, FilterOutputs, FilterRun, Mode, Progress, RunOptions, Sink,
 };
-use corpuslint::filter::{Policy, Weights};
+use corpuslint::filter::{Policy, PolicyFlags};
 use corpuslint::input::{InputError, Origin, Source};
 use corpuslint::report;
 use serde::Serialize;
@@ -20,43 +20,20 @@ use std::sync::Arc;
 
 /// The policy: flags over `[filter]` in corpuslint.toml over the defaults.
 fn policy(args: &FilterArgs, file: Option<&FilterSettings>) -> Policy {
-    let file = file.cloned().unwrap_or_default();
-    let mut policy = Policy::default();
-    let severity = |s: FailOn| match s {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    if let Some(s) = file.drop_on {
-        policy.drop_on = severity(s);
-    }
-    if let Some(flag) = args.drop_on {
-        policy.drop_on = match flag {
+    let flags = PolicyFlags {
+        drop_on: args.drop_on.map(|flag| match flag {
             DropOn::Error => Some(Severity::Error),
             DropOn::Warning => Some(Severity::Warning),
             DropOn::Info => Some(Severity::Info),
             DropOn::Never => None,
-        };
-    }
-    policy.drop_rules = if args.drop_rule.is_empty() {
-        file.drop_rules
-    } else {
-        args.drop_rule.clone()
+        }),
+        drop_rules: (!args.drop_rule.is_empty()).then(|| args.drop_rule.clone()),
+        max_boilerplate_share: args.max_boilerplate_share,
+        min_words: args.min_words,
+        max_findings_per_kb: args.max_findings_per_kb,
+        min_score: args.min_score,
     };
-    policy.max_boilerplate_share = args.max_boilerplate_share.or(file.max_boilerplate_share);
-    policy.min_words = args.min_words.or(file.min_words);
-    policy.max_findings_per_kb = args.max_findings_per_kb.or(file.max_findings_per_kb);
-    policy.min_score = args.min_score.or(file.min_score);
-    let defaults = Weights::default();
-    let w = file.weights.unwrap_or_default();
-    policy.weights = Weights {
-        error: w.error.unwrap_or(defaults.error),
-        warning: w.warning.unwrap_or(defaults.warning),
-        info: w.info.unwrap_or(defaults.info),
-        rules: file.rule_weights.into_iter().collect(),
-    };
-    policy
+    Policy::from_settings(file, flags)
 }
 
 /// Where each input's documents go, by its display name; or why the run

@@ -220,15 +220,8 @@ pub(crate) fn prepare(args: &InputArgs) -> io::Result<Option<Prepared>> {
         return Ok(None);
     }
     // Flags override the file.
-    let pick = |flag: &Vec<String>, file: Option<&Vec<String>>| -> Vec<String> {
-        if flag.is_empty() {
-            file.cloned().unwrap_or_default()
-        } else {
-            flag.clone()
-        }
-    };
-    let select = pick(&args.select, config.as_ref().map(|c| &c.select));
-    let ignore = pick(&args.ignore, config.as_ref().map(|c| &c.ignore));
+    let (select, ignore) =
+        corpuslint::config::selection(config.as_ref(), &args.select, &args.ignore);
     let set = match set.filter(&select, &ignore) {
         Ok(set) => set,
         Err(msg) => {
