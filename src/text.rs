@@ -219,6 +219,16 @@ pub fn is_sentence_end(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
 
+/// Whether `line` ends a sentence: its last character, after trailing
+/// spaces and closing quotes or a closing parenthesis, may end one.
+pub fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')'])
+        .chars()
+        .next_back()
+        .is_some_and(is_sentence_end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

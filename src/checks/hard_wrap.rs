@@ -407,23 +407,26 @@ impl HardWrap {
     /// goes on in lower case (or after a word no sentence ends with, in any
     /// case) and ends the sentence. Headings (title case), list items, code
     /// and tables are left alone.
+    /// Whether `line` ends in one of `open_words`, after which no sentence
+    /// ends.
+    fn ends_open(&self, line: &str) -> bool {
+        line.trim_end()
+            .rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(|w| self.opts.open_words.iter().any(|o| o == w))
+    }
+
     fn single_breaks(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let text = ctx.text;
         let lines = ctx.lines;
         let n = lines.count();
         let content = |i: usize| &text[lines.content(text, i)];
-        let ends_open = |line: &str| {
-            line.trim_end()
-                .rsplit(char::is_whitespace)
-                .next()
-                .is_some_and(|w| self.opts.open_words.iter().any(|o| o == w))
-        };
         let candidates: Vec<usize> = (0..n.saturating_sub(1))
             .filter(|&i| {
                 let (a, b) = (content(i), content(i + 1));
                 open_end(a)
                     && (lower_first_word(b).is_some()
-                        || (ends_open(a) && upper_first_word(b.trim_start()).is_some()))
+                        || (self.ends_open(a) && upper_first_word(b.trim_start()).is_some()))
             })
             .collect();
         if candidates.is_empty() {
@@ -457,9 +460,9 @@ impl HardWrap {
                 continue;
             }
             let Some(first) = lower_first_word(b).or_else(|| {
-                let last = a_trim.rsplit(char::is_whitespace).next()?;
-                let open = self.opts.open_words.iter().any(|w| w == last);
-                open.then(|| upper_first_word(b.trim_start())).flatten()
+                self.ends_open(a)
+                    .then(|| upper_first_word(b.trim_start()))
+                    .flatten()
             }) else {
                 continue;
             };

@@ -45,13 +45,7 @@ impl RepeatedLine {
 /// Fachrichtungen:`), or starts with a short key and a colon (`- Ort:
 /// Gaststätte Felsenblick, ...` under each of several events).
 fn is_field(line: &str) -> bool {
-    if line.ends_with(':') {
-        return true;
-    }
-    let entry = line.trim_start_matches(['*', '-', '•', '–', '+', ' ']);
-    entry
-        .split_once(": ")
-        .is_some_and(|(key, _)| key.len() <= 50 && key.split_whitespace().count() <= 6)
+    line.ends_with(':') || field_key(line).is_some()
 }
 
 /// The key of a field line (`Frühstück: Haferflocken` → `Frühstück`).
@@ -67,8 +61,7 @@ fn field_key(line: &str) -> Option<&str> {
 /// sentence punctuation, or a long run of words.
 fn is_prose(line: &str) -> bool {
     let words = line.split_whitespace().count();
-    let end = line.trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')']);
-    (words >= 3 && end.ends_with(['.', '!', '?', '…'])) || words >= 12
+    (words >= 3 && crate::text::ends_sentence(line)) || words >= 12
 }
 
 /// Whether `line` carries link markup (`[Text](url)`, a bare URL): a menu

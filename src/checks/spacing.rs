@@ -214,10 +214,7 @@ fn blank_runs(line: &str) -> usize {
 /// Whether `line` is a sentence of prose: six words or more, ending in
 /// sentence punctuation (a closing quote or bracket aside).
 fn is_sentence(line: &str) -> bool {
-    let end = line
-        .trim_end()
-        .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')']);
-    end.ends_with(['.', '!', '?', '…']) && line.split_whitespace().count() >= 6
+    crate::text::ends_sentence(line) && crate::text::has_words(line, 6)
 }
 
 impl Check for Spacing {

@@ -68,17 +68,14 @@ impl WordClasses {
         })
     }
 
-    /// The classes whose words `line` holds, as bits, and where they are.
-    fn classes_in(&self, line: &str) -> (u8, Vec<Range<usize>>) {
-        let mut seen = 0u8;
-        let mut hits = Vec::new();
-        for m in self.automaton.find_iter(line) {
-            if word_bounded(line, m.range()) {
-                seen |= 1 << self.class_of[m.pattern().as_usize()];
-                hits.push(m.range());
-            }
-        }
-        (seen, hits)
+    /// The classes whose words `line` holds, as bits.
+    fn classes_in(&self, line: &str) -> u8 {
+        self.automaton
+            .find_iter(line)
+            .filter(|m| word_bounded(line, m.range()))
+            .fold(0, |seen, m| {
+                seen | 1 << self.class_of[m.pattern().as_usize()]
+            })
     }
 }
 
@@ -141,7 +138,7 @@ impl Check for WordClasses {
             }
             // Where the notice stands when the line holds more: the
             // sentences that have a word of every class.
-            let matches = |s: &str| self.classes_in(s).0 == self.all;
+            let matches = |s: &str| self.classes_in(s) == self.all;
             out.push(
                 self.rule
                     .line_finding(ctx.text, ctx.lines, span, Locate::Matcher(&matches)),
