@@ -432,13 +432,10 @@ impl HardWrap {
         if candidates.is_empty() {
             return;
         }
-        let stats: Vec<LineStat> = (0..n).map(|i| self.stat(content(i))).collect();
-        if !self.runs(&stats).is_empty() {
-            return; // wrapped at a width: `join/hard-wrap` reads it
-        }
         // A sentence may be broken twice: the line between two breaks
         // neither starts nor ends it.
         let candidate = |i: usize| candidates.binary_search(&i).is_ok();
+        let mut found = Vec::new();
         for &i in &candidates {
             let (a, b) = (content(i), content(i + 1));
             let a_trim = a.trim();
@@ -481,7 +478,16 @@ impl HardWrap {
             let start = b_range.start + (b.len() - b.trim_start().len());
             let mut d = self.finding(text, ctx, end..start, first);
             d.message = format!("line break inside a sentence, before `{word}`");
-            out.push(d);
+            found.push(d);
+        }
+        // Only now, and only when there is something to report, the dearer
+        // look at the whole document's line lengths.
+        if found.is_empty() {
+            return;
+        }
+        let stats: Vec<LineStat> = (0..n).map(|i| self.stat(content(i))).collect();
+        if self.runs(&stats).is_empty() {
+            out.append(&mut found); // no wrap width: `join/hard-wrap` is silent
         }
     }
 

@@ -10,8 +10,9 @@
 //! It runs after the other checks and leaves alone a line that a rule of
 //! its category already reports. Words match case-insensitively (ASCII)
 //! on word boundaries; a word may
-//! be a phrase (`turn on`). One automaton for all classes scans the text
-//! once, so a text without any of the words costs one pass.
+//! be a phrase (`turn on`). The first class should be the rarest: the text
+//! is scanned for its words only, and just the lines that hold one are
+//! read for the other classes.
 
 use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, Phase, options};
@@ -31,6 +32,10 @@ struct Options {
 
 pub struct WordClasses {
     rule: Arc<Rule>,
+    /// The words of the first class alone: the rarest, which the text is
+    /// scanned for (the other classes hold common words).
+    first: AhoCorasick,
+    /// All words, run on the lines the first class names.
     automaton: AhoCorasick,
     /// The class of each pattern of the automaton.
     class_of: Vec<u8>,
@@ -55,13 +60,18 @@ impl WordClasses {
                 class_of.push(c as u8);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&words)
-            .map_err(|e| CompileError::new(Field::Options, e.to_string()))?;
+        let build = |words: &[String]| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(words)
+                .map_err(|e| CompileError::new(Field::Options, e.to_string()))
+        };
+        let first = build(&words[..opts.classes[0].len()])?;
+        let automaton = build(&words)?;
         Ok(WordClasses {
             rule: rule.clone(),
+            first,
             automaton,
             class_of,
             all: ((1u16 << opts.classes.len()) - 1) as u8,
@@ -100,6 +110,18 @@ impl Check for WordClasses {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
+        // One pass over the text for the first class; only the lines where
+        // a word of it stands are read for the others.
+        let mut lines: Vec<usize> = self
+            .first
+            .find_iter(ctx.text)
+            .filter(|m| word_bounded(ctx.text, m.range()))
+            .map(|m| ctx.lines.line_of(m.start()))
+            .collect();
+        lines.dedup();
+        if lines.is_empty() {
+            return;
+        }
         let category = self.rule.id.split('/').next().unwrap_or_default();
         let mut taken: Vec<usize> = findings
             .iter()
@@ -113,27 +135,13 @@ impl Check for WordClasses {
             })
             .collect();
         taken.sort_unstable();
-        // One pass over the text: the lines where a word of every class
-        // stands are the only ones to look at.
-        let mut masks: Vec<(usize, u8)> = Vec::new();
-        for m in self.automaton.find_iter(ctx.text) {
-            if !word_bounded(ctx.text, m.range()) {
-                continue;
-            }
-            let line = ctx.lines.line_of(m.start());
-            let bit = 1 << self.class_of[m.pattern().as_usize()];
-            match masks.last_mut() {
-                Some((l, mask)) if *l == line => *mask |= bit,
-                _ => masks.push((line, bit)),
-            }
-        }
-        for (line, mask) in masks {
-            if mask != self.all || taken.binary_search(&line).is_ok() {
+        for line in lines {
+            if taken.binary_search(&line).is_ok() {
                 continue;
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.rule.line_short_enough(text) {
+            if !self.rule.line_short_enough(text) || self.classes_in(text) != self.all {
                 continue;
             }
             // Where the notice stands when the line holds more: the
