@@ -28,6 +28,9 @@ pub struct Linter {
     checks: Vec<Arc<dyn Check>>,
     /// Checks that run after `checks`, on their findings ([`Phase::Findings`]).
     late: Vec<Arc<dyn Check>>,
+    /// The text checks that only tidy whitespace ([`Check::tidies`]),
+    /// also run on their own after each fix pass.
+    tidy: Vec<Arc<dyn Check>>,
     /// Severity overrides (config `[severity]`): rule id or prefix, severity.
     severities: Vec<(String, crate::diagnostic::Severity)>,
 }
@@ -138,13 +141,15 @@ impl Linter {
             let set = set.map_err(|e| format!("line rules together: {}", e.message))?;
             checks.push(Arc::new(set));
         }
-        let (late, checks) = checks
+        let (late, checks): (Vec<_>, Vec<_>) = checks
             .into_iter()
             .partition(|c| c.phase() == Phase::Findings);
+        let tidy = checks.iter().filter(|c| c.tidies()).cloned().collect();
         Ok(Linter {
             literals,
             checks,
             late,
+            tidy,
             severities: Vec::new(),
         })
     }
@@ -214,8 +219,39 @@ impl Linter {
             }
             out.append(&mut signals);
         }
+        self.finish(&mut out);
+        out
+    }
+
+    /// The findings of the [`Check::tidies`] checks alone in `text`.
+    fn tidy_findings(
+        &self,
+        text: &str,
+        lang: DocLang<'_>,
+        corpus: Option<CorpusCtx<'_>>,
+    ) -> Vec<Diagnostic> {
+        let lines = LineIndex::new(text);
+        let literals = crate::checks::LiteralHits::default();
+        let ctx = Ctx {
+            text,
+            lines: &lines,
+            lang: lang.code,
+            lang_declared: lang.declared,
+            literals: &literals,
+            corpus,
+        };
+        let mut out = Vec::new();
+        for check in &self.tidy {
+            check.run(&ctx, &mut out);
+        }
+        self.finish(&mut out);
+        out
+    }
+
+    /// The severity overrides, reporting order, no duplicates.
+    fn finish(&self, out: &mut Vec<Diagnostic>) {
         if !self.severities.is_empty() {
-            for d in &mut out {
+            for d in out.iter_mut() {
                 if let Some((_, severity)) = self
                     .severities
                     .iter()
@@ -225,9 +261,8 @@ impl Linter {
                 }
             }
         }
-        diagnostic::sort(&mut out);
+        diagnostic::sort(out);
         out.dedup();
-        out
     }
 
     /// Applies fixes (unsafe ones too when asked) pass after pass until the
@@ -319,53 +354,115 @@ impl Linter {
         skip: &[Arc<str>],
     ) -> Result<FixOutcome, Vec<Arc<str>>> {
         let mut current = text.to_string();
-        let mut fixed = 0;
-        let mut applied: Vec<Diagnostic> = Vec::new();
-        // The edits of every pass, to map later findings back onto `text`.
-        let mut maps: Vec<fix::EditMap> = Vec::new();
+        let mut done = Applied::default();
         let mut last_rules: Vec<Arc<str>> = Vec::new();
-        for _ in 0..=MAX_FIX_PASSES {
+        for pass in 0..=MAX_FIX_PASSES {
             let pass_lang = self.pass_lang(lang, &current);
             let diagnostics = self.check_in(&current, pass_lang.as_doc(), corpus);
-            let candidates: Vec<&Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| {
-                    d.fix.as_ref().is_some_and(|f| f.allowed(unsafe_fixes))
-                        && !skip.contains(&d.rule)
-                })
-                .collect();
-            let fixes: Vec<&fix::Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
-            let (next, taken) = fix::apply_indexed(&current, &fixes);
-            if taken.is_empty() || next == current {
-                applied.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let Some(step) = Step::new(&current, &diagnostics, unsafe_fixes, skip) else {
+                done.applied.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 return Ok(FixOutcome {
                     text: current,
-                    fixed,
+                    fixed: done.fixed,
                     diagnostics,
                     lang: pass_lang.code,
-                    applied,
+                    applied: done.applied,
                     unsettled: Vec::new(),
                 });
-            }
-            if maps.len() == MAX_FIX_PASSES {
+            };
+            if pass == MAX_FIX_PASSES {
                 break;
             }
-            last_rules = taken.iter().map(|&i| candidates[i].rule.clone()).collect();
-            let map = fix::EditMap::new(taken.iter().flat_map(|&i| &fixes[i].edits));
-            for &i in &taken {
-                let mut d = candidates[i].clone();
-                for earlier in maps.iter().rev() {
-                    earlier.map_diagnostic(&mut d);
+            last_rules = step.rules();
+            current = done.record(step);
+            // The whitespace the fixes left behind is tidied right away, so
+            // that the next full check usually finds nothing more to fix.
+            if !self.tidy.is_empty() {
+                let tidy = self.tidy_findings(&current, pass_lang.as_doc(), corpus);
+                if let Some(step) = Step::new(&current, &tidy, unsafe_fixes, skip) {
+                    last_rules.extend(step.rules());
+                    current = done.record(step);
                 }
-                applied.push(d);
             }
-            maps.push(map);
-            fixed += taken.len();
-            current = next;
         }
         last_rules.sort();
         last_rules.dedup();
         Err(last_rules)
+    }
+}
+
+/// The fixes one pass applies: those of its findings allowed and not left
+/// out, as [`fix::apply_indexed`] takes them.
+struct Step<'d> {
+    candidates: Vec<&'d Diagnostic>,
+    taken: Vec<usize>,
+    text: String,
+}
+
+impl<'d> Step<'d> {
+    /// `None` when no fix changes `text`.
+    fn new(
+        text: &str,
+        diagnostics: &'d [Diagnostic],
+        unsafe_fixes: bool,
+        skip: &[Arc<str>],
+    ) -> Option<Self> {
+        let candidates: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix.as_ref().is_some_and(|f| f.allowed(unsafe_fixes)) && !skip.contains(&d.rule)
+            })
+            .collect();
+        let fixes: Vec<&fix::Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
+        let (next, taken) = fix::apply_indexed(text, &fixes);
+        (!taken.is_empty() && next != text).then_some(Step {
+            candidates,
+            taken,
+            text: next,
+        })
+    }
+
+    /// The rules whose fixes the step applies.
+    fn rules(&self) -> Vec<Arc<str>> {
+        self.taken
+            .iter()
+            .map(|&i| self.candidates[i].rule.clone())
+            .collect()
+    }
+
+    fn fix(&self, i: usize) -> &'d fix::Fix {
+        self.candidates[i]
+            .fix
+            .as_ref()
+            .expect("candidates have fixes")
+    }
+}
+
+/// What the passes of a fix round applied so far.
+#[derive(Default)]
+struct Applied {
+    fixed: usize,
+    /// The findings whose fixes were applied, mapped onto the text before
+    /// fixing.
+    applied: Vec<Diagnostic>,
+    /// The edits of every pass, to map later findings back onto that text.
+    maps: Vec<fix::EditMap>,
+}
+
+impl Applied {
+    /// Records `step` and returns the text it leaves.
+    fn record(&mut self, step: Step<'_>) -> String {
+        let map = fix::EditMap::new(step.taken.iter().flat_map(|&i| &step.fix(i).edits));
+        for &i in &step.taken {
+            let mut d = step.candidates[i].clone();
+            for earlier in self.maps.iter().rev() {
+                earlier.map_diagnostic(&mut d);
+            }
+            self.applied.push(d);
+        }
+        self.maps.push(map);
+        self.fixed += step.taken.len();
+        step.text
     }
 }
 

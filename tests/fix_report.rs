@@ -45,6 +45,10 @@ fn articles() -> Vec<(String, String)> {
         ),
         ("invisible line", "Satz eins.\n\u{AD}\u{200B}\nSatz zwei.\n"),
         (
+            "space left before a comma",
+            "Er sagte <b>, dann ging er.\n\nAnzeige\n\n\nEnde des Textes.\n",
+        ),
+        (
             "later pass",
             "Die Stadt&amp;amp;nbsp;plant< /p>< /p> neue Wege.\n<p>\nAnzeige\n",
         ),

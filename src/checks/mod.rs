@@ -103,6 +103,18 @@ pub trait Check: Send + Sync {
     ) {
     }
 
+    /// Whether this check only tidies whitespace (a run of blank lines, a
+    /// space before a comma) of the kind other rules' fixes leave behind
+    /// when they delete a line or a tag. The fix loop runs such checks on
+    /// their own right after each pass, so a document usually settles
+    /// after one full pass and one confirming check instead of two. Their
+    /// findings must not depend on the language beyond
+    /// [`Rule::applies_to`](crate::rules::Rule::applies_to), nor on the
+    /// literal scan ([`Ctx::literals`] is empty there).
+    fn tidies(&self) -> bool {
+        false
+    }
+
     /// The `{placeholders}` this check fills into its rule's message,
     /// besides `{match}` (which every rule may use).
     fn placeholders(&self) -> &'static [&'static str] {

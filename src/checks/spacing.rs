@@ -218,6 +218,10 @@ fn is_sentence(line: &str) -> bool {
 }
 
 impl Check for Spacing {
+    fn tidies(&self) -> bool {
+        true
+    }
+
     fn patterns(&self) -> Vec<String> {
         // Runs of blank lines span lines: no single-line pattern for them.
         let p = match self.kind {
