@@ -9,7 +9,7 @@
 //! that ran (`--select`, `--ignore`), and it costs nothing when no such
 //! rule is loaded.
 
-use crate::checks::{Check, Ctx, LineSet, LiteralScan, Phase, PhraseSet};
+use crate::checks::{Check, Ctx, LineSet, LiteralScan, PassMemo, Phase, PhraseSet};
 use crate::corpus::{CorpusCtx, CorpusNeed};
 use crate::diagnostic::{self, Diagnostic};
 use crate::fix;
@@ -192,7 +192,18 @@ impl Linter {
         lang: impl Into<DocLang<'a>>,
         corpus: Option<CorpusCtx<'_>>,
     ) -> Vec<Diagnostic> {
-        let lang = lang.into();
+        self.check_with(text, lang.into(), corpus, None)
+    }
+
+    /// [`Linter::check_in`] with what earlier passes over the document
+    /// remembered (see [`PassMemo`]).
+    fn check_with(
+        &self,
+        text: &str,
+        lang: DocLang<'_>,
+        corpus: Option<CorpusCtx<'_>>,
+        memo: Option<&PassMemo>,
+    ) -> Vec<Diagnostic> {
         let lines = LineIndex::new(text);
         let literals = self
             .literals
@@ -206,6 +217,7 @@ impl Linter {
             lang_declared: lang.declared,
             literals: &literals,
             corpus,
+            memo,
         };
         let mut out = Vec::new();
         for check in &self.checks {
@@ -239,6 +251,7 @@ impl Linter {
             lang_declared: lang.declared,
             literals: &literals,
             corpus,
+            memo: None,
         };
         let mut out = Vec::new();
         for check in &self.tidy {
@@ -356,9 +369,10 @@ impl Linter {
         let mut current = text.to_string();
         let mut done = Applied::default();
         let mut last_rules: Vec<Arc<str>> = Vec::new();
+        let memo = PassMemo::default();
         for pass in 0..=MAX_FIX_PASSES {
             let pass_lang = self.pass_lang(lang, &current);
-            let diagnostics = self.check_in(&current, pass_lang.as_doc(), corpus);
+            let diagnostics = self.check_with(&current, pass_lang.as_doc(), corpus, Some(&memo));
             let Some(step) = Step::new(&current, &diagnostics, unsafe_fixes, skip) else {
                 done.applied.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 return Ok(FixOutcome {
@@ -478,5 +492,28 @@ impl OwnedLang {
             code: self.code.as_deref(),
             declared: self.declared,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_an_earlier_pass_remembers_changes_no_finding() {
+        let set = RuleSet::builtin().expect("built-in rules load");
+        let linter = Linter::new(&set).expect("built-in rules compile");
+        let lang = DocLang::from(Some("de"));
+        // The lines of the first text again, moved, one of them changed, and
+        // the last one now ending in a break.
+        let before = "Newsletter abonnieren\n\nDie Stadt plant neue Wege.\nAnzeige\nTeilen auf Facebook\n\nDas  ist das Ende.";
+        let after = "Die Stadt plant neue Wege.\nAnzeige\n\nJetzt teilen auf Facebook\n\nNewsletter abonnieren\nDas  ist das Ende.\n";
+        let memo = PassMemo::default();
+        let first = linter.check_with(before, lang, None, Some(&memo));
+        assert_eq!(first, linter.check_in(before, lang, None));
+        assert!(memo.lines.borrow().len() >= 4);
+        let second = linter.check_with(after, lang, None, Some(&memo));
+        assert_eq!(second, linter.check_in(after, lang, None));
+        assert!(second.iter().any(|d| &*d.rule == "boilerplate/newsletter"));
     }
 }

@@ -234,14 +234,109 @@ impl LineSet {
     }
 }
 
+/// The findings of the line rules in each line an earlier fix pass
+/// searched, by the line's bytes (with its break) and the guarded rules
+/// whose literals it holds, with offsets from the line's start. A line's
+/// findings depend on nothing else but the language (and the neighbours
+/// [`inside_sentence`] looks at, which the memo leaves to each pass). Only
+/// lines that end in a break are kept: the removal of a last line reaches
+/// back into the line before it.
+#[derive(Default)]
+pub struct LineMemo {
+    lang: Option<Option<String>>,
+    seen: std::collections::HashMap<Box<[u8]>, Vec<Diagnostic>, foldhash::fast::RandomState>,
+}
+
+#[cfg(test)]
+impl LineMemo {
+    /// The number of lines remembered.
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+}
+
+/// Whether every offset of `d` lies in `line`.
+fn within(d: &Diagnostic, line: &Range<usize>) -> bool {
+    let inside = |r: &Range<usize>| line.start <= r.start && r.end <= line.end;
+    inside(&d.span)
+        && d.fix
+            .as_ref()
+            .is_none_or(|f| f.edits.iter().all(|e| inside(&e.range)))
+        && d.labels.iter().all(|l| inside(&l.span))
+}
+
+/// `d` with every offset moved from one line start to another.
+fn moved(d: &Diagnostic, from: usize, to: usize) -> Diagnostic {
+    let mut d = d.clone();
+    let at = |r: &mut Range<usize>| *r = r.start - from + to..r.end - from + to;
+    at(&mut d.span);
+    if let Some(fix) = &mut d.fix {
+        for edit in &mut fix.edits {
+            at(&mut edit.range);
+        }
+    }
+    for label in &mut d.labels {
+        at(&mut label.span);
+    }
+    d
+}
+
+impl LineSet {
+    /// The findings of the rules on one (trimmed, non-empty) line `span`;
+    /// `hit` are the guarded rules whose literals it holds.
+    fn line(&self, ctx: &Ctx<'_>, span: &Range<usize>, hit: &[usize], out: &mut Vec<Diagnostic>) {
+        let line = &ctx.text[span.clone()];
+        let chars = crate::text::char_count(line);
+        if chars <= self.limit {
+            let bucket = BUCKETS.iter().rposition(|&b| chars > b).unwrap_or(0);
+            if let Some(group) = &self.limited[bucket] {
+                group.run(ctx, span, line, out);
+            }
+        }
+        if let Some(group) = &self.unlimited {
+            group.run(ctx, span, line, out);
+        }
+        if let Some(g) = &self.guarded
+            && !hit.is_empty()
+            && g.limit.is_none_or(|max| chars <= max)
+        {
+            for &i in hit {
+                let (rule, re, unless) = &g.rules[i];
+                if rule.applies_to(ctx.lang)
+                    && rule.line_short_enough(line)
+                    && re.is_match(line)
+                    && !unless.as_ref().is_some_and(|u| u.is_match(line))
+                {
+                    let matches =
+                        |s: &str| re.is_match(s) && !unless.as_ref().is_some_and(|u| u.is_match(s));
+                    out.push(rule.line_finding(
+                        ctx.text,
+                        ctx.lines,
+                        span.clone(),
+                        Locate::Matcher(&matches),
+                    ));
+                }
+            }
+        }
+    }
+}
+
 impl Check for LineSet {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rules.iter().any(|r| r.applies_to(ctx.lang)) {
             return;
         }
+        let mut memo = ctx.memo.map(|m| m.lines.borrow_mut());
+        if let Some(memo) = &mut memo
+            && memo.lang.as_ref().is_none_or(|l| l.as_deref() != ctx.lang)
+        {
+            memo.seen.clear();
+            memo.lang = Some(ctx.lang.map(str::to_string));
+        }
         let requires = &ctx.literals.requires;
         let mut next_hit = 0;
         let mut hit = Vec::new();
+        let mut key = Vec::new();
         let start = out.len();
         for (line_no, range) in ctx.lines.lines(ctx.text) {
             // The guarded rules whose literals this line holds.
@@ -258,39 +353,26 @@ impl Check for LineSet {
                 continue;
             }
             let found = out.len();
-            let line = &ctx.text[span.clone()];
-            let chars = crate::text::char_count(line);
-            if chars <= self.limit {
-                let bucket = BUCKETS.iter().rposition(|&b| chars > b).unwrap_or(0);
-                if let Some(group) = &self.limited[bucket] {
-                    group.run(ctx, &span, line, out);
-                }
-            }
-            if let Some(group) = &self.unlimited {
-                group.run(ctx, &span, line, out);
-            }
-            if let Some(g) = &self.guarded
-                && !hit.is_empty()
-                && g.limit.is_none_or(|max| chars <= max)
-            {
-                for &i in &hit {
-                    let (rule, re, unless) = &g.rules[i];
-                    if rule.applies_to(ctx.lang)
-                        && rule.line_short_enough(line)
-                        && re.is_match(line)
-                        && !unless.as_ref().is_some_and(|u| u.is_match(line))
-                    {
-                        let matches = |s: &str| {
-                            re.is_match(s) && !unless.as_ref().is_some_and(|u| u.is_match(s))
-                        };
-                        out.push(rule.line_finding(
-                            ctx.text,
-                            ctx.lines,
-                            span.clone(),
-                            Locate::Matcher(&matches),
-                        ));
+            let full = ctx.lines.full(line_no);
+            match &mut memo {
+                Some(memo) if ctx.text.as_bytes()[full.end - 1] == b'\n' => {
+                    key.clear();
+                    key.extend_from_slice(&(hit.len() as u64).to_le_bytes());
+                    for &h in &hit {
+                        key.extend_from_slice(&(h as u64).to_le_bytes());
+                    }
+                    key.extend_from_slice(ctx.text[full.clone()].as_bytes());
+                    if let Some(known) = memo.seen.get(key.as_slice()) {
+                        out.extend(known.iter().map(|d| moved(d, 0, full.start)));
+                    } else {
+                        self.line(ctx, &span, &hit, out);
+                        if out[found..].iter().all(|d| within(d, &full)) {
+                            let relative = out[found..].iter().map(|d| moved(d, full.start, 0));
+                            memo.seen.insert(key.as_slice().into(), relative.collect());
+                        }
                     }
                 }
+                _ => self.line(ctx, &span, &hit, out),
             }
             if out.len() > found && inside_sentence(ctx, line_no) {
                 out.truncate(found);

@@ -60,6 +60,19 @@ pub struct Ctx<'a> {
     /// ([`Check::corpus_need`]) and the document is part of the count
     /// (never for standard input).
     pub corpus: Option<CorpusCtx<'a>>,
+    /// What earlier fix passes over this document found, for checks that
+    /// can reuse it on the lines a fix left unchanged; `None` outside the
+    /// fix loop.
+    pub memo: Option<&'a PassMemo>,
+}
+
+/// What the checks of one fix pass remember for the next pass over the
+/// same document (see [`Ctx::memo`]). Fixes change few lines; a check that
+/// finds the same things in the same line whatever the rest of the
+/// document holds can look that line up instead of searching it again.
+#[derive(Default)]
+pub struct PassMemo {
+    pub(crate) lines: std::cell::RefCell<line::LineMemo>,
 }
 
 impl<'a> Ctx<'a> {
