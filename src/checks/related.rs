@@ -55,6 +55,12 @@ fn default_min_words() -> usize {
     2
 }
 
+/// Fewest words in a bulleted item that ends like a sentence for it to be
+/// taken as a headline: a headline names a story (`▶ Stadt plant mehr
+/// Radwege bis 2030.`), where a short item (`- Viel trinken.`) is the
+/// article's own list.
+const MIN_ITEM_WORDS: usize = 4;
+
 /// Longest marker line, in bytes: a header with bullets and a short topic
 /// ("**Das könnte Sie auch interessieren: Energie und Klima**") fits.
 const MAX_MARKER_BYTES: usize = 200;
@@ -106,40 +112,101 @@ impl AfterMarker {
         let Some(last) = core.chars().next_back() else {
             return false;
         };
+        // A question is a headline as often as not ("Was bedeutet das für
+        // Mieter?"); a full stop, a colon or a comma ends a sentence or
+        // opens one.
+        !matches!(last, '.' | '!' | ':' | ';' | ',' | '…') && self.item_like(line, words(line))
+    }
+
+    /// A line short enough for a link, with enough words, and no metadata
+    /// field: what every headline is, whatever its last character.
+    fn item_like(&self, line: &str, words: usize) -> bool {
         if let Some((label, _)) = line.split_once(':') {
             let label = label.trim_start_matches(['*', '_', '-', '•', ' ']).trim();
             if self.field_labels.contains(&label.to_lowercase()) {
                 return false;
             }
         }
-        let words = line
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphabetic))
-            .count();
-        !matches!(last, '.' | '!' | '?' | ':' | ';' | ',' | '…')
-            && words >= self.opts.min_words
+        words >= self.opts.min_words
             && line.chars().take(self.opts.max_chars + 1).count() <= self.opts.max_chars
     }
-}
 
-impl AfterMarker {
-    /// How many headline-like lines follow line `i` (blank lines aside),
-    /// up to `max_lines`.
-    fn headlines_after(&self, ctx: &Ctx<'_>, mut i: usize) -> usize {
-        let mut n = 0;
-        while i < ctx.lines.count() && n < self.opts.max_lines {
-            let line = &ctx.text[trim_range(ctx.text, ctx.lines.content(ctx.text, i))];
+    /// How many lines from line `i` on (blank lines aside, at most
+    /// `max_lines`) are headlines: either headline-like lines, or items of
+    /// a bulleted list (two or more lines opening with the same bullet,
+    /// `▶ `, `• `, `> `, `– `), which are links whatever their last
+    /// character. Stops at a line that is neither, or at another marker.
+    fn block(&self, ctx: &Ctx<'_>, mut i: usize) -> Vec<std::ops::Range<usize>> {
+        let text = ctx.text;
+        let count = ctx.lines.count();
+        let mut out = Vec::new();
+        // The bullet of the list being read, once two items share it.
+        let mut list: Option<char> = None;
+        while i < count && out.len() < self.opts.max_lines {
+            let span = trim_range(text, ctx.lines.content(text, i));
+            let line = &text[span.clone()];
             i += 1;
             if line.is_empty() {
                 continue;
             }
-            if !self.headline_like(line) {
+            if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line) {
                 break;
             }
-            n += 1;
+            let mark = bullet(line);
+            if list.is_none()
+                && let Some(b) = mark
+            {
+                let next = (i..count)
+                    .map(|j| trim_range(text, ctx.lines.content(text, j)))
+                    .find(|r| !r.is_empty())
+                    .map(|r| &text[r]);
+                if next.and_then(bullet) == Some(b) {
+                    list = Some(b);
+                }
+            }
+            let n = words(line);
+            let item =
+                list.is_some() && mark == list && n >= MIN_ITEM_WORDS && self.item_like(line, n);
+            if !item && !self.headline_like(line) {
+                break;
+            }
+            out.push(span);
         }
-        n
+        out
     }
+}
+
+/// The words of `line` that hold a letter.
+fn words(line: &str) -> usize {
+    line.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+}
+
+/// The bullet a list item opens with: one of `▶ ► ▸ • · > – — - → » * + ○ ■ ▪`
+/// followed by a space.
+fn bullet(line: &str) -> Option<char> {
+    let mut chars = line.chars();
+    let b = chars.next()?;
+    (matches!(
+        b,
+        '▶' | '►'
+            | '▸'
+            | '•'
+            | '·'
+            | '>'
+            | '–'
+            | '—'
+            | '-'
+            | '→'
+            | '»'
+            | '*'
+            | '+'
+            | '○'
+            | '■'
+            | '▪'
+    ) && chars.next().is_some_and(char::is_whitespace))
+    .then_some(b)
 }
 
 impl Check for AfterMarker {
@@ -162,31 +229,24 @@ impl Check for AfterMarker {
                 continue;
             }
             let header = &text[span.clone()];
-            if !self.marker.is_match(header) {
-                let generic = self.generic.as_ref().is_some_and(|g| g.is_match(header));
-                if !generic || self.headlines_after(ctx, i) < self.opts.generic_min_lines {
+            let generic = !self.marker.is_match(header);
+            if generic && !self.generic.as_ref().is_some_and(|g| g.is_match(header)) {
+                continue;
+            }
+            let block = self.block(ctx, i);
+            if generic {
+                if block.len() < self.opts.generic_min_lines {
                     continue;
                 }
                 let mut d = self.rule.finding(text, ctx.lines, span, None);
                 d.message = format!("related-articles header `{header}`");
                 out.push(d);
             }
-            let mut taken = 0;
-            while i < count && taken < self.opts.max_lines {
-                let span = trim_range(text, ctx.lines.content(text, i));
-                let line = &text[span.clone()];
-                if line.is_empty() {
-                    i += 1;
-                    continue;
-                }
-                if (line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line))
-                    || !self.headline_like(line)
-                {
-                    break;
-                }
+            if let Some(last) = block.last() {
+                i = ctx.lines.line_of(last.start) + 1;
+            }
+            for span in block {
                 out.push(self.rule.finding(text, ctx.lines, span, None));
-                taken += 1;
-                i += 1;
             }
         }
     }
