@@ -28,6 +28,14 @@ use std::sync::Arc;
 struct Options {
     /// Two to eight lists of words or phrases; a line needs one of each.
     classes: Vec<Vec<String>>,
+    /// Most words (runs of characters between spaces) the line may have.
+    #[serde(default)]
+    max_words: Option<usize>,
+    /// The line must read as a label or a button, not as a sentence: it
+    /// does not end in `.`, `!`, `?`, `,`, `;` or `:` (a closing quote or
+    /// bracket aside).
+    #[serde(default)]
+    label: bool,
 }
 
 pub struct WordClasses {
@@ -41,6 +49,8 @@ pub struct WordClasses {
     class_of: Vec<u8>,
     /// A bit per class.
     all: u8,
+    max_words: Option<usize>,
+    label: bool,
 }
 
 impl WordClasses {
@@ -75,7 +85,29 @@ impl WordClasses {
             automaton,
             class_of,
             all: ((1u16 << opts.classes.len()) - 1) as u8,
+            max_words: opts.max_words,
+            label: opts.label,
         })
+    }
+
+    /// Whether `line` has the shape the options ask for.
+    fn shaped(&self, line: &str) -> bool {
+        if self
+            .max_words
+            .is_some_and(|max| line.split_whitespace().nth(max).is_some())
+        {
+            return false;
+        }
+        if self.label {
+            let core = line.trim_end_matches(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '"' | '\'' | '”' | '“' | '’' | '»' | '«' | ')' | ']')
+            });
+            if core.ends_with(['.', '!', '?', ',', ';', ':']) {
+                return false;
+            }
+        }
+        true
     }
 
     /// The classes whose words `line` holds, as bits.
@@ -141,7 +173,10 @@ impl Check for WordClasses {
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.rule.line_short_enough(text) || self.classes_in(text) != self.all {
+            if !self.rule.line_short_enough(text)
+                || !self.shaped(text)
+                || self.classes_in(text) != self.all
+            {
                 continue;
             }
             // Where the notice stands when the line holds more: the
