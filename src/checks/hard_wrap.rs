@@ -400,6 +400,9 @@ fn title_case(line: &str) -> bool {
     words.len() >= 3 && caps * 5 >= words.len() * 3
 }
 
+/// Most words of a line that may be a heading over the next line.
+const HEADING_MAX_WORDS: usize = 8;
+
 impl HardWrap {
     /// `join/line-break`: in a document that keeps its paragraphs on one
     /// line (no wrap width), a single line break inside a sentence: a line
@@ -464,11 +467,14 @@ impl HardWrap {
                 continue;
             };
             // `Fast builds with poetry` / `poetry is a tool ...`: a heading
-            // names what the next line starts with.
+            // names what the next line starts with. Only a short line is a
+            // heading: a paragraph holds the next line's `the` or `und`
+            // anyway.
             let word = first.trim_end_matches([',', '.', ';', ':', '!', '?']);
-            if a_trim
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| w.eq_ignore_ascii_case(word))
+            if !crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1)
+                && a_trim
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case(word))
             {
                 continue;
             }
