@@ -90,21 +90,21 @@ impl Spacing {
             }
             let text = &ctx.text[content.clone()];
             let blanks = &ctx.text[run.clone()];
-            let runs = blank_runs(text.trim());
+            let layout = columns(text.trim());
             let plain_pair = blanks == "  " || blanks == "\u{a0} " || blanks == " \u{a0}";
             let artifact = if plain_pair {
                 // Two spaces: a slip, unless the line is a table or
-                // layout (several runs, `|`, tabs).
-                runs == 1 && !text.contains(['|', '\t'])
+                // layout (columns, `|`, tabs).
+                !layout && !text.contains(['|', '\t'])
             } else {
                 // Three spaces, a space and a tab: layout in a table or a
                 // column list, a slip in a sentence of prose.
                 // (A long run spaces out columns even in a sentence.)
-                runs == 1
+                !layout
                     && blanks.chars().count() <= 4
                     && !text.contains('|')
                     && blanks.matches('\t').count() <= 1
-                    && is_sentence(text)
+                    && (is_sentence(text) || inside_clause(ctx.text, &run, text))
             };
             if artifact {
                 self.emit(ctx, run, " ", out);
@@ -194,21 +194,53 @@ fn only_markup(s: &str) -> bool {
     rest.is_empty()
 }
 
-/// How many runs of two or more blanks `line` has.
-fn blank_runs(line: &str) -> usize {
-    let mut runs = 0;
-    let mut len = 0;
-    for c in line.chars() {
+/// Whether `line` is laid out in columns: two or more runs of two or more
+/// blanks, with cells of three words or fewer between them for the most
+/// part (`Montag   10–18 Uhr   geschlossen`). A sentence with two slips
+/// has long stretches of words between its runs.
+fn columns(line: &str) -> bool {
+    let mut cells: Vec<&str> = Vec::new();
+    let (mut start, mut run_start, mut blanks) = (0, 0, 0);
+    for (i, c) in line.char_indices() {
         if is_blank(c) {
-            len += 1;
-            if len == 2 {
-                runs += 1;
+            if blanks == 0 {
+                run_start = i;
             }
+            blanks += 1;
         } else {
-            len = 0;
+            if blanks >= 2 {
+                cells.push(&line[start..run_start]);
+                start = i;
+            }
+            blanks = 0;
         }
     }
-    runs
+    cells.push(&line[start..]);
+    let short = cells
+        .iter()
+        .filter(|cell| !crate::text::has_words(cell, 4))
+        .count();
+    cells.len() >= 3 && short * 2 >= cells.len()
+}
+
+/// Whether the blank run `run` stands inside a clause of running text: a
+/// line of six words or more, and a word going on after a lower-case word
+/// or a comma, or a lower-case word after a capitalised one (`bitte ich um
+/// Verständnis` is a heading's or a list item's slip too; a column of a
+/// table starts after a digit or a capital, and a column list has fewer
+/// words).
+fn inside_clause(text: &str, run: &std::ops::Range<usize>, line: &str) -> bool {
+    let before = text[..run.start].chars().next_back();
+    let mut after = text[run.end..].chars();
+    let next = after.next();
+    // After a lower-case word any word goes on the clause (German nouns);
+    // after a capital or a digit only a lower-case one.
+    let goes_on = match before {
+        Some(c) if c.is_lowercase() || c == ',' => next.is_some_and(char::is_alphabetic),
+        Some(c) if c.is_alphabetic() => next.is_some_and(char::is_lowercase),
+        _ => false,
+    };
+    crate::text::has_words(line, 6) && goes_on && after.next().is_some_and(char::is_alphabetic)
 }
 
 /// Whether `line` is a sentence of prose: six words or more, ending in
