@@ -16,6 +16,7 @@
 
 use super::{Check, CompileError, Ctx, Field, options};
 use crate::diagnostic::{Diagnostic, Label};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use serde::Deserialize;
 use std::ops::Range;
@@ -59,6 +60,12 @@ impl QuoteBalance {
 
 const QUOTES: &[char] = &['"', '\'', '„', '‚', '“', '”', '‘', '’', '»', '«'];
 
+/// The curly double marks, whose pairs make a document's quotation style.
+const TYPOGRAPHIC_DOUBLE: &[char] = &['„', '“', '”'];
+
+/// Pairs a document needs in one style before that style is its own.
+const STYLE_MIN_PAIRS: usize = 2;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     Open,
@@ -78,7 +85,49 @@ struct Mark {
 enum Problem {
     Unclosed(Mark),
     Stray(Mark),
-    Mismatch { open: Mark, close: Mark },
+    Mismatch {
+        open: Mark,
+        close: Mark,
+    },
+    /// A quotation closed with another mark than the document's (or the
+    /// language's) closing mark for its opening one: `„…”` in German,
+    /// `“…“`.
+    Style {
+        open: Mark,
+        close: Mark,
+        expected: char,
+        by_document: bool,
+    },
+}
+
+/// The closing mark that belongs to `open` by the conventions of the
+/// language: `„…“` in German, `“…”` in English.
+fn conventional_close(open: char, lang: Option<&str>) -> Option<char> {
+    match (open, lang) {
+        ('„', Some("de")) => Some('“'),
+        ('“', Some("en")) => Some('”'),
+        _ => None,
+    }
+}
+
+/// For each opening mark, the closing mark the document uses for it: the
+/// one of at least [`STYLE_MIN_PAIRS`] pairs and two thirds of them.
+fn document_closes(pairs: &[(Mark, Mark)]) -> Vec<(char, char)> {
+    let mut out = Vec::new();
+    for open in ['„', '“'] {
+        let closers: Vec<char> = pairs
+            .iter()
+            .filter(|(o, _)| o.ch == open)
+            .map(|(_, c)| c.ch)
+            .collect();
+        for close in ['“', '”'] {
+            let n = closers.iter().filter(|&&c| c == close).count();
+            if n >= STYLE_MIN_PAIRS && n * 3 >= closers.len() * 2 {
+                out.push((open, close));
+            }
+        }
+    }
+    out
 }
 
 fn is_space(c: Option<char>) -> bool {
@@ -360,11 +409,21 @@ fn has_quote_start(bytes: &[u8]) -> bool {
 }
 
 /// Scans one paragraph and returns its problems, plus the marks left open.
-fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mark>) {
+/// What the scan of one paragraph found: its problems, the marks left
+/// open at its end, and the typographic double quotations it closed
+/// (opening and closing mark), for the document's style.
+struct Scan {
+    problems: Vec<Problem>,
+    open: Vec<Mark>,
+    pairs: Vec<(Mark, Mark)>,
+}
+
+fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
     let para = &text[range.clone()];
     // Decided on the first straight quote: most paragraphs have none.
     let mut code: Option<bool> = None;
     let mut problems = Vec::new();
+    let mut pairs = Vec::new();
     let mut stack: Vec<Mark> = Vec::new();
     let bytes = para.as_bytes();
     let mut c2 = None;
@@ -405,7 +464,12 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mar
                     for inner in stack.drain(at + 1..) {
                         problems.push(Problem::Unclosed(inner));
                     }
-                    stack.pop();
+                    if let Some(open) = stack.pop()
+                        && TYPOGRAPHIC_DOUBLE.contains(&open.ch)
+                        && TYPOGRAPHIC_DOUBLE.contains(&c)
+                    {
+                        pairs.push((open, mark));
+                    }
                 } else if let Some(&open) = stack.last().filter(|_| strong_closer(c, prev)) {
                     problems.push(Problem::Mismatch { open, close: mark });
                     stack.pop();
@@ -417,7 +481,11 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> (Vec<Problem>, Vec<Mar
         }
         i = after;
     }
-    (problems, stack)
+    Scan {
+        problems,
+        open: stack,
+        pairs,
+    }
 }
 
 impl Check for QuoteBalance {
@@ -434,18 +502,47 @@ impl Check for QuoteBalance {
             .map(|(_, r)| r)
             .filter(|r| !ctx.text[r.clone()].trim().is_empty())
             .collect();
-        let mut scans: Vec<(Vec<Problem>, Vec<Mark>)> = paragraphs
+        let mut scans: Vec<Scan> = paragraphs
             .iter()
             .map(|p| {
                 if has_quote_start(&ctx.text.as_bytes()[p.clone()]) {
                     scan(ctx.text, p.clone(), german)
                 } else {
-                    (Vec::new(), Vec::new())
+                    Scan {
+                        problems: Vec::new(),
+                        open: Vec::new(),
+                        pairs: Vec::new(),
+                    }
                 }
             })
             .collect();
+        // The document's own closing marks, where it has a style; else the
+        // language's.
+        let pairs: Vec<(Mark, Mark)> = scans.iter().flat_map(|s| s.pairs.iter().copied()).collect();
+        let own = document_closes(&pairs);
+        for (open, close) in pairs {
+            let by_document = own.iter().find(|(o, _)| *o == open.ch).map(|&(_, c)| c);
+            let Some(expected) = by_document.or_else(|| conventional_close(open.ch, ctx.lang))
+            else {
+                continue;
+            };
+            // A pair the language's convention closes so is never wrong,
+            // whatever most of the document does.
+            if close.ch != expected && conventional_close(open.ch, ctx.lang) != Some(close.ch) {
+                self.emit(
+                    ctx,
+                    Problem::Style {
+                        open,
+                        close,
+                        expected,
+                        by_document: by_document.is_some(),
+                    },
+                    out,
+                );
+            }
+        }
         for n in 0..scans.len() {
-            let mut open = std::mem::take(&mut scans[n].1);
+            let mut open = std::mem::take(&mut scans[n].open);
             if let Some(next) = paragraphs.get(n + 1) {
                 let first = ctx.text[next.clone()].trim_start().chars().next();
                 // A quotation over several paragraphs either reopens at the
@@ -461,21 +558,21 @@ impl Check for QuoteBalance {
                 if let Some(last) = open.last().copied() {
                     for later in n + 1..scans.len().min(n + 1 + QUOTE_SPAN_PARAGRAPHS) {
                         if let Some(at) = scans[later]
-                            .0
+                            .problems
                             .iter()
                             .position(|p| matches!(p, Problem::Stray(m) if closes(last.ch, m.ch)))
                         {
-                            scans[later].0.remove(at);
+                            scans[later].problems.remove(at);
                             open.pop();
                             break;
                         }
-                        if !scans[later].0.is_empty() || !scans[later].1.is_empty() {
+                        if !scans[later].problems.is_empty() || !scans[later].open.is_empty() {
                             break;
                         }
                     }
                 }
             }
-            let problems = std::mem::take(&mut scans[n].0);
+            let problems = std::mem::take(&mut scans[n].problems);
             for p in problems
                 .into_iter()
                 .chain(open.into_iter().map(Problem::Unclosed))
@@ -490,7 +587,7 @@ impl QuoteBalance {
     fn emit(&self, ctx: &Ctx<'_>, problem: Problem, out: &mut Vec<Diagnostic>) {
         let report = match problem {
             Problem::Unclosed(_) | Problem::Stray(_) => Report::Unbalanced,
-            Problem::Mismatch { .. } => Report::Mismatched,
+            Problem::Mismatch { .. } | Problem::Style { .. } => Report::Mismatched,
         };
         let Some((rule, _)) = self
             .targets
@@ -524,6 +621,41 @@ impl QuoteBalance {
                     span: span(&open),
                     message: format!("opened with `{}` here", open.ch),
                 });
+                // Where the language says which mark closes the opening
+                // one, that is the likely repair.
+                if let Some(expected) = conventional_close(open.ch, ctx.lang) {
+                    d.fix = Some(Fix::new(
+                        Applicability::Unsafe,
+                        vec![Edit::replace(span(&close), expected.to_string())],
+                    ));
+                }
+                d
+            }
+            Problem::Style {
+                open,
+                close,
+                expected,
+                by_document,
+            } => {
+                let mut d = rule.finding(ctx.text, ctx.lines, span(&close), None);
+                let whose = if by_document {
+                    "this document closes them"
+                } else {
+                    "the language closes them"
+                };
+                d.message = format!(
+                    "quotation opened with `{}` is closed with `{}`; {whose} with `{expected}`",
+                    open.ch, close.ch
+                );
+                d.help = Some(format!("close the quotation with `{expected}`"));
+                d.labels.push(Label {
+                    span: span(&open),
+                    message: format!("opened with `{}` here", open.ch),
+                });
+                d.fix = Some(Fix::new(
+                    Applicability::Unsafe,
+                    vec![Edit::replace(span(&close), expected.to_string())],
+                ));
                 d
             }
         };
@@ -536,16 +668,19 @@ mod tests {
     use super::*;
 
     fn problems(s: &str, german: bool) -> Vec<String> {
-        let (p, open) = scan(s, 0..s.len(), german);
-        let mut out: Vec<String> = p
+        let scan = scan(s, 0..s.len(), german);
+        let mut out: Vec<String> = scan
+            .problems
             .into_iter()
             .map(|p| match p {
                 Problem::Unclosed(m) => format!("unclosed {}", m.ch),
                 Problem::Stray(m) => format!("stray {}", m.ch),
-                Problem::Mismatch { open, close } => format!("mismatch {}{}", open.ch, close.ch),
+                Problem::Mismatch { open, close } | Problem::Style { open, close, .. } => {
+                    format!("mismatch {}{}", open.ch, close.ch)
+                }
             })
             .collect();
-        out.extend(open.into_iter().map(|m| format!("open {}", m.ch)));
+        out.extend(scan.open.into_iter().map(|m| format!("open {}", m.ch)));
         out
     }
 
@@ -588,5 +723,27 @@ mod tests {
             vec!["open „"]
         );
         assert_eq!(problems("Das war es.“ Dann", true), vec!["stray “"]);
+    }
+
+    #[test]
+    fn a_document_style_needs_two_pairs_and_two_thirds() {
+        let pair = |o: char, c: char| (Mark { ch: o, pos: 0 }, Mark { ch: c, pos: 1 });
+        assert_eq!(
+            document_closes(&[pair('„', '”'), pair('„', '”'), pair('„', '“')]),
+            vec![('„', '”')]
+        );
+        assert!(document_closes(&[pair('„', '”'), pair('„', '“')]).is_empty());
+        assert!(
+            document_closes(&[
+                pair('„', '”'),
+                pair('„', '”'),
+                pair('„', '“'),
+                pair('„', '“')
+            ])
+            .is_empty()
+        );
+        assert_eq!(conventional_close('„', Some("de")), Some('“'));
+        assert_eq!(conventional_close('“', Some("en")), Some('”'));
+        assert_eq!(conventional_close('“', Some("de")), None);
     }
 }
