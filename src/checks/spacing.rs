@@ -90,21 +90,20 @@ impl Spacing {
             }
             let text = &ctx.text[content.clone()];
             let blanks = &ctx.text[run.clone()];
-            let layout = columns(text.trim());
             let plain_pair = blanks == "  " || blanks == "\u{a0} " || blanks == " \u{a0}";
             let artifact = if plain_pair {
                 // Two spaces: a slip, unless the line is a table or
                 // layout (columns, `|`, tabs).
-                !layout && !text.contains(['|', '\t'])
+                !text.contains(['|', '\t']) && !columns(text.trim())
             } else {
                 // Three spaces, a space and a tab: layout in a table or a
                 // column list, a slip in a sentence of prose.
                 // (A long run spaces out columns even in a sentence.)
-                !layout
-                    && blanks.chars().count() <= 4
+                blanks.chars().count() <= 4
                     && !text.contains('|')
                     && blanks.matches('\t').count() <= 1
                     && (is_sentence(text) || inside_clause(ctx.text, &run, text))
+                    && !columns(text.trim())
             };
             if artifact {
                 self.emit(ctx, run, " ", out);
