@@ -31,9 +31,10 @@ struct Options {
     /// Most words (runs of characters between spaces) the line may have.
     #[serde(default)]
     max_words: Option<usize>,
-    /// The line must read as a label or a button, not as a sentence: it
-    /// does not end in `.`, `!`, `?`, `,`, `;` or `:` (a closing quote or
-    /// bracket aside).
+    /// The line must read as a label or a button, not as a sentence or
+    /// code: it does not end in `.`, `!`, `?`, `,`, `;` or `:` (a closing
+    /// quote or bracket aside), and holds no `=`, brace, `;` or call
+    /// (`get(`).
     #[serde(default)]
     label: bool,
 }
@@ -103,7 +104,7 @@ impl WordClasses {
                 c.is_whitespace()
                     || matches!(c, '"' | '\'' | '”' | '“' | '’' | '»' | '«' | ')' | ']')
             });
-            if core.ends_with(['.', '!', '?', ',', ';', ':']) {
+            if core.ends_with(['.', '!', '?', ',', ';', ':']) || code_like(line) {
                 return false;
             }
         }
@@ -119,6 +120,19 @@ impl WordClasses {
                 seen | 1 << self.class_of[m.pattern().as_usize()]
             })
     }
+}
+
+/// A line of code rather than a label: an assignment, braces, a
+/// semicolon or a call (`requests.get(URL)`).
+fn code_like(line: &str) -> bool {
+    line.contains(['=', '{', '}', ';'])
+        || line.char_indices().any(|(i, c)| {
+            c == '('
+                && line[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        })
 }
 
 /// Whether `range` of `s` starts and ends at word boundaries.
