@@ -144,6 +144,17 @@ fn structure_start(line: &str) -> bool {
     }
 }
 
+/// The text of a long bulleted list item (`- `, `• `, `* ` and eight
+/// words or more after it), without its bullet.
+fn bulleted_item(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let rest = t
+        .strip_prefix(['-', '•', '*'])
+        .filter(|r| r.starts_with(' '))?
+        .trim_start();
+    crate::text::has_words(rest, 8).then_some(rest)
+}
+
 /// The line ends like a sentence that goes on.
 fn open_end(line: &str) -> bool {
     line.trim_end()
@@ -441,7 +452,11 @@ impl HardWrap {
         let mut found = Vec::new();
         for &i in &candidates {
             let (a, b) = (content(i), content(i + 1));
-            let a_trim = a.trim();
+            // A long bulleted item (`- ` or `• ` and eight words or more)
+            // is a paragraph of a list: a break inside it is found as in
+            // any paragraph, from its first word on.
+            let item = bulleted_item(a);
+            let a_trim = item.unwrap_or_else(|| a.trim());
             let starts_sentence = a_trim.chars().next().is_some_and(|c| {
                 c.is_uppercase() || c.is_ascii_digit() || "\"„“«»‚‘'(".contains(c)
             }) || (i > 0 && candidate(i - 1));
@@ -450,7 +465,7 @@ impl HardWrap {
                 || !ends_sentence
                 || !crate::text::has_words(a_trim, 4)
                 || !crate::text::has_words(b, 2)
-                || structure_start(a)
+                || (structure_start(a) && item.is_none())
                 || structure_start(b)
                 || code_like(a)
                 || code_like(b)
