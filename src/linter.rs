@@ -204,12 +204,35 @@ impl Linter {
         corpus: Option<CorpusCtx<'_>>,
         memo: Option<&PassMemo>,
     ) -> Vec<Diagnostic> {
+        self.run_checks(&self.checks, true, text, lang, corpus, memo)
+    }
+
+    /// The findings of the [`Check::tidies`] checks alone in `text`.
+    fn tidy_findings(
+        &self,
+        text: &str,
+        lang: DocLang<'_>,
+        corpus: Option<CorpusCtx<'_>>,
+    ) -> Vec<Diagnostic> {
+        self.run_checks(&self.tidy, false, text, lang, corpus, None)
+    }
+
+    /// Runs `checks` over `text`; with `whole`, also the literal scan they
+    /// read and the document-level checks over their findings.
+    fn run_checks(
+        &self,
+        checks: &[Arc<dyn Check>],
+        whole: bool,
+        text: &str,
+        lang: DocLang<'_>,
+        corpus: Option<CorpusCtx<'_>>,
+        memo: Option<&PassMemo>,
+    ) -> Vec<Diagnostic> {
         let lines = LineIndex::new(text);
-        let literals = self
-            .literals
-            .as_ref()
-            .map(|l| l.scan(text, &lines))
-            .unwrap_or_default();
+        let literals = match &self.literals {
+            Some(l) if whole => l.scan(text, &lines),
+            _ => crate::checks::LiteralHits::default(),
+        };
         let ctx = Ctx {
             text,
             lines: &lines,
@@ -220,42 +243,16 @@ impl Linter {
             memo,
         };
         let mut out = Vec::new();
-        for check in &self.checks {
+        for check in checks {
             check.run(&ctx, &mut out);
         }
         // The second phase: document-level signals over the findings.
-        if !self.late.is_empty() {
+        if whole && !self.late.is_empty() {
             let mut signals = Vec::new();
             for check in &self.late {
                 check.run_on_findings(&ctx, &out, &mut signals);
             }
             out.append(&mut signals);
-        }
-        self.finish(&mut out);
-        out
-    }
-
-    /// The findings of the [`Check::tidies`] checks alone in `text`.
-    fn tidy_findings(
-        &self,
-        text: &str,
-        lang: DocLang<'_>,
-        corpus: Option<CorpusCtx<'_>>,
-    ) -> Vec<Diagnostic> {
-        let lines = LineIndex::new(text);
-        let literals = crate::checks::LiteralHits::default();
-        let ctx = Ctx {
-            text,
-            lines: &lines,
-            lang: lang.code,
-            lang_declared: lang.declared,
-            literals: &literals,
-            corpus,
-            memo: None,
-        };
-        let mut out = Vec::new();
-        for check in &self.tidy {
-            check.run(&ctx, &mut out);
         }
         self.finish(&mut out);
         out
