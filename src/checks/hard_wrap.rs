@@ -415,12 +415,6 @@ fn title_case(line: &str) -> bool {
 const HEADING_MAX_WORDS: usize = 8;
 
 impl HardWrap {
-    /// `join/line-break`: in a document that keeps its paragraphs on one
-    /// line (no wrap width), a single line break inside a sentence: a line
-    /// that starts with a capital and ends mid-sentence, before a line that
-    /// goes on in lower case (or after a word no sentence ends with, in any
-    /// case) and ends the sentence. Headings (title case), list items, code
-    /// and tables are left alone.
     /// Whether `line` ends in one of `open_words`, after which no sentence
     /// ends.
     fn ends_open(&self, line: &str) -> bool {
@@ -430,6 +424,12 @@ impl HardWrap {
             .is_some_and(|w| self.opts.open_words.iter().any(|o| o == w))
     }
 
+    /// `join/line-break`: in a document that keeps its paragraphs on one
+    /// line (no wrap width), a single line break inside a sentence: a line
+    /// that starts with a capital and ends mid-sentence, before a line that
+    /// goes on in lower case (or after a word no sentence ends with, in any
+    /// case) and ends the sentence. Headings (title case), short list
+    /// items, code and tables are left alone.
     fn single_breaks(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let text = ctx.text;
         let lines = ctx.lines;

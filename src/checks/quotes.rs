@@ -110,6 +110,16 @@ fn conventional_close(open: char, lang: Option<&str>) -> Option<char> {
     }
 }
 
+/// The (unsafe) repair of a quotation closed with the wrong mark: the
+/// mark `close` becomes `expected`.
+fn close_with(close: &Mark, expected: char) -> Fix {
+    let span = close.pos..close.pos + close.ch.len_utf8();
+    Fix::new(
+        Applicability::Unsafe,
+        vec![Edit::replace(span, expected.to_string())],
+    )
+}
+
 /// For each opening mark, the closing mark the document uses for it: the
 /// one of at least [`STYLE_MIN_PAIRS`] pairs and two thirds of them.
 fn document_closes(pairs: &[(Mark, Mark)]) -> Vec<(char, char)> {
@@ -408,16 +418,17 @@ fn has_quote_start(bytes: &[u8]) -> bool {
     next_quote_start(bytes, 0, &mut None) < bytes.len()
 }
 
-/// Scans one paragraph and returns its problems, plus the marks left open.
 /// What the scan of one paragraph found: its problems, the marks left
 /// open at its end, and the typographic double quotations it closed
 /// (opening and closing mark), for the document's style.
+#[derive(Default)]
 struct Scan {
     problems: Vec<Problem>,
     open: Vec<Mark>,
     pairs: Vec<(Mark, Mark)>,
 }
 
+/// Scans one paragraph.
 fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
     let para = &text[range.clone()];
     // Decided on the first straight quote: most paragraphs have none.
@@ -508,11 +519,7 @@ impl Check for QuoteBalance {
                 if has_quote_start(&ctx.text.as_bytes()[p.clone()]) {
                     scan(ctx.text, p.clone(), german)
                 } else {
-                    Scan {
-                        problems: Vec::new(),
-                        open: Vec::new(),
-                        pairs: Vec::new(),
-                    }
+                    Scan::default()
                 }
             })
             .collect();
@@ -522,13 +529,13 @@ impl Check for QuoteBalance {
         let own = document_closes(&pairs);
         for (open, close) in pairs {
             let by_document = own.iter().find(|(o, _)| *o == open.ch).map(|&(_, c)| c);
-            let Some(expected) = by_document.or_else(|| conventional_close(open.ch, ctx.lang))
-            else {
+            let conventional = conventional_close(open.ch, ctx.lang);
+            let Some(expected) = by_document.or(conventional) else {
                 continue;
             };
             // A pair the language's convention closes so is never wrong,
             // whatever most of the document does.
-            if close.ch != expected && conventional_close(open.ch, ctx.lang) != Some(close.ch) {
+            if close.ch != expected && conventional != Some(close.ch) {
                 self.emit(
                     ctx,
                     Problem::Style {
@@ -623,12 +630,7 @@ impl QuoteBalance {
                 });
                 // Where the language says which mark closes the opening
                 // one, that is the likely repair.
-                if let Some(expected) = conventional_close(open.ch, ctx.lang) {
-                    d.fix = Some(Fix::new(
-                        Applicability::Unsafe,
-                        vec![Edit::replace(span(&close), expected.to_string())],
-                    ));
-                }
+                d.fix = conventional_close(open.ch, ctx.lang).map(|c| close_with(&close, c));
                 d
             }
             Problem::Style {
@@ -652,10 +654,7 @@ impl QuoteBalance {
                     span: span(&open),
                     message: format!("opened with `{}` here", open.ch),
                 });
-                d.fix = Some(Fix::new(
-                    Applicability::Unsafe,
-                    vec![Edit::replace(span(&close), expected.to_string())],
-                ));
+                d.fix = Some(close_with(&close, expected));
                 d
             }
         };
