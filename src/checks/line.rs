@@ -9,7 +9,7 @@ use crate::rules::Rule;
 use rayon::prelude::*;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Anchors a line rule's pattern to the whole line.
 fn anchored(pattern: &str) -> String {
@@ -38,7 +38,7 @@ struct Group {
     /// Each rule's pattern on its own, compiled when first needed: to find
     /// the sentences of a line that a rule matches (see
     /// [`Rule::line_finding`]), which few lines ever need.
-    single: Vec<std::sync::OnceLock<Option<Regex>>>,
+    single: Vec<OnceLock<Option<Regex>>>,
 }
 
 impl Group {
@@ -59,7 +59,7 @@ impl Group {
             .iter()
             .map(|r| compile_unless(r))
             .collect::<Result<_, _>>()?;
-        let single = rules.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let single = rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Some(Group {
             rules,
             unless,
@@ -111,40 +111,54 @@ pub fn guarded_rules(rules: &[Arc<Rule>]) -> Vec<Arc<Rule>> {
 }
 
 /// Line rules behind a literal prefilter: the linter's literal automaton
-/// holds the `requires` literals of all of them, so the text is scanned
-/// once, and a rule's pattern runs only on lines holding one of its
+/// holds the `requires` literals of all of them (listed in the rule file,
+/// or derived from the pattern, see [`super::necessary`]), so the text is
+/// scanned once, and a rule's pattern runs only on lines holding one of its
 /// literals.
 struct Guarded {
-    /// In [`guarded_rules`] order: the rule, its pattern, its `unless`.
-    rules: Vec<(Arc<Rule>, Regex, Option<Regex>)>,
+    /// In [`guarded_rules`] order: the rule, and its pattern and `unless`,
+    /// compiled when a line first holds one of the rule's literals. Most
+    /// short runs never need most of them, and compiling was most of a
+    /// short run's start-up. The patterns compiled when the rules were
+    /// loaded (user rules) or in the test suite (built-in ones), so the
+    /// compilation cannot fail here; if it did, the rule would find nothing.
+    rules: Vec<(Arc<Rule>, OnceLock<Option<Compiled>>)>,
     /// The longest line any of the rules accepts (all have a limit or none).
     limit: Option<usize>,
 }
 
+/// A line rule's pattern and its `unless`.
+type Compiled = (Regex, Option<Regex>);
+
 impl Guarded {
-    /// The rules with `requires`, each pattern compiled on its own; `None`
-    /// when no rule has literals.
-    fn new(rules: &[Arc<Rule>]) -> Result<Option<Self>, CompileError> {
+    /// The rules with `requires`; `None` when no rule has literals.
+    fn new(rules: &[Arc<Rule>]) -> Option<Self> {
         let with_literals = guarded_rules(rules);
         if with_literals.is_empty() {
-            return Ok(None);
+            return None;
         }
-        let compiled = with_literals
-            .into_par_iter()
-            .map(|rule| {
-                let re = compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
-                let unless = compile_unless(&rule)?;
-                Ok((rule, re, unless))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let limit = compiled
+        let limit = with_literals
             .iter()
-            .map(|(r, _, _)| r.max_line_chars)
+            .map(|r| r.max_line_chars)
             .try_fold(0, |acc, m| m.map(|m| acc.max(m)));
-        Ok(Some(Guarded {
-            rules: compiled,
+        Some(Guarded {
+            rules: with_literals
+                .into_iter()
+                .map(|r| (r, OnceLock::new()))
+                .collect(),
             limit,
-        }))
+        })
+    }
+
+    /// Rule `i`'s pattern and `unless`, compiled on first use.
+    fn compiled(&self, i: usize) -> Option<&Compiled> {
+        let (rule, cell) = &self.rules[i];
+        cell.get_or_init(|| {
+            let re = compile_line_pattern(rule.pattern.as_deref().unwrap_or_default()).ok()?;
+            let unless = compile_unless(rule).ok()?;
+            Some((re, unless))
+        })
+        .as_ref()
     }
 }
 
@@ -183,42 +197,40 @@ impl LineSet {
             .filter_map(|r| r.max_line_chars)
             .max()
             .unwrap_or(0);
-        // The sets and the guarded patterns compile in parallel: compiling
-        // is most of a short run's start-up.
+        // The sets compile in parallel; the guarded patterns when first
+        // needed.
         let build = || -> Result<Self, CompileError> {
-            let (guarded, groups) = rayon::join(
-                || Guarded::new(&rules),
-                || {
-                    let free: Vec<Arc<Rule>> = rules
-                        .iter()
-                        .filter(|r| r.requires.is_empty())
-                        .cloned()
-                        .collect();
-                    let mut specs: Vec<Vec<Arc<Rule>>> = BUCKETS
-                        .iter()
-                        .map(|&bound| {
-                            free.iter()
-                                .filter(|r| r.max_line_chars.is_some_and(|m| m > bound))
-                                .cloned()
-                                .collect()
-                        })
-                        .collect();
-                    specs.push(
+            let guarded = Guarded::new(&rules);
+            let groups = {
+                let free: Vec<Arc<Rule>> = rules
+                    .iter()
+                    .filter(|r| r.requires.is_empty())
+                    .cloned()
+                    .collect();
+                let mut specs: Vec<Vec<Arc<Rule>>> = BUCKETS
+                    .iter()
+                    .map(|&bound| {
                         free.iter()
-                            .filter(|r| r.max_line_chars.is_none())
+                            .filter(|r| r.max_line_chars.is_some_and(|m| m > bound))
                             .cloned()
-                            .collect(),
-                    );
-                    specs
-                        .into_par_iter()
-                        .map(Group::new)
-                        .collect::<Result<Vec<_>, _>>()
-                },
-            );
+                            .collect()
+                    })
+                    .collect();
+                specs.push(
+                    free.iter()
+                        .filter(|r| r.max_line_chars.is_none())
+                        .cloned()
+                        .collect(),
+                );
+                specs
+                    .into_par_iter()
+                    .map(Group::new)
+                    .collect::<Result<Vec<_>, _>>()
+            };
             let mut limited = groups?;
             let unlimited = limited.pop().flatten();
             Ok(LineSet {
-                guarded: guarded?,
+                guarded,
                 limited,
                 unlimited,
                 limit,
@@ -301,12 +313,14 @@ impl LineSet {
             && g.limit.is_none_or(|max| chars <= max)
         {
             for &i in hit {
-                let (rule, re, unless) = &g.rules[i];
-                if rule.applies_to(ctx.lang)
-                    && rule.line_short_enough(line)
-                    && re.is_match(line)
-                    && !unless.as_ref().is_some_and(|u| u.is_match(line))
-                {
+                let rule = &g.rules[i].0;
+                if !rule.applies_to(ctx.lang) || !rule.line_short_enough(line) {
+                    continue;
+                }
+                let Some((re, unless)) = g.compiled(i) else {
+                    continue;
+                };
+                if re.is_match(line) && !unless.as_ref().is_some_and(|u| u.is_match(line)) {
                     let matches =
                         |s: &str| re.is_match(s) && !unless.as_ref().is_some_and(|u| u.is_match(s));
                     out.push(rule.line_finding(

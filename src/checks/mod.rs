@@ -20,6 +20,7 @@ mod literals;
 mod missing_space;
 mod mojibake;
 mod nav_block;
+pub mod necessary;
 pub mod notice;
 mod pattern;
 mod phrases;

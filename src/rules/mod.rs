@@ -662,7 +662,17 @@ fn build_rule(
         scope: spec.scope.unwrap_or_default(),
         max_line_chars: spec.max_line_chars,
         case_sensitive: spec.case_sensitive,
-        requires: spec.requires.map(|r| r.into_inner()).unwrap_or_default(),
+        // A line rule that lists no literals gets those its pattern
+        // cannot match without (none when it has no such set).
+        requires: match spec.requires.map(|r| r.into_inner()) {
+            Some(listed) => listed,
+            None if kind == Kind::Line => spec
+                .pattern
+                .as_ref()
+                .and_then(|p| checks::necessary::literals(p.get_ref()))
+                .unwrap_or_default(),
+            None => Vec::new(),
+        },
         unless: spec.unless.map(|u| u.into_inner()),
         max_per_document: spec.max_per_document.map(|m| m.into_inner()),
         opt_in: spec.opt_in,
