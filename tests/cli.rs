@@ -820,6 +820,18 @@ fn exported_patterns_suit_a_line_search() {
             !has_literal_line_break(&hir),
             "a line break in an exported pattern: {line}"
         );
+        // Escaped punctuation that needs no escape (`\"`) is new regex
+        // syntax: ripgrep 13 and other engines refuse the whole pattern.
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                let next = chars.next();
+                assert!(
+                    !matches!(next, Some('"' | '\'' | '/')),
+                    "an escape other engines refuse in an exported pattern: {line}"
+                );
+            }
+        }
     }
 }
 

@@ -178,8 +178,38 @@ pub fn export_patterns(rule: &Rule, check: Option<&dyn Check>) -> Vec<String> {
     };
     patterns
         .into_iter()
-        .map(|p| unnamed.replace_all(&p, "${1}(?:").into_owned())
+        .map(|p| portable(&unnamed.replace_all(&p, "${1}(?:")))
         .collect()
+}
+
+/// `pattern` without the escapes of punctuation that needs none (`\"`,
+/// `\'`, `\/`): the regex crate accepts them since 1.8, ripgrep 13 and
+/// other engines refuse them. The characters mean the same bare.
+fn portable(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(next)
+                if matches!(
+                    next,
+                    '"' | '\'' | '/' | '%' | ',' | '!' | '@' | ':' | ';' | '=' | '`'
+                ) =>
+            {
+                out.push(next)
+            }
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Which key of the rule a compile error is about (for its position).
