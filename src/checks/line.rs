@@ -6,7 +6,6 @@ use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, regex_error, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
-use rayon::prelude::*;
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -28,6 +27,9 @@ pub fn compile_unless(rule: &Rule) -> Result<Option<Regex>, CompileError> {
         .map(|u| super::regex(u).map_err(|e| CompileError::new(Field::Unless, e.message)))
         .transpose()
 }
+
+/// A group compiled when first needed (`None` inside: no rules).
+type LazyGroup = OnceLock<Option<Group>>;
 
 /// One regex set and the rules behind its patterns.
 struct Group {
@@ -176,8 +178,11 @@ pub struct LineSet {
     /// (Aho-Corasick, SIMD for short lists) before the pattern is tried.
     guarded: Option<Guarded>,
     /// `limited[i]`: rules with a limit above `BUCKETS[i]`, for lines longer
-    /// than `BUCKETS[i]` (and not longer than the next bucket's bound).
-    limited: Vec<Option<Group>>,
+    /// than `BUCKETS[i]` (and not longer than the next bucket's bound). The
+    /// first bucket, which holds every limited rule, compiles at once (so
+    /// that an error in the rules shows at start-up); the others, subsets
+    /// of it, when a line first needs them.
+    limited: Vec<(Vec<Arc<Rule>>, LazyGroup)>,
     unlimited: Option<Group>,
     /// The largest `max_line_chars` of the limited rules.
     limit: usize,
@@ -197,11 +202,11 @@ impl LineSet {
             .filter_map(|r| r.max_line_chars)
             .max()
             .unwrap_or(0);
-        // The sets compile in parallel; the guarded patterns when first
-        // needed.
+        // The sets for short lines and for lines of any length compile in
+        // parallel; the others and the guarded patterns when first needed.
         let build = || -> Result<Self, CompileError> {
             let guarded = Guarded::new(&rules);
-            let groups = {
+            let (limited, unlimited) = {
                 let free: Vec<Arc<Rule>> = rules
                     .iter()
                     .filter(|r| r.requires.is_empty())
@@ -222,13 +227,16 @@ impl LineSet {
                         .cloned()
                         .collect(),
                 );
-                specs
-                    .into_par_iter()
-                    .map(Group::new)
-                    .collect::<Result<Vec<_>, _>>()
+                let unlimited = specs.pop().unwrap_or_default();
+                let (first, unlimited) =
+                    rayon::join(|| Group::new(specs[0].clone()), || Group::new(unlimited));
+                let limited: Vec<_> = specs
+                    .into_iter()
+                    .map(|rules| (rules, OnceLock::new()))
+                    .collect();
+                let _ = limited[0].1.set(first?);
+                (limited, unlimited?)
             };
-            let mut limited = groups?;
-            let unlimited = limited.pop().flatten();
             Ok(LineSet {
                 guarded,
                 limited,
@@ -301,7 +309,9 @@ impl LineSet {
         let chars = crate::text::char_count(line);
         if chars <= self.limit {
             let bucket = BUCKETS.iter().rposition(|&b| chars > b).unwrap_or(0);
-            if let Some(group) = &self.limited[bucket] {
+            let (rules, cell) = &self.limited[bucket];
+            let group = cell.get_or_init(|| Group::new(rules.clone()).ok().flatten());
+            if let Some(group) = group {
                 group.run(ctx, span, line, out);
             }
         }

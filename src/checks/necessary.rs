@@ -3,14 +3,20 @@
 //! linter's literal prefilter like a rule that lists them by hand. A line
 //! that holds none of them cannot match, and the rule's regex never sees it.
 //!
-//! The set is derived from the pattern's syntax tree, so it is exact by
-//! construction: it loses no match, whatever the wording of the line. It
-//! is folded to ASCII lower case, as the literal automaton folds ASCII case
-//! itself; letters beyond ASCII keep every case form the pattern allows
-//! (`(?i)ü` gives `ü` and `Ü`).
+//! The set is derived from the pattern's syntax tree (the parser's AST: no
+//! Unicode tables are built, which kept this from costing a fifth of
+//! start-up), so it is exact by construction: it loses no match, whatever
+//! the wording of the line. Every letter counts as case-insensitive, which
+//! only adds literals: each is folded to ASCII lower case, as the literal
+//! automaton folds ASCII case itself, and letters beyond ASCII keep every
+//! simple case form (`ü` gives `ü` and `Ü`, `s` also the long s).
 
-use regex_syntax::hir::{Class, Hir, HirKind};
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use regex_syntax::ast::{self, Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
+use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// The shortest literal worth a prefilter: shorter ones hit most lines.
 const MIN_LEN: usize = 3;
@@ -33,11 +39,8 @@ struct Info {
 /// case, each at least three bytes long; `None` when the pattern has no
 /// such set (a class of digits, `.*` alone, a two-letter word).
 pub fn literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let need = info(&hir).need?;
+    let ast = ast::parse::Parser::new().parse(pattern).ok()?;
+    let need = info(&ast).need?;
     good(&need).then(|| need.into_iter().collect())
 }
 
@@ -85,37 +88,43 @@ fn as_need(exact: &Set) -> Option<Set> {
     (!exact.is_empty() && exact.iter().all(|s| !s.is_empty())).then(|| exact.clone())
 }
 
-fn info(hir: &Hir) -> Info {
-    match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Info {
+fn info(node: &Ast) -> Info {
+    let finite = |exact: Option<Set>| {
+        let need = exact.as_ref().and_then(as_need);
+        Info { exact, need }
+    };
+    match node {
+        Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => Info {
             exact: Some(single(String::new())),
             need: None,
         },
-        HirKind::Literal(lit) => {
-            let exact = std::str::from_utf8(&lit.0)
-                .ok()
-                .map(|s| single(s.to_ascii_lowercase()));
-            let need = exact.as_ref().and_then(as_need);
-            Info { exact, need }
-        }
-        HirKind::Class(class) => {
-            let exact = class_strings(class);
-            let need = exact.as_ref().and_then(as_need);
-            Info { exact, need }
-        }
-        HirKind::Capture(cap) => info(&cap.sub),
-        HirKind::Repetition(rep) => {
-            let sub = info(&rep.sub);
-            let need = if rep.min >= 1 { sub.need.clone() } else { None };
+        Ast::Literal(lit) => finite(chars_of(std::iter::once(lit.c))),
+        Ast::ClassBracketed(class) if !class.negated => finite(bracketed(&class.kind)),
+        Ast::Dot(_) | Ast::ClassUnicode(_) | Ast::ClassPerl(_) | Ast::ClassBracketed(_) => Info {
+            exact: None,
+            need: None,
+        },
+        Ast::Group(group) => info(&group.ast),
+        Ast::Repetition(rep) => {
+            let (min, max) = match &rep.op.kind {
+                RepetitionKind::ZeroOrOne => (0, Some(1)),
+                RepetitionKind::ZeroOrMore => (0, None),
+                RepetitionKind::OneOrMore => (1, None),
+                RepetitionKind::Range(RepetitionRange::Exactly(n)) => (*n, Some(*n)),
+                RepetitionKind::Range(RepetitionRange::AtLeast(n)) => (*n, None),
+                RepetitionKind::Range(RepetitionRange::Bounded(m, n)) => (*m, Some(*n)),
+            };
+            let sub = info(&rep.ast);
+            let need = if min >= 1 { sub.need.clone() } else { None };
             // A short bounded repetition of a finite piece stays finite:
             // `(?:s|)` or `e?`.
-            let exact = match (&sub.exact, rep.max) {
+            let exact = match (&sub.exact, max) {
                 (Some(one), Some(max)) if max <= 2 => {
                     let mut all = Set::new();
                     let mut power = single(String::new());
                     let mut ok = true;
                     for k in 0..=max {
-                        if k >= rep.min {
+                        if k >= min {
                             all.extend(power.iter().cloned());
                         }
                         if k < max {
@@ -135,8 +144,8 @@ fn info(hir: &Hir) -> Info {
             let need = best(need, exact.as_ref().and_then(as_need));
             Info { exact, need }
         }
-        HirKind::Alternation(alts) => {
-            let infos: Vec<Info> = alts.iter().map(info).collect();
+        Ast::Alternation(alt) => {
+            let infos: Vec<Info> = alt.asts.iter().map(info).collect();
             let exact = infos.iter().try_fold(Set::new(), |mut all, i| {
                 all.extend(i.exact.as_ref()?.iter().cloned());
                 (all.len() <= MAX_SET).then_some(all)
@@ -150,31 +159,38 @@ fn info(hir: &Hir) -> Info {
             let need = best(need, exact.as_ref().and_then(as_need));
             Info { exact, need }
         }
-        HirKind::Concat(parts) => {
-            let infos: Vec<Info> = parts.iter().map(info).collect();
+        Ast::Concat(concat) => {
             let mut need: Option<Set> = None;
-            // Runs of finite pieces join into longer literals.
+            // Runs of finite pieces join into longer literals; a run is
+            // weighed as a prefilter when it ends.
             let mut run: Option<Set> = Some(single(String::new()));
             let mut whole = true;
-            for i in &infos {
-                need = best(need, i.need.clone());
-                run = match (&run, &i.exact) {
-                    (Some(r), Some(e)) => match product(r, e) {
-                        Some(p) => Some(p),
-                        None => {
-                            whole = false;
-                            Some(e.clone())
-                        }
-                    },
-                    (None, Some(e)) => Some(e.clone()),
-                    (_, None) => {
-                        whole = false;
-                        None
+            for part in &concat.asts {
+                let i = info(part);
+                need = best(need, i.need);
+                let Some(exact) = i.exact else {
+                    whole = false;
+                    if let Some(r) = run.take() {
+                        need = best(need, as_need(&r));
                     }
+                    continue;
                 };
-                if let Some(r) = &run {
-                    need = best(need, as_need(r));
+                match run
+                    .as_ref()
+                    .map_or(Some(exact.clone()), |r| product(r, &exact))
+                {
+                    Some(joined) => run = Some(joined),
+                    None => {
+                        whole = false;
+                        if let Some(r) = run.take() {
+                            need = best(need, as_need(&r));
+                        }
+                        run = Some(exact);
+                    }
                 }
+            }
+            if let Some(r) = &run {
+                need = best(need, as_need(r));
             }
             let exact = if whole { run } else { None };
             Info { exact, need }
@@ -182,36 +198,109 @@ fn info(hir: &Hir) -> Info {
     }
 }
 
-/// The characters of a small class, each folded to ASCII lower case.
-fn class_strings(class: &Class) -> Option<Set> {
-    let mut out = Set::new();
-    match class {
-        Class::Unicode(c) => {
-            let mut count = 0usize;
-            for r in c.ranges() {
-                count += r.end() as usize - r.start() as usize + 1;
-                if count > MAX_CLASS * 2 {
-                    return None;
-                }
-                for ch in r.start()..=r.end() {
-                    out.insert(ch.to_ascii_lowercase().to_string());
-                }
+/// The characters of a bracketed class without negation, when it is
+/// small: literals, ranges and nested unions of them.
+fn bracketed(set: &ClassSet) -> Option<Set> {
+    let mut chars = Vec::new();
+    let ClassSet::Item(item) = set else {
+        return None;
+    };
+    collect(item, &mut chars)?;
+    chars_of(chars.into_iter())
+}
+
+fn collect(item: &ClassSetItem, out: &mut Vec<char>) -> Option<()> {
+    match item {
+        ClassSetItem::Empty(_) => {}
+        ClassSetItem::Literal(lit) => out.push(lit.c),
+        ClassSetItem::Range(r) => {
+            if (r.end.c as u32).saturating_sub(r.start.c as u32) as usize >= MAX_CLASS {
+                return None;
+            }
+            out.extend(r.start.c..=r.end.c);
+        }
+        ClassSetItem::Union(u) => {
+            for i in &u.items {
+                collect(i, out)?;
             }
         }
-        Class::Bytes(c) => {
-            let mut count = 0usize;
-            for r in c.ranges() {
-                count += r.end() as usize - r.start() as usize + 1;
-                if count > MAX_CLASS * 2 || !r.end().is_ascii() {
-                    return None;
-                }
-                for b in r.start()..=r.end() {
-                    out.insert((b.to_ascii_lowercase() as char).to_string());
-                }
-            }
+        ClassSetItem::Bracketed(b) if !b.negated => {
+            let ClassSet::Item(i) = &b.kind else {
+                return None;
+            };
+            collect(i, out)?;
+        }
+        _ => return None,
+    }
+    (out.len() <= MAX_CLASS).then_some(())
+}
+
+/// The strings of one character each that `chars` match when case is
+/// ignored: every simple case form (`ü`, `Ü`; `s`, `ſ`), folded to ASCII
+/// lower case.
+fn chars_of(chars: impl Iterator<Item = char>) -> Option<Set> {
+    let mut class = ClassUnicode::empty();
+    let mut out = Set::new();
+    for c in chars {
+        // ASCII folds to ASCII but for `k` (the Kelvin sign) and `s` (the
+        // long s): no case tables for the rest.
+        if c.is_ascii() && !matches!(c, 'k' | 'K' | 's' | 'S') {
+            out.insert(c.to_ascii_lowercase().to_string());
+        } else {
+            class.push(ClassUnicodeRange::new(c, c));
+        }
+    }
+    class.case_fold_simple();
+    for r in class.ranges() {
+        for c in r.start()..=r.end() {
+            out.insert(c.to_ascii_lowercase().to_string());
         }
     }
     (out.len() <= MAX_CLASS).then_some(out)
+}
+
+/// A regex behind the literals its matches need, compiled on first use:
+/// a line without one of them is answered without the regex, and a run
+/// that meets no such line never compiles it.
+pub struct Prefiltered {
+    pattern: String,
+    literals: Option<AhoCorasick>,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Prefiltered {
+    /// `compile` builds the regex from `pattern`; it ran once already
+    /// (when the rule was loaded, or in the test suite for built-in rules),
+    /// so it does not fail here, and if it did, nothing would match.
+    pub fn new(pattern: String) -> Self {
+        let literals = literals(&pattern).and_then(|l| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(l)
+                .ok()
+        });
+        Prefiltered {
+            pattern,
+            literals,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// Whether the regex matches `line`.
+    pub fn is_match(&self, line: &str, compile: impl FnOnce(&str) -> Option<Regex>) -> bool {
+        if self.literals.as_ref().is_some_and(|ac| !ac.is_match(line)) {
+            return false;
+        }
+        self.regex
+            .get_or_init(|| compile(&self.pattern))
+            .as_ref()
+            .is_some_and(|re| re.is_match(line))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
 }
 
 #[cfg(test)]
@@ -252,7 +341,14 @@ mod tests {
     fn optional_pieces_expand() {
         assert_eq!(
             lits(r"^e-?mails?$"),
-            Some(vec!["e-mail".into(), "email".into()])
+            Some(vec![
+                "e-mail".into(),
+                "e-mails".into(),
+                "e-mailſ".into(),
+                "email".into(),
+                "emails".into(),
+                "emailſ".into()
+            ])
         );
     }
 
@@ -266,14 +362,13 @@ mod tests {
 
     #[test]
     fn the_longest_needed_piece_wins() {
-        // Eight bytes are as good as more: the first such piece is kept.
         assert_eq!(
             lits(r"(?i)^\d+\s+(?:comments|kommentare)$"),
             Some(vec![
                 "comments".into(),
                 "commentſ".into(),
-                "kommenta".into(),
-                "\u{212A}ommenta".into()
+                "kommentare".into(),
+                "\u{212A}ommentare".into()
             ])
         );
     }

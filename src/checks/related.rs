@@ -8,6 +8,7 @@
 //! sentence (`.`, `!`, `?`, `:`, `;`, `,`). The block ends at the first line
 //! that is not headline-like, so the article text after it stays untouched.
 
+use super::necessary::Prefiltered;
 use super::{Check, CompileError, Ctx, line::compile_line_pattern, options, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
@@ -65,10 +66,18 @@ const MIN_ITEM_WORDS: usize = 4;
 /// ("**Das könnte Sie auch interessieren: Energie und Klima**") fits.
 const MAX_MARKER_BYTES: usize = 200;
 
+/// A marker pattern compiled as a whole-line regex.
+fn compile(pattern: &str) -> Option<Regex> {
+    compile_line_pattern(pattern).ok()
+}
+
 pub struct AfterMarker {
     rule: Arc<Rule>,
-    marker: Regex,
-    generic: Option<Regex>,
+    /// The marker line and the generic header line, behind the literals
+    /// their matches need: most lines hold none, and a run that meets
+    /// none never compiles them.
+    marker: Prefiltered,
+    generic: Option<Prefiltered>,
     opts: Options,
     /// The option `field_labels` in lower case (taken out of `opts`),
     /// compared without case as `missing-space` compares abbreviations.
@@ -88,15 +97,18 @@ impl AfterMarker {
             .iter()
             .map(|l| l.to_lowercase())
             .collect();
-        let generic = opts
-            .generic
-            .as_deref()
-            .map(compile_line_pattern)
-            .transpose()?;
+        // Built-in patterns compile in the test suite; a user's here, so
+        // that an error points at their file.
+        if !rule.origin.builtin {
+            compile_line_pattern(pattern)?;
+            if let Some(g) = &opts.generic {
+                compile_line_pattern(g)?;
+            }
+        }
         Ok(AfterMarker {
             rule: rule.clone(),
-            marker: compile_line_pattern(pattern)?,
-            generic,
+            marker: Prefiltered::new(pattern.to_string()),
+            generic: opts.generic.clone().map(Prefiltered::new),
             opts,
             field_labels,
         })
@@ -149,7 +161,7 @@ impl AfterMarker {
             if line.is_empty() {
                 continue;
             }
-            if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line) {
+            if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line, compile) {
                 break;
             }
             let mark = bullet(line);
@@ -211,7 +223,7 @@ fn bullet(line: &str) -> Option<char> {
 
 impl Check for AfterMarker {
     fn patterns(&self) -> Vec<String> {
-        vec![format!("^[ \\t]*{}[ \\t]*$", self.marker.as_str())]
+        vec![format!("^[ \\t]*(?:{})[ \\t]*$", self.marker.as_str())]
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -229,8 +241,13 @@ impl Check for AfterMarker {
                 continue;
             }
             let header = &text[span.clone()];
-            let generic = !self.marker.is_match(header);
-            if generic && !self.generic.as_ref().is_some_and(|g| g.is_match(header)) {
+            let generic = !self.marker.is_match(header, compile);
+            if generic
+                && !self
+                    .generic
+                    .as_ref()
+                    .is_some_and(|g| g.is_match(header, compile))
+            {
                 continue;
             }
             let block = self.block(ctx, i);
