@@ -10,9 +10,9 @@
 //! It runs after the other checks and leaves alone a line that a rule of
 //! its category already reports. Words match case-insensitively (ASCII)
 //! on word boundaries; a word may
-//! be a phrase (`turn on`). The first class should be the rarest: the text
-//! is scanned for its words only, and just the lines that hold one are
-//! read for the other classes.
+//! be a phrase (`turn on`). The first class should be the rarest: the lines
+//! short enough for the rule are searched for its words only, and just
+//! those that hold one are read for the other classes.
 
 use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, Phase, options};
@@ -156,15 +156,20 @@ impl Check for WordClasses {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
-        // One pass over the text for the first class; only the lines where
-        // a word of it stands are read for the others.
-        let mut lines: Vec<usize> = self
-            .first
-            .find_iter(ctx.text)
-            .filter(|m| word_bounded(ctx.text, m.range()))
-            .map(|m| ctx.lines.line_of(m.start()))
+        // The lines short enough for the rule are searched for the first
+        // class (most of a scraped page's bytes are in longer lines); only
+        // those with a word of it are read for the others.
+        let lines: Vec<usize> = (0..ctx.lines.count())
+            .filter(|&n| {
+                let line = ctx.trimmed_line(n);
+                !line.is_empty()
+                    && self.rule.line_short_enough(line)
+                    && self
+                        .first
+                        .find_iter(line)
+                        .any(|m| word_bounded(line, m.range()))
+            })
             .collect();
-        lines.dedup();
         if lines.is_empty() {
             return;
         }
@@ -187,8 +192,7 @@ impl Check for WordClasses {
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.rule.line_short_enough(text)
-                || !self.shaped(text)
+            if !self.shaped(text)
                 || self.classes_in(text) != self.all
             {
                 continue;
