@@ -192,9 +192,7 @@ impl Check for WordClasses {
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.shaped(text)
-                || self.classes_in(text) != self.all
-            {
+            if !self.shaped(text) || self.classes_in(text) != self.all {
                 continue;
             }
             // Where the notice stands when the line holds more: the
