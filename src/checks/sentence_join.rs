@@ -42,6 +42,13 @@ struct LangOptions {
     /// sentence adverbs, which names rarely contain.
     #[serde(default)]
     after_capitalised: Vec<String>,
+    /// After a capitalised word, any starter counts when a lower-case word
+    /// follows it (`nach Karlsruhe In ein Gebiet`, `in der Kinder- und
+    /// Jugendarbeit Mit der Einladung`): names built with an article or a
+    /// preposition go on with a capital (`Hotel Am Markt`, `Frankfurt Am
+    /// Main`).
+    #[serde(default)]
+    after_capitalised_before_lowercase: bool,
 }
 
 struct Lang {
@@ -51,6 +58,7 @@ struct Lang {
     skip_title_case: bool,
     next_lowercase: bool,
     after_capitalised: HashSet<String>,
+    after_capitalised_before_lowercase: bool,
 }
 
 pub struct SentenceJoin {
@@ -97,6 +105,7 @@ impl SentenceJoin {
                     skip_title_case: o.skip_title_case,
                     next_lowercase: o.next_lowercase,
                     after_capitalised: o.after_capitalised.into_iter().collect(),
+                    after_capitalised_before_lowercase: o.after_capitalised_before_lowercase,
                 },
             );
         }
@@ -169,9 +178,12 @@ impl Check for SentenceJoin {
             // The previous word must be a whole, lower-case word of two letters or more.
             let before = text[..prev_start].chars().next_back();
             let capitalised = prev.chars().next().is_some_and(char::is_uppercase);
+            let strong = lang.after_capitalised.contains(starter)
+                || (lang.after_capitalised_before_lowercase
+                    && next_char.is_some_and(char::is_lowercase));
             if prev.chars().count() < 2
                 || !prev.chars().skip(1).all(char::is_lowercase)
-                || (capitalised && !lang.after_capitalised.contains(starter))
+                || (capitalised && !strong)
                 || (!capitalised && !prev.chars().next().is_some_and(char::is_lowercase))
                 || before.is_some_and(|c| {
                     c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
