@@ -297,6 +297,17 @@ impl Prefiltered {
             .is_some_and(|re| re.is_match(line))
     }
 
+    /// The regex alone, compiled on first use, with no literal test: for
+    /// patterns whose literals are common words (`also`, `auch`, `read`),
+    /// where the test costs more than the regex it saves.
+    pub fn lazy(pattern: String) -> Self {
+        Prefiltered {
+            pattern,
+            literals: None,
+            regex: OnceLock::new(),
+        }
+    }
+
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.pattern

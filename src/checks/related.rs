@@ -73,9 +73,9 @@ fn compile(pattern: &str) -> Option<Regex> {
 
 pub struct AfterMarker {
     rule: Arc<Rule>,
-    /// The marker line and the generic header line, behind the literals
-    /// their matches need: most lines hold none, and a run that meets
-    /// none never compiles them.
+    /// The marker line and the generic header line, compiled on first use.
+    /// (Behind their literals they ran slower: the headers' words are
+    /// common ones, so most short lines passed the test and paid twice.)
     marker: Prefiltered,
     generic: Option<Prefiltered>,
     opts: Options,
@@ -107,8 +107,8 @@ impl AfterMarker {
         }
         Ok(AfterMarker {
             rule: rule.clone(),
-            marker: Prefiltered::new(pattern.to_string()),
-            generic: opts.generic.clone().map(Prefiltered::new),
+            marker: Prefiltered::lazy(pattern.to_string()),
+            generic: opts.generic.clone().map(Prefiltered::lazy),
             opts,
             field_labels,
         })
