@@ -20,6 +20,37 @@ pub fn compile_line_pattern(pattern: &str) -> Result<Regex, CompileError> {
     super::regex(&anchored(pattern))
 }
 
+/// A whole-line pattern compiled on first use: a run that meets no line it
+/// could apply to never pays for compiling it. The pattern compiled once
+/// already (when a user's rule was loaded, or in the test suite for a
+/// built-in one), so it does not fail here; if it did, nothing would match.
+pub struct LazyLine {
+    pattern: String,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl LazyLine {
+    pub fn new(pattern: String) -> Self {
+        LazyLine {
+            pattern,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// Whether the pattern matches the whole of `line`.
+    pub fn is_match(&self, line: &str) -> bool {
+        self.regex
+            .get_or_init(|| compile_line_pattern(&self.pattern).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(line))
+    }
+
+    /// The pattern as written (not anchored).
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+}
+
 /// Compiles a line rule's `unless` pattern, if it has one.
 pub fn compile_unless(rule: &Rule) -> Result<Option<Regex>, CompileError> {
     rule.unless
@@ -40,7 +71,7 @@ struct Group {
     /// Each rule's pattern on its own, compiled when first needed: to find
     /// the sentences of a line that a rule matches (see
     /// [`Rule::line_finding`]), which few lines ever need.
-    single: Vec<OnceLock<Option<Regex>>>,
+    single: Vec<LazyLine>,
 }
 
 impl Group {
@@ -61,7 +92,10 @@ impl Group {
             .iter()
             .map(|r| compile_unless(r))
             .collect::<Result<_, _>>()?;
-        let single = rules.iter().map(|_| OnceLock::new()).collect();
+        let single = rules
+            .iter()
+            .map(|r| LazyLine::new(r.pattern.clone().unwrap_or_default()))
+            .collect();
         Ok(Some(Group {
             rules,
             unless,
@@ -83,14 +117,10 @@ impl Group {
                 && rule.line_short_enough(line)
                 && !self.unless[idx].as_ref().is_some_and(|u| u.is_match(line))
             {
-                let single = self.single[idx].get_or_init(|| {
-                    compile_line_pattern(rule.pattern.as_deref().unwrap_or_default()).ok()
-                });
+                let single = &self.single[idx];
                 let unless = self.unless[idx].as_ref();
-                let matches = |s: &str| {
-                    single.as_ref().is_some_and(|re| re.is_match(s))
-                        && !unless.is_some_and(|u| u.is_match(s))
-                };
+                let matches =
+                    |s: &str| single.is_match(s) && !unless.is_some_and(|u| u.is_match(s));
                 out.push(rule.line_finding(
                     ctx.text,
                     ctx.lines,

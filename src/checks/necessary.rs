@@ -11,12 +11,9 @@
 //! automaton folds ASCII case itself, and letters beyond ASCII keep every
 //! simple case form (`ü` gives `ü` and `Ü`, `s` also the long s).
 
-use aho_corasick::AhoCorasick;
-use regex::Regex;
 use regex_syntax::ast::{self, Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 /// The shortest literal worth a prefilter: shorter ones hit most lines.
 const MIN_LEN: usize = 3;
@@ -257,61 +254,6 @@ fn chars_of(chars: impl Iterator<Item = char>) -> Option<Set> {
         }
     }
     (out.len() <= MAX_CLASS).then_some(out)
-}
-
-/// A regex behind the literals its matches need, compiled on first use:
-/// a line without one of them is answered without the regex, and a run
-/// that meets no such line never compiles it.
-pub struct Prefiltered {
-    pattern: String,
-    literals: Option<AhoCorasick>,
-    regex: OnceLock<Option<Regex>>,
-}
-
-impl Prefiltered {
-    /// `compile` builds the regex from `pattern`; it ran once already
-    /// (when the rule was loaded, or in the test suite for built-in rules),
-    /// so it does not fail here, and if it did, nothing would match.
-    pub fn new(pattern: String) -> Self {
-        let literals = literals(&pattern).and_then(|l| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(l)
-                .ok()
-        });
-        Prefiltered {
-            pattern,
-            literals,
-            regex: OnceLock::new(),
-        }
-    }
-
-    /// Whether the regex matches `line`.
-    pub fn is_match(&self, line: &str, compile: impl FnOnce(&str) -> Option<Regex>) -> bool {
-        if self.literals.as_ref().is_some_and(|ac| !ac.is_match(line)) {
-            return false;
-        }
-        self.regex
-            .get_or_init(|| compile(&self.pattern))
-            .as_ref()
-            .is_some_and(|re| re.is_match(line))
-    }
-
-    /// The regex alone, compiled on first use, with no literal test: for
-    /// patterns whose literals are common words (`also`, `auch`, `read`),
-    /// where the test costs more than the regex it saves.
-    pub fn lazy(pattern: String) -> Self {
-        Prefiltered {
-            pattern,
-            literals: None,
-            regex: OnceLock::new(),
-        }
-    }
-
-    /// The pattern as written.
-    pub fn as_str(&self) -> &str {
-        &self.pattern
-    }
 }
 
 #[cfg(test)]

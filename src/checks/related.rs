@@ -8,11 +8,10 @@
 //! sentence (`.`, `!`, `?`, `:`, `;`, `,`). The block ends at the first line
 //! that is not headline-like, so the article text after it stays untouched.
 
-use super::necessary::Prefiltered;
-use super::{Check, CompileError, Ctx, line::compile_line_pattern, options, trim_range};
+use super::line::{LazyLine, compile_line_pattern};
+use super::{Check, CompileError, Ctx, options, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
-use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -66,18 +65,13 @@ const MIN_ITEM_WORDS: usize = 4;
 /// ("**Das könnte Sie auch interessieren: Energie und Klima**") fits.
 const MAX_MARKER_BYTES: usize = 200;
 
-/// A marker pattern compiled as a whole-line regex.
-fn compile(pattern: &str) -> Option<Regex> {
-    compile_line_pattern(pattern).ok()
-}
-
 pub struct AfterMarker {
     rule: Arc<Rule>,
     /// The marker line and the generic header line, compiled on first use.
-    /// (Behind their literals they ran slower: the headers' words are
-    /// common ones, so most short lines passed the test and paid twice.)
-    marker: Prefiltered,
-    generic: Option<Prefiltered>,
+    /// (They stay without a literal prefilter: the headers' words are
+    /// common ones, so most short lines would pass the test and pay twice.)
+    marker: LazyLine,
+    generic: Option<LazyLine>,
     opts: Options,
     /// The option `field_labels` in lower case (taken out of `opts`),
     /// compared without case as `missing-space` compares abbreviations.
@@ -107,8 +101,8 @@ impl AfterMarker {
         }
         Ok(AfterMarker {
             rule: rule.clone(),
-            marker: Prefiltered::lazy(pattern.to_string()),
-            generic: opts.generic.clone().map(Prefiltered::lazy),
+            marker: LazyLine::new(pattern.to_string()),
+            generic: opts.generic.clone().map(LazyLine::new),
             opts,
             field_labels,
         })
@@ -161,7 +155,7 @@ impl AfterMarker {
             if line.is_empty() {
                 continue;
             }
-            if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line, compile) {
+            if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line) {
                 break;
             }
             let mark = bullet(line);
@@ -241,13 +235,8 @@ impl Check for AfterMarker {
                 continue;
             }
             let header = &text[span.clone()];
-            let generic = !self.marker.is_match(header, compile);
-            if generic
-                && !self
-                    .generic
-                    .as_ref()
-                    .is_some_and(|g| g.is_match(header, compile))
-            {
+            let generic = !self.marker.is_match(header);
+            if generic && !self.generic.as_ref().is_some_and(|g| g.is_match(header)) {
                 continue;
             }
             let block = self.block(ctx, i);
