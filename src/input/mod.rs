@@ -516,6 +516,16 @@ pub fn stream_error(e: &io::Error) -> String {
     }
 }
 
+/// The gzip level of written shards. zlib-rs at level 3 writes 3% more
+/// bytes than at the default level 6 and runs 1.6 times as fast (measured on
+/// 25 MB of scraped pages as JSONL: ratio 0.334 against 0.324, 100 against
+/// 61 MB/s); at level 1 the output grows by 40%. Rewriting a shard should
+/// not cost more than linting it.
+pub const GZIP_LEVEL: u32 = 3;
+
+/// The zstd level of written shards: zstd's own default.
+pub const ZSTD_LEVEL: i32 = 3;
+
 /// A writer that compresses like the file it will replace.
 pub fn compressor<'a, W: Write + 'a>(
     out: W,
@@ -525,9 +535,9 @@ pub fn compressor<'a, W: Write + 'a>(
         Compression::None => Box::new(Plain(out)),
         Compression::Gzip => Box::new(flate2::write::GzEncoder::new(
             out,
-            flate2::Compression::default(),
+            flate2::Compression::new(GZIP_LEVEL),
         )),
-        Compression::Zstd => Box::new(zstd::Encoder::new(out, 3)?),
+        Compression::Zstd => Box::new(zstd::Encoder::new(out, ZSTD_LEVEL)?),
     })
 }
 
