@@ -324,7 +324,7 @@ pub fn judge(
     } else {
         hits as f64 / lines as f64
     };
-    let words = fixed.split_whitespace().count();
+    let words = crate::text::word_count(fixed);
     let serious = applied
         .iter()
         .chain(left)

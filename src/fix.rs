@@ -223,6 +223,31 @@ impl EditMap {
         map
     }
 
+    /// `range` of the text before the pass, in the text after it; `None`
+    /// when an edit touches it: overlaps it, or inserts inside it. (An
+    /// insertion at either end leaves it whole.)
+    pub fn carry(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        // Edits end in order: they do not overlap.
+        let i = self
+            .edits
+            .partition_point(|(old, _)| old.end <= range.start);
+        if self
+            .edits
+            .get(i)
+            .is_some_and(|(old, _)| old.start < range.end)
+        {
+            return None;
+        }
+        let moved = |at: usize| (at as isize - self.shift[i]) as usize;
+        Some(moved(range.start)..moved(range.end))
+    }
+
+    /// Where the replacements of the pass lie in the text after it, in
+    /// order (empty where the edit deleted).
+    pub fn replaced(&self) -> Vec<Range<usize>> {
+        self.edits.iter().map(|(_, new)| new.clone()).collect()
+    }
+
     /// `pos` of the text after the pass, in the text before it. A position
     /// inside a replacement maps to the start (`Side::Start`) or end
     /// (`Side::End`) of what it replaced; a range's end at a replacement's

@@ -12,7 +12,7 @@
 use crate::checks::{Check, Ctx, LineSet, LiteralScan, PassMemo, Phase, PhraseSet};
 use crate::corpus::{CorpusCtx, CorpusNeed};
 use crate::diagnostic::{self, Diagnostic};
-use crate::fix;
+use crate::fix::{self, Applicability};
 use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
@@ -120,11 +120,16 @@ impl Linter {
         }
         // The shared sets compile in parallel (the line sets are most of it).
         let guarded = crate::checks::guarded_rules(&line_rules);
+        let mut line_sets: Vec<(Arc<str>, Vec<String>)> =
+            checks.iter().filter_map(|c| c.line_literals()).collect();
+        // A key two checks give would name the lines of one of them to both.
+        let keys: Vec<Arc<str>> = line_sets.iter().map(|(k, _)| k.clone()).collect();
+        line_sets.retain(|(k, _)| keys.iter().filter(|o| *o == k).count() == 1);
         let ((patterns, literals), lines) = rayon::join(
             || {
                 rayon::join(
                     || crate::checks::PatternSet::new(pattern_rules),
-                    || LiteralScan::new(&phrase_rules, &guarded),
+                    || LiteralScan::new(&phrase_rules, &guarded, &line_sets),
                 )
             },
             || LineSet::new(line_rules),
@@ -228,9 +233,30 @@ impl Linter {
         corpus: Option<CorpusCtx<'_>>,
         memo: Option<&PassMemo>,
     ) -> Vec<Diagnostic> {
+        self.run_checks_settling(checks, whole, text, lang, corpus, memo, None)
+            .0
+    }
+
+    /// [`Linter::run_checks`]; with `settle`, the checks it defers run only
+    /// if what the others found would not change the text. `false` with
+    /// the findings of the others alone when they would.
+    #[allow(clippy::too_many_arguments)]
+    fn run_checks_settling(
+        &self,
+        checks: &[Arc<dyn Check>],
+        whole: bool,
+        text: &str,
+        lang: DocLang<'_>,
+        corpus: Option<CorpusCtx<'_>>,
+        memo: Option<&PassMemo>,
+        settle: Option<&Settle<'_>>,
+    ) -> (Vec<Diagnostic>, bool) {
         let lines = LineIndex::new(text);
         let literals = match &self.literals {
-            Some(l) if whole => l.scan(text, &lines),
+            Some(l) if whole => match memo {
+                Some(memo) => l.scan_with(text, &lines, &mut memo.literals.borrow_mut()),
+                None => l.scan(text, &lines),
+            },
             _ => crate::checks::LiteralHits::default(),
         };
         let ctx = Ctx {
@@ -242,10 +268,33 @@ impl Linter {
             corpus,
             memo,
         };
-        let mut out = Vec::new();
-        for check in checks {
-            check.run(&ctx, &mut out);
+        let settle = settle.filter(|s| whole && self.late.iter().all(|c| s.defers(&**c)));
+        // Each check's findings apart, joined in the checks' order whatever
+        // order they ran in.
+        let mut found: Vec<Vec<Diagnostic>> = Vec::new();
+        found.resize_with(checks.len(), Vec::new);
+        if let Some(settle) = settle {
+            for (check, out) in checks.iter().zip(&mut found) {
+                if !settle.defers(&**check) {
+                    check.run(&ctx, out);
+                }
+            }
+            let mut partial: Vec<Diagnostic> = found.iter().flatten().cloned().collect();
+            self.finish(&mut partial);
+            if (settle.changes)(&partial) {
+                return (partial, false);
+            }
+            for (check, out) in checks.iter().zip(&mut found) {
+                if settle.defers(&**check) {
+                    check.run(&ctx, out);
+                }
+            }
+        } else {
+            for (check, out) in checks.iter().zip(&mut found) {
+                check.run(&ctx, out);
+            }
         }
+        let mut out: Vec<Diagnostic> = found.into_iter().flatten().collect();
         // The second phase: document-level signals over the findings.
         if whole && !self.late.is_empty() {
             let mut signals = Vec::new();
@@ -255,7 +304,7 @@ impl Linter {
             out.append(&mut signals);
         }
         self.finish(&mut out);
-        out
+        (out, true)
     }
 
     /// The severity overrides, reporting order, no duplicates.
@@ -340,6 +389,18 @@ impl Linter {
         }
     }
 
+    /// Carries what `memo` knows of the text before the last step `done`
+    /// recorded onto `text`, the text that step left.
+    fn advance_memo(&self, memo: &PassMemo, done: &Applied, text: &str) {
+        let Some(map) = done.maps.last() else {
+            return;
+        };
+        if let Some(scan) = &self.literals {
+            scan.advance(&mut memo.literals.borrow_mut(), map, text);
+        }
+        memo.lines.borrow_mut().advance(map);
+    }
+
     fn pass_lang(&self, lang: PassLang<'_>, text: &str) -> OwnedLang {
         match lang {
             PassLang::Given(l) => OwnedLang {
@@ -369,8 +430,26 @@ impl Linter {
         let memo = PassMemo::default();
         for pass in 0..=MAX_FIX_PASSES {
             let pass_lang = self.pass_lang(lang, &current);
-            let diagnostics = self.check_with(&current, pass_lang.as_doc(), corpus, Some(&memo));
-            let Some(step) = Step::new(&current, &diagnostics, unsafe_fixes, skip) else {
+            // Checks whose fixes this run does not apply run only on the
+            // pass that settles: the findings of the others decide whether
+            // the text changes, and a pass that changes it reports nothing.
+            let changes =
+                |found: &[Diagnostic]| Step::new(&current, found, unsafe_fixes, skip).is_some();
+            let settle = Settle {
+                unsafe_fixes,
+                changes: &changes,
+            };
+            let (diagnostics, _) = self.run_checks_settling(
+                &self.checks,
+                true,
+                &current,
+                pass_lang.as_doc(),
+                corpus,
+                Some(&memo),
+                Some(&settle),
+            );
+            let st = Step::new(&current, &diagnostics, unsafe_fixes, skip);
+            let Some(step) = st else {
                 done.applied.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 return Ok(FixOutcome {
                     text: current,
@@ -386,6 +465,7 @@ impl Linter {
             }
             last_rules = step.rules();
             current = done.record(step);
+            self.advance_memo(&memo, &done, &current);
             // The whitespace the fixes left behind is tidied right away, so
             // that the next full check usually finds nothing more to fix.
             if !self.tidy.is_empty() {
@@ -393,12 +473,32 @@ impl Linter {
                 if let Some(step) = Step::new(&current, &tidy, unsafe_fixes, skip) {
                     last_rules.extend(step.rules());
                     current = done.record(step);
+                    self.advance_memo(&memo, &done, &current);
                 }
             }
         }
         last_rules.sort();
         last_rules.dedup();
         Err(last_rules)
+    }
+}
+
+/// What a pass of the fix loop may leave out until it settles.
+struct Settle<'s> {
+    unsafe_fixes: bool,
+    /// Whether findings would change the text.
+    changes: &'s dyn Fn(&[Diagnostic]) -> bool,
+}
+
+impl Settle<'_> {
+    /// Whether `check` can wait for the pass that settles: no fix of it is
+    /// one this run applies.
+    fn defers(&self, check: &dyn Check) -> bool {
+        match check.fixes() {
+            None => true,
+            Some(Applicability::Unsafe) => !self.unsafe_fixes,
+            Some(Applicability::Safe) => false,
+        }
     }
 }
 
@@ -496,21 +596,98 @@ impl OwnedLang {
 mod tests {
     use super::*;
 
+    fn builtin() -> &'static Linter {
+        static LINTER: std::sync::OnceLock<Linter> = std::sync::OnceLock::new();
+        LINTER.get_or_init(|| {
+            let set = RuleSet::builtin().expect("built-in rules load");
+            Linter::new(&set).expect("built-in rules compile")
+        })
+    }
+
+    /// What the fix loop reports for the text it settled on is what a
+    /// fresh check of that text finds: what its passes carried over (the
+    /// literal hits, the line rules' findings) and the checks it ran only
+    /// on the last pass change nothing.
+    fn settles_as_a_fresh_check(text: &str, unsafe_fixes: bool) -> Result<(), String> {
+        let linter = builtin();
+        let outcome = linter.fix(text, PassLang::Detect, unsafe_fixes);
+        if !outcome.unsettled.is_empty() {
+            return Ok(());
+        }
+        let lang = DocLang {
+            code: outcome.lang.as_deref(),
+            declared: false,
+        };
+        let fresh = linter.check(&outcome.text, lang);
+        if outcome.diagnostics != fresh {
+            return Err(format!(
+                "fixed text {:?}: the loop reports {:#?}, a fresh check {:#?}",
+                outcome.text, outcome.diagnostics, fresh
+            ));
+        }
+        if Step::new(&outcome.text, &fresh, unsafe_fixes, &[]).is_some() {
+            return Err(format!("{:?} is left with a fix to apply", outcome.text));
+        }
+        Ok(())
+    }
+
     #[test]
-    fn what_an_earlier_pass_remembers_changes_no_finding() {
-        let set = RuleSet::builtin().expect("built-in rules load");
-        let linter = Linter::new(&set).expect("built-in rules compile");
-        let lang = DocLang::from(Some("de"));
-        // The lines of the first text again, moved, one of them changed, and
-        // the last one now ending in a break.
-        let before = "Newsletter abonnieren\n\nDie Stadt plant neue Wege.\nAnzeige\nTeilen auf Facebook\n\nDas  ist das Ende.";
-        let after = "Die Stadt plant neue Wege.\nAnzeige\n\nJetzt teilen auf Facebook\n\nNewsletter abonnieren\nDas  ist das Ende.\n";
-        let memo = PassMemo::default();
-        let first = linter.check_with(before, lang, None, Some(&memo));
-        assert_eq!(first, linter.check_in(before, lang, None));
-        assert!(memo.lines.borrow().len() >= 4);
-        let second = linter.check_with(after, lang, None, Some(&memo));
-        assert_eq!(second, linter.check_in(after, lang, None));
-        assert!(second.iter().any(|d| &*d.rule == "boilerplate/newsletter"));
+    fn the_fix_loop_settles_as_a_fresh_check_on_the_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut seen = 0;
+        for dir in ["tests/ui", "examples/corpus"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+                .expect("fixture folder")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue; // the fixtures of invalid UTF-8
+                };
+                for unsafe_fixes in [false, true] {
+                    if let Err(e) = settles_as_a_fresh_check(&text, unsafe_fixes) {
+                        panic!("{} (unsafe fixes: {unsafe_fixes}): {e}", path.display());
+                    }
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 20, "only {seen} fixtures read");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Documents put together from lines that fixes delete, change,
+        /// repeat and leave alone, in any order.
+        #[test]
+        fn the_fix_loop_settles_as_a_fresh_check(
+            picks in proptest::collection::vec(0usize..16, 1..30),
+            unsafe_fixes in proptest::bool::ANY,
+        ) {
+            const LINES: [&str; 16] = [
+                "Newsletter abonnieren\n",
+                "Die Stadt plant neue Wege für den Verkehr in der Innenstadt.\n",
+                "Anzeige\n",
+                "Teilen auf Facebook\n",
+                "\n",
+                "\n\n\n",
+                "Das  ist das Ende der Debatte im Rat. \n",
+                "Der Bürgermeister sagte am Montag Die Opposition widersprach.\n",
+                "Lesen Sie auch:\n",
+                "Neue Radwege für die Stadt\n",
+                "Copyright 2024 Stadtanzeiger\n",
+                "The council met on Monday and approved the budget.\n",
+                "Bitte aktivieren Sie JavaScript in Ihrem Browser\n",
+                "Foto: dpa\n",
+                "Er sagte: \u{201e}Wir bauen.\n",
+                "Mehr zum Thema\u{ad}Verkehr &amp; Bau < /p>\n",
+            ];
+            let text: String = picks.iter().map(|&i| LINES[i]).collect();
+            if let Err(e) = settles_as_a_fresh_check(&text, unsafe_fixes) {
+                proptest::prop_assert!(false, "{}", e);
+            }
+        }
     }
 }

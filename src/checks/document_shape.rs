@@ -22,6 +22,7 @@
 
 use super::{Check, CompileError, Ctx, Field, Phase, options, trim_range};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::rules::Rule;
 use serde::Deserialize;
 use std::ops::Range;
@@ -185,6 +186,11 @@ fn ends_like_sentence(line: &str) -> bool {
 }
 
 impl Check for DocumentShape {
+    /// Signals over the document, never with a fix.
+    fn fixes(&self) -> Option<Applicability> {
+        None
+    }
+
     fn phase(&self) -> Phase {
         match self.kind {
             Kind::BoilerplateShare => Phase::Findings,

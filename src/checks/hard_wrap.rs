@@ -304,6 +304,10 @@ fn upper_first_word(line: &str) -> Option<&str> {
 }
 
 impl Check for HardWrap {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(self.applicability)
+    }
+
     fn patterns(&self) -> Vec<String> {
         // As a line search: a line that ends mid-sentence (the next line is
         // not visible to a line-by-line search).

@@ -45,6 +45,10 @@ impl HyphenSplit {
 }
 
 impl Check for HyphenSplit {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(self.applicability)
+    }
+
     fn patterns(&self) -> Vec<String> {
         // Line by line, as ripgrep searches: the first half at a line end.
         vec![r"\p{Ll}{3}-$".to_string()]

@@ -284,24 +284,40 @@ impl LineSet {
     }
 }
 
-/// The findings of the line rules in each line an earlier fix pass
-/// searched, by the line's bytes (with its break) and the guarded rules
-/// whose literals it holds, with offsets from the line's start. A line's
-/// findings depend on nothing else but the language (and the neighbours
-/// [`inside_sentence`] looks at, which the memo leaves to each pass). Only
-/// lines that end in a break are kept: the removal of a last line reaches
-/// back into the line before it.
+/// The findings of the line rules in the lines of the last fix pass's
+/// text, carried over that pass's fixes ([`LineMemo::advance`]): a line no
+/// fix touched keeps its bytes, and so its findings. Those depend on
+/// nothing else but the language and the guarded rules whose literals the
+/// line holds (and the neighbours [`inside_sentence`] looks at, which the
+/// memo leaves to each pass). Only lines that end in a break are kept: the
+/// removal of a last line reaches back into the line before it.
 #[derive(Default)]
 pub struct LineMemo {
     lang: Option<Option<String>>,
-    seen: std::collections::HashMap<Box<[u8]>, Vec<Diagnostic>, foldhash::fast::RandomState>,
+    /// The lines kept, in text order.
+    lines: Vec<KnownLine>,
 }
 
-#[cfg(test)]
+struct KnownLine {
+    /// The line with its break.
+    full: Range<usize>,
+    /// The guarded rules whose literals it holds.
+    hits: Vec<usize>,
+    /// Its findings, with offsets from the line's start.
+    found: Vec<Diagnostic>,
+}
+
 impl LineMemo {
-    /// The number of lines remembered.
-    pub fn len(&self) -> usize {
-        self.seen.len()
+    /// Moves the lines no edit of `map` touched to where they are after
+    /// it, and forgets the others.
+    pub fn advance(&mut self, map: &crate::fix::EditMap) {
+        self.lines.retain_mut(|line| match map.carry(&line.full) {
+            Some(full) => {
+                line.full = full;
+                true
+            }
+            None => false,
+        });
     }
 }
 
@@ -384,13 +400,19 @@ impl Check for LineSet {
         if let Some(memo) = &mut memo
             && memo.lang.as_ref().is_none_or(|l| l.as_deref() != ctx.lang)
         {
-            memo.seen.clear();
+            memo.lines.clear();
             memo.lang = Some(ctx.lang.map(str::to_string));
         }
+        // The lines the last pass kept, and those this pass keeps.
+        let mut known = memo
+            .as_mut()
+            .map(|m| std::mem::take(&mut m.lines))
+            .unwrap_or_default();
+        let mut next_known = 0;
+        let mut kept = Vec::new();
         let requires = &ctx.literals.requires;
         let mut next_hit = 0;
         let mut hit = Vec::new();
-        let mut key = Vec::new();
         let start = out.len();
         for (line_no, range) in ctx.lines.lines(ctx.text) {
             // The guarded rules whose literals this line holds.
@@ -408,29 +430,45 @@ impl Check for LineSet {
             }
             let found = out.len();
             let full = ctx.lines.full(line_no);
-            match &mut memo {
-                Some(memo) if ctx.text.as_bytes()[full.end - 1] == b'\n' => {
-                    key.clear();
-                    key.extend_from_slice(&(hit.len() as u64).to_le_bytes());
-                    for &h in &hit {
-                        key.extend_from_slice(&(h as u64).to_le_bytes());
+            if memo.is_some() && ctx.text.as_bytes()[full.end - 1] == b'\n' {
+                while known
+                    .get(next_known)
+                    .is_some_and(|k| k.full.start < full.start)
+                {
+                    next_known += 1;
+                }
+                match known.get_mut(next_known) {
+                    Some(k) if k.full == full && k.hits == hit => {
+                        out.extend(k.found.iter().map(|d| moved(d, 0, full.start)));
+                        kept.push(KnownLine {
+                            full,
+                            hits: std::mem::take(&mut k.hits),
+                            found: std::mem::take(&mut k.found),
+                        });
                     }
-                    key.extend_from_slice(ctx.text[full.clone()].as_bytes());
-                    if let Some(known) = memo.seen.get(key.as_slice()) {
-                        out.extend(known.iter().map(|d| moved(d, 0, full.start)));
-                    } else {
+                    _ => {
                         self.line(ctx, &span, &hit, out);
                         if out[found..].iter().all(|d| within(d, &full)) {
-                            let relative = out[found..].iter().map(|d| moved(d, full.start, 0));
-                            memo.seen.insert(key.as_slice().into(), relative.collect());
+                            kept.push(KnownLine {
+                                found: out[found..]
+                                    .iter()
+                                    .map(|d| moved(d, full.start, 0))
+                                    .collect(),
+                                full,
+                                hits: hit.clone(),
+                            });
                         }
                     }
                 }
-                _ => self.line(ctx, &span, &hit, out),
+            } else {
+                self.line(ctx, &span, &hit, out);
             }
             if out.len() > found && inside_sentence(ctx, line_no) {
                 out.truncate(found);
             }
+        }
+        if let Some(memo) = &mut memo {
+            memo.lines = kept;
         }
         for rule in &self.capped {
             let count = out[start..].iter().filter(|d| d.rule == rule.id).count();

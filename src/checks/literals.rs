@@ -24,6 +24,8 @@ enum Owner {
     Phrase(usize),
     /// A `requires` literal of the guarded line rule with this index.
     Requires(usize),
+    /// A literal of the line set ([`Check::line_literals`]) with this index.
+    Lines(usize),
 }
 
 struct Automaton {
@@ -34,6 +36,23 @@ struct Automaton {
 /// The automata of a linter's literals.
 pub struct LiteralScan {
     automata: Vec<Automaton>,
+    /// The keys of the line sets, by index.
+    line_sets: Vec<Arc<str>>,
+    /// No literal holds a line break, so every hit lies inside one line
+    /// (its break included) and a line can be scanned on its own.
+    line_local: bool,
+}
+
+/// What the literal scan found in the text of the last fix pass over a
+/// document, carried through that pass's fixes onto the text they leave
+/// (see [`LiteralScan::advance`]), so that the next pass rescans only
+/// around the edits instead of the whole text.
+#[derive(Default)]
+pub struct LiteralMemo {
+    /// The text the hits are of, by length (a guard, not a proof: the fix
+    /// loop advances the memo with every edit it makes).
+    len: usize,
+    hits: Option<Vec<(Owner, Range<usize>)>>,
 }
 
 /// The literal hits in one document.
@@ -45,6 +64,26 @@ pub struct LiteralHits {
     /// (line, guarded rule index): the line holds one of the rule's
     /// `requires` literals. Sorted, without duplicates.
     pub requires: Vec<(usize, usize)>,
+    /// (line set, line): the line holds one of the set's literals. Sorted,
+    /// without duplicates.
+    lines: Vec<(usize, usize)>,
+    /// The keys of the line sets, by index.
+    line_sets: Vec<Arc<str>>,
+}
+
+impl LiteralHits {
+    /// The lines that hold a literal of the line set `key`, in order;
+    /// `None` when the scan did not look for them (every line may).
+    pub fn lines_of(&self, key: &str) -> Option<impl Iterator<Item = usize> + '_> {
+        let set = self.line_sets.iter().position(|k| &**k == key)?;
+        let from = self.lines.partition_point(|&(s, _)| s < set);
+        Some(
+            self.lines[from..]
+                .iter()
+                .take_while(move |&&(s, _)| s == set)
+                .map(|&(_, line)| line),
+        )
+    }
 }
 
 fn variants(phrase: &str) -> Vec<String> {
@@ -68,7 +107,11 @@ impl LiteralScan {
     /// Builds the automata for `phrase_rules` and the `requires` literals of
     /// `guarded` (indices in the hits are positions in these slices);
     /// `None` when there is no literal at all.
-    pub fn new(phrase_rules: &[Arc<Rule>], guarded: &[Arc<Rule>]) -> Option<Self> {
+    pub fn new(
+        phrase_rules: &[Arc<Rule>],
+        guarded: &[Arc<Rule>],
+        line_sets: &[(Arc<str>, Vec<String>)],
+    ) -> Option<Self> {
         let mut automata = Vec::new();
         for case_sensitive in [false, true] {
             let mut patterns = Vec::new();
@@ -97,6 +140,12 @@ impl LiteralScan {
                         owner.push(Owner::Requires(i));
                     }
                 }
+                for (i, (_, literals)) in line_sets.iter().enumerate() {
+                    for literal in literals {
+                        patterns.push(literal.clone());
+                        owner.push(Owner::Lines(i));
+                    }
+                }
             }
             if patterns.is_empty() {
                 continue;
@@ -111,25 +160,135 @@ impl LiteralScan {
                 .expect("the literal automaton builds from literal strings");
             automata.push(Automaton { ac, owner });
         }
-        (!automata.is_empty()).then_some(LiteralScan { automata })
+        let line_local = !phrase_rules
+            .iter()
+            .flat_map(|r| &r.phrases)
+            .chain(guarded.iter().flat_map(|r| &r.requires))
+            .chain(line_sets.iter().flat_map(|(_, l)| l))
+            .any(|l| l.contains('\n'));
+        (!automata.is_empty()).then_some(LiteralScan {
+            automata,
+            line_sets: line_sets.iter().map(|(key, _)| key.clone()).collect(),
+            line_local,
+        })
     }
 
     /// Every hit in `text`.
     pub fn scan(&self, text: &str, lines: &LineIndex) -> LiteralHits {
-        let mut hits = LiteralHits::default();
+        let mut hits = self.hits();
         for automaton in &self.automata {
             for m in automaton.ac.find_overlapping_iter(text) {
-                match automaton.owner[m.pattern().as_usize()] {
-                    Owner::Phrase(rule) => hits.phrases.push((rule, m.range())),
-                    Owner::Requires(rule) => {
-                        hits.requires.push((lines.line_of(m.start()), rule));
+                hits.add(automaton.owner[m.pattern().as_usize()], m.range(), lines);
+            }
+        }
+        hits.finish()
+    }
+
+    fn hits(&self) -> LiteralHits {
+        LiteralHits {
+            line_sets: self.line_sets.clone(),
+            ..LiteralHits::default()
+        }
+    }
+
+    /// [`LiteralScan::scan`], reusing the hits `memo` carried over from
+    /// the last pass's text; the hits are the same as a fresh scan's.
+    pub fn scan_with(&self, text: &str, lines: &LineIndex, memo: &mut LiteralMemo) -> LiteralHits {
+        if !self.line_local {
+            return self.scan(text, lines);
+        }
+        let known = match memo.hits.take() {
+            Some(hits) if memo.len == text.len() => hits,
+            _ => {
+                let mut found = Vec::new();
+                for automaton in &self.automata {
+                    for m in automaton.ac.find_overlapping_iter(text) {
+                        found.push((automaton.owner[m.pattern().as_usize()], m.range()));
+                    }
+                }
+                found
+            }
+        };
+        let mut hits = self.hits();
+        for (owner, range) in &known {
+            hits.add(*owner, range.clone(), lines);
+        }
+        memo.len = text.len();
+        memo.hits = Some(known);
+        hits.finish()
+    }
+
+    /// Carries the hits in `memo` over the edits of `map` onto `text`, the
+    /// text they leave. A hit no edit touches moves with the text; around
+    /// each edit `text` is scanned again, as far as the longest literal
+    /// reaches, for the hits that take in an inserted byte or span a
+    /// deletion.
+    pub fn advance(&self, memo: &mut LiteralMemo, map: &crate::fix::EditMap, text: &str) {
+        let Some(old) = memo.hits.take() else {
+            return;
+        };
+        let mut hits: Vec<(Owner, Range<usize>)> = old
+            .into_iter()
+            .filter_map(|(owner, range)| Some((owner, map.carry(&range)?)))
+            .collect();
+        let regions = map.replaced();
+        // Rescan windows around the replacements, merged where they meet.
+        let reach = self
+            .automata
+            .iter()
+            .map(|a| a.ac.max_pattern_len())
+            .max()
+            .unwrap_or(0)
+            .saturating_sub(1);
+        let bytes = text.as_bytes();
+        let mut r = 0;
+        while r < regions.len() {
+            let first = r;
+            let window_start = regions[r].start.saturating_sub(reach);
+            let mut window_end = (regions[r].end + reach).min(bytes.len());
+            r += 1;
+            while r < regions.len() && regions[r].start.saturating_sub(reach) <= window_end {
+                window_end = (regions[r].end + reach).min(bytes.len());
+                r += 1;
+            }
+            let group = &regions[first..r];
+            for automaton in &self.automata {
+                for m in automaton
+                    .ac
+                    .find_overlapping_iter(&bytes[window_start..window_end])
+                {
+                    let range = window_start + m.start()..window_start + m.end();
+                    // Takes in a replacement byte, or spans a deletion: the
+                    // first region ending after the hit starts begins
+                    // before the hit ends (regions end in order).
+                    let j = group.partition_point(|g| g.end <= range.start);
+                    let touches = group.get(j).is_some_and(|g| g.start < range.end);
+                    if touches {
+                        hits.push((automaton.owner[m.pattern().as_usize()], range));
                     }
                 }
             }
         }
-        hits.requires.sort_unstable();
-        hits.requires.dedup();
-        hits
+        memo.len = text.len();
+        memo.hits = Some(hits);
+    }
+}
+
+impl LiteralHits {
+    fn add(&mut self, owner: Owner, range: Range<usize>, lines: &LineIndex) {
+        match owner {
+            Owner::Phrase(rule) => self.phrases.push((rule, range)),
+            Owner::Requires(rule) => self.requires.push((lines.line_of(range.start), rule)),
+            Owner::Lines(set) => self.lines.push((set, lines.line_of(range.start))),
+        }
+    }
+
+    fn finish(mut self) -> Self {
+        self.requires.sort_unstable();
+        self.requires.dedup();
+        self.lines.sort_unstable();
+        self.lines.dedup();
+        self
     }
 }
 
@@ -155,6 +314,88 @@ mod tests {
         );
     }
 
+    /// The built-in phrase rules and guarded line rules, as the linter
+    /// builds its scan from them.
+    fn builtin_scan() -> &'static LiteralScan {
+        static SCAN: std::sync::OnceLock<LiteralScan> = std::sync::OnceLock::new();
+        SCAN.get_or_init(|| {
+            let set = RuleSet::builtin().expect("built-in rules load");
+            let rules = |kind| -> Vec<Arc<Rule>> {
+                set.entries()
+                    .iter()
+                    .filter(|e| e.rule.kind == kind)
+                    .map(|e| e.rule.clone())
+                    .collect()
+            };
+            let guarded = crate::checks::guarded_rules(&rules(crate::rules::Kind::Line));
+            LiteralScan::new(&rules(crate::rules::Kind::Phrases), &guarded, &[]).expect("literals")
+        })
+    }
+
+    type Sorted = (Vec<(usize, Range<usize>)>, Vec<(usize, usize)>);
+
+    fn sorted(hits: LiteralHits) -> Sorted {
+        let mut phrases = hits.phrases;
+        phrases.sort_by_key(|(rule, r)| (*rule, r.start, r.end));
+        (phrases, hits.requires)
+    }
+
+    proptest::proptest! {
+        /// Hits carried over edits are those a fresh scan of the edited text
+        /// finds: edits that cut into phrases, join two halves into one,
+        /// delete lines and insert next to hits.
+        #[test]
+        fn hits_carried_over_edits_are_a_fresh_scans(
+            pieces in proptest::collection::vec(0usize..12, 1..40),
+            edits in proptest::collection::vec((0usize..400, 0usize..30, 0usize..12), 0..12),
+        ) {
+            const PIECES: [&str; 12] = [
+                "Newsletter abonnieren\n", "Alle Rechte vorbehalten. ", "news", "letter ",
+                "Teilen auf Facebook\n", "Copyright 2024\n", "\n", "Die Stadt plant. ",
+                "Lesen Sie auch: ", "Über uns\n", "Wir verwenden Cookies", "ÜBER UNS ",
+            ];
+            let scan = builtin_scan();
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let mut memo = LiteralMemo::default();
+            let first = scan.scan_with(&text, &LineIndex::new(&text), &mut memo);
+            proptest::prop_assert_eq!(sorted(first), sorted(scan.scan(&text, &LineIndex::new(&text))));
+            // Non-overlapping edits on char boundaries, as fixes make them.
+            let mut taken: Vec<(Range<usize>, &str)> = Vec::new();
+            for (at, len, piece) in edits {
+                let mut start = at.min(text.len());
+                while !text.is_char_boundary(start) { start -= 1; }
+                let mut end = (start + len).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                let clash = taken.iter().any(|(r, _)| {
+                    r.start < end.max(start + 1) && start < r.end.max(r.start + 1) || r.start == start
+                });
+                if !clash {
+                    taken.push((start..end, if piece % 3 == 0 { "" } else { PIECES[piece] }));
+                }
+            }
+            taken.sort_by_key(|(r, _)| r.start);
+            let mut edited = String::new();
+            let mut pos = 0;
+            for (r, with) in &taken {
+                edited.push_str(&text[pos..r.start]);
+                edited.push_str(with);
+                pos = r.end;
+            }
+            edited.push_str(&text[pos..]);
+            let edits: Vec<crate::fix::Edit> = taken
+                .iter()
+                .rev()
+                .map(|(r, with)| crate::fix::Edit::replace(r.clone(), *with))
+                .collect();
+            scan.advance(&mut memo, &crate::fix::EditMap::new(&edits), &edited);
+            let lines = LineIndex::new(&edited);
+            proptest::prop_assert_eq!(
+                sorted(scan.scan_with(&edited, &lines, &mut memo)),
+                sorted(scan.scan(&edited, &lines))
+            );
+        }
+    }
+
     #[test]
     fn requires_hits_name_the_line_once() {
         let Ok(set) = RuleSet::builtin() else {
@@ -167,7 +408,7 @@ mod tests {
             .map(|e| e.rule.clone())
             .collect();
         assert_eq!(guarded.len(), 1);
-        let scan = LiteralScan::new(&[], &guarded).expect("literals");
+        let scan = LiteralScan::new(&[], &guarded, &[]).expect("literals");
         let text = "Intro\nCOPYRIGHT (c) 2024, copyright\nEnde";
         let hits = scan.scan(text, &LineIndex::new(text));
         assert_eq!(hits.requires, vec![(1, 0)]);

@@ -117,6 +117,10 @@ fn namespace(text: &str, at: usize, prefix: &str) -> bool {
 }
 
 impl Check for MissingSpace {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(self.applicability)
+    }
+
     fn patterns(&self) -> Vec<String> {
         vec![SHAPE.to_string()]
     }

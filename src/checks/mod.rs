@@ -32,7 +32,7 @@ mod spacing;
 mod word_classes;
 
 pub use line::{LineSet, guarded_rules};
-pub use literals::{LiteralHits, LiteralScan};
+pub use literals::{LiteralHits, LiteralMemo, LiteralScan};
 pub use pattern::PatternSet;
 pub use phrases::PhraseSet;
 pub use quotes::QuoteBalance;
@@ -74,6 +74,7 @@ pub struct Ctx<'a> {
 #[derive(Default)]
 pub struct PassMemo {
     pub(crate) lines: std::cell::RefCell<line::LineMemo>,
+    pub(crate) literals: std::cell::RefCell<LiteralMemo>,
 }
 
 impl<'a> Ctx<'a> {
@@ -125,8 +126,29 @@ pub trait Check: Send + Sync {
     /// findings must not depend on the language beyond
     /// [`Rule::applies_to`](crate::rules::Rule::applies_to), nor on the
     /// literal scan ([`Ctx::literals`] is empty there).
+    fn prof_name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
     fn tidies(&self) -> bool {
         false
+    }
+
+    /// The most a fix of this check may be ([`Applicability::Safe`] beats
+    /// unsafe), `None` when it proposes none. The fix loop runs a check
+    /// whose fixes the run does not apply only on the pass that settles.
+    /// Saying too much costs time; saying too little is a bug, which the
+    /// fix loop survives (it checks the settled text in full) but which
+    /// may order fixes differently.
+    fn fixes(&self) -> Option<Applicability> {
+        Some(Applicability::Safe)
+    }
+
+    /// Literals one of which every line this check reports holds, if it
+    /// has such (ASCII case folded): the linter's literal scan looks for
+    /// them with the rest, and [`LiteralHits::lines_of`] names the lines
+    /// under `key`.
+    fn line_literals(&self) -> Option<(Arc<str>, Vec<String>)> {
+        None
     }
 
     /// The `{placeholders}` this check fills into its rule's message,

@@ -211,6 +211,10 @@ fn strip_bullets(line: &str) -> &str {
 }
 
 impl Check for ShortLineBlock {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(self.applicability)
+    }
+
     fn placeholders(&self) -> &'static [&'static str] {
         &["lines"]
     }

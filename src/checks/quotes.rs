@@ -500,6 +500,19 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
 }
 
 impl Check for QuoteBalance {
+    /// The rules' own fixes, and the unsafe repair of a wrong closing mark.
+    fn fixes(&self) -> Option<Applicability> {
+        let own = self
+            .targets
+            .iter()
+            .filter_map(|(rule, _)| rule.fix.as_ref().map(|f| f.applicability));
+        Some(
+            own.chain([Applicability::Unsafe])
+                .min_by_key(|a| *a == Applicability::Unsafe)
+                .unwrap_or(Applicability::Unsafe),
+        )
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.targets.iter().any(|(r, _)| r.applies_to(ctx.lang))
             || !has_quote_start(ctx.text.as_bytes())

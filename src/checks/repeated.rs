@@ -6,6 +6,7 @@
 
 use super::{Check, CompileError, Ctx, options, trim_range};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::rules::Rule;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -232,6 +233,10 @@ fn looks_scraped(
 }
 
 impl Check for RepeatedLine {
+    fn fixes(&self) -> Option<Applicability> {
+        self.rule.fix.as_ref().map(|f| f.applicability)
+    }
+
     fn placeholders(&self) -> &'static [&'static str] {
         &["line"]
     }

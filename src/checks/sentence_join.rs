@@ -147,6 +147,10 @@ fn title_case(line: &str) -> bool {
 }
 
 impl Check for SentenceJoin {
+    fn fixes(&self) -> Option<Applicability> {
+        Some(self.applicability)
+    }
+
     fn patterns(&self) -> Vec<String> {
         let mut langs: Vec<_> = self.langs.iter().collect();
         langs.sort_by_key(|(code, _)| code.as_str());

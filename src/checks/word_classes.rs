@@ -17,6 +17,7 @@
 use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, Phase, options};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::rules::Rule;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
@@ -44,6 +45,7 @@ pub struct WordClasses {
     /// The words of the first class alone: the rarest, which the text is
     /// scanned for (the other classes hold common words).
     first: AhoCorasick,
+    first_words: Vec<String>,
     /// All words, run on the lines the first class names.
     automaton: AhoCorasick,
     /// The class of each pattern of the automaton.
@@ -78,11 +80,13 @@ impl WordClasses {
                 .build(words)
                 .map_err(|e| CompileError::new(Field::Options, e.to_string()))
         };
-        let first = build(&words[..opts.classes[0].len()])?;
+        let first_words = words[..opts.classes[0].len()].to_vec();
+        let first = build(&first_words)?;
         let automaton = build(&words)?;
         Ok(WordClasses {
             rule: rule.clone(),
             first,
+            first_words,
             automaton,
             class_of,
             all: ((1u16 << opts.classes.len()) - 1) as u8,
@@ -143,6 +147,11 @@ fn word_bounded(s: &str, range: Range<usize>) -> bool {
 }
 
 impl Check for WordClasses {
+    /// A line finding: the rule's fix, or an unsafe one (never more).
+    fn fixes(&self) -> Option<Applicability> {
+        self.rule.fix.as_ref().map(|f| f.applicability)
+    }
+
     /// After the other checks: a line that a rule of the same category
     /// already reports (the listed sentences of `boilerplate/video-notice`)
     /// is theirs, and one finding per line is enough.
@@ -152,14 +161,26 @@ impl Check for WordClasses {
 
     fn run(&self, _ctx: &Ctx<'_>, _out: &mut Vec<Diagnostic>) {}
 
+    fn line_literals(&self) -> Option<(Arc<str>, Vec<String>)> {
+        // An empty word would match on every line.
+        (!self.first_words.iter().any(String::is_empty))
+            .then(|| (self.rule.id.clone(), self.first_words.clone()))
+    }
+
     fn run_on_findings(&self, ctx: &Ctx<'_>, findings: &[Diagnostic], out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
         // The lines short enough for the rule are searched for the first
         // class (most of a scraped page's bytes are in longer lines); only
-        // those with a word of it are read for the others.
-        let lines: Vec<usize> = (0..ctx.lines.count())
+        // those with a word of it are read for the others. The linter's
+        // literal scan names the lines that hold one of its words anywhere.
+        let candidates: Box<dyn Iterator<Item = usize>> = match ctx.literals.lines_of(&self.rule.id)
+        {
+            Some(lines) => Box::new(lines),
+            None => Box::new(0..ctx.lines.count()),
+        };
+        let lines: Vec<usize> = candidates
             .filter(|&n| {
                 let line = ctx.trimmed_line(n);
                 !line.is_empty()
