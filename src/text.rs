@@ -115,26 +115,48 @@ impl LineIndex {
 /// Number of characters (Unicode scalar values) in `s`. The standard
 /// library counts them without decoding, a word at a time (measured: the
 /// byte loop this replaced was 3% of a run).
-/// `s.split_whitespace().count()`, five times as fast on scraped text:
-/// ASCII bytes are told apart by a table, other characters decoded only
-/// where they start.
+/// What a byte says of white space, for [`word_count`].
+const SPACE: u8 = 1;
+const CONTINUES: u8 = 2;
+const DECODE: u8 = 3;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => SPACE,
+            0x80..=0xbf => CONTINUES,
+            // Lead bytes of U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000.
+            0xc0..=0xc2 | 0xe1..=0xe3 => DECODE,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `s.split_whitespace().count()`, without decoding UTF-8 and without a
+/// branch per byte: a byte is told apart by a table, and only the lead
+/// bytes that may start a white-space character beyond ASCII are decoded.
+/// Many times as fast on scraped text.
 pub fn word_count(s: &str) -> usize {
     let bytes = s.as_bytes();
-    let mut words = 0;
-    let mut in_word = false;
+    let mut words = 0usize;
+    let mut after_space = 1u8;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let space = if b.is_ascii() {
-            i += 1;
-            matches!(b, b' ' | b'\t'..=b'\r')
-        } else {
-            let c = s[i..].chars().next().unwrap_or_default();
-            i += c.len_utf8();
-            c.is_whitespace()
-        };
-        words += usize::from(!space && !in_word);
-        in_word = !space;
+        let mut class = BYTE_CLASS[bytes[i] as usize];
+        if class >= CONTINUES {
+            if class == CONTINUES {
+                // Part of a character its lead byte decided.
+                i += 1;
+                continue;
+            }
+            class = u8::from(s[i..].chars().next().is_some_and(char::is_whitespace));
+        }
+        words += usize::from(after_space & (class ^ 1));
+        after_space = class;
+        i += 1;
     }
     words
 }
@@ -378,7 +400,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn word_count_is_split_whitespace_count(s in "[a \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2009}\u{3000}\u{1c}ßé€]{0,40}") {
+        fn word_count_is_split_whitespace_count(s in "[a \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2009}\u{3000}\u{1c}\u{1680}\u{2028}\u{205f}\u{16a0}\u{3001}ßé€Â]{0,40}") {
             proptest::prop_assert_eq!(word_count(&s), s.split_whitespace().count());
         }
     }

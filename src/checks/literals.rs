@@ -233,6 +233,8 @@ impl LiteralScan {
             .collect();
         let regions = map.replaced();
         // Rescan windows around the replacements, merged where they meet.
+        // A hit lies inside one line (the memo is only kept when no
+        // literal holds a break), so a window stops at the breaks around.
         let reach = self
             .automata
             .iter()
@@ -241,14 +243,29 @@ impl LiteralScan {
             .unwrap_or(0)
             .saturating_sub(1);
         let bytes = text.as_bytes();
+        let window = |region: &Range<usize>| {
+            let before = region.start.saturating_sub(reach);
+            let start = memchr::memrchr(b'\n', &bytes[before..region.start])
+                .map_or(before, |i| before + i + 1);
+            let after = (region.end + reach).min(bytes.len());
+            let end =
+                memchr::memchr(b'\n', &bytes[region.end..after]).map_or(after, |i| region.end + i);
+            start..end
+        };
         let mut r = 0;
         while r < regions.len() {
             let first = r;
-            let window_start = regions[r].start.saturating_sub(reach);
-            let mut window_end = (regions[r].end + reach).min(bytes.len());
+            let Range {
+                start: window_start,
+                end: mut window_end,
+            } = window(&regions[r]);
             r += 1;
-            while r < regions.len() && regions[r].start.saturating_sub(reach) <= window_end {
-                window_end = (regions[r].end + reach).min(bytes.len());
+            while r < regions.len() {
+                let next = window(&regions[r]);
+                if next.start > window_end {
+                    break;
+                }
+                window_end = window_end.max(next.end);
                 r += 1;
             }
             let group = &regions[first..r];

@@ -126,9 +126,6 @@ pub trait Check: Send + Sync {
     /// findings must not depend on the language beyond
     /// [`Rule::applies_to`](crate::rules::Rule::applies_to), nor on the
     /// literal scan ([`Ctx::literals`] is empty there).
-    fn prof_name(&self) -> &'static str {
-        std::any::type_name::<Self>()
-    }
     fn tidies(&self) -> bool {
         false
     }
