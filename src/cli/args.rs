@@ -48,6 +48,13 @@ pub(crate) enum Command {
     /// articles a .corpuslint.json sidecar. Each output appears only when it
     /// is whole. docs/ingestion.md explains the policy and the score.
     Filter(Box<FilterArgs>),
+    /// Write one self-contained HTML page that shows what the corpus contains
+    ///
+    /// The same inputs, rules and counts as `check --statistics`, drawn as
+    /// charts and histograms, with samples of each rule's findings (and
+    /// their fixes) and the worst documents. The page needs no network and
+    /// no other file; its size is bounded whatever the corpus size.
+    Report(Box<ReportArgs>),
     /// Find lines that recur across the corpus and write them as a rule file to review
     Learn(LearnArgs),
     /// Write a commented starter corpuslint.toml into the working directory
@@ -155,6 +162,32 @@ pub(crate) struct CheckArgs {
     /// --format dolma-attributes: write the attributes/ tree under DIR instead of beside the documents/ folder
     #[arg(long, value_name = "DIR")]
     pub(crate) output_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// Files and folders to report on; `-` reads standard input
+    #[arg(default_value = ".")]
+    pub(crate) paths: Vec<String>,
+    /// The HTML file to write (replaced whole when the run ends)
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "corpuslint-report.html"
+    )]
+    pub(crate) output: PathBuf,
+    /// Samples shown per rule, each from another document
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub(crate) samples: usize,
+    /// Documents listed as the worst (most findings per KB)
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub(crate) worst: usize,
+    /// Count unsafe fixes as available, as `check --unsafe-fixes` does
+    #[arg(long)]
+    pub(crate) unsafe_fixes: bool,
+    #[command(flatten)]
+    pub(crate) input: InputArgs,
 }
 
 /// What `check` and `filter` read and how: rules, inputs, JSONL fields,

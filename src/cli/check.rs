@@ -179,7 +179,25 @@ pub(crate) fn progress_bar(
     Some((bar, ticker, done))
 }
 
+/// Builds a run's reporter from its rules and configuration, in place of
+/// the one `--format` names.
+pub(crate) type MakeReporter = Box<
+    dyn FnOnce(
+        &corpuslint::rules::RuleSet,
+        Option<&corpuslint::config::Config>,
+    ) -> Box<dyn Reporter>,
+>;
+
 pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
+    check_with(args, color, None)
+}
+
+/// `check`, with the reporter `make` builds when given.
+pub(crate) fn check_with(
+    args: CheckArgs,
+    color: ColorChoice,
+    make: Option<MakeReporter>,
+) -> io::Result<u8> {
     if args.fix {
         // Before anything is written: a signal removes the temporary files.
         corpuslint::cleanup::install();
@@ -240,7 +258,9 @@ pub(crate) fn check(args: CheckArgs, color: ColorChoice) -> io::Result<u8> {
         );
         return Ok(2);
     }
-    let reporter: Box<dyn Reporter> = if args.statistics {
+    let reporter: Box<dyn Reporter> = if let Some(make) = make {
+        make(&set, config.as_ref())
+    } else if args.statistics {
         Box::new(report::Statistics::new(args.format))
     } else if dolma {
         Box::new(report::dolma::DolmaAttributes::new(

@@ -22,6 +22,7 @@ pub(crate) mod args;
 mod check;
 mod explain;
 mod filter;
+mod html_report;
 mod init;
 mod learn;
 mod manpage;
@@ -51,6 +52,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::check(*args, color),
         Command::Filter(args) => filter::filter(*args),
+        Command::Report(args) => html_report::report(*args, color),
         Command::Rules(args) => rules::list_rules(args),
         Command::Explain { rule, rules } => explain::explain(&rule, &rules),
         Command::TestRules { dirs } => rules::test_rules(&dirs),

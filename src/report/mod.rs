@@ -5,6 +5,7 @@
 mod concise;
 pub mod dolma;
 mod github;
+pub mod html;
 mod human;
 mod json;
 pub mod pipe;
