@@ -15,9 +15,11 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Writes the report of `inputs` (relative to `dir`) to `dir/out.html`.
+/// Writes the report of `inputs` (relative to `dir`) to a scratch file, and
+/// returns it.
 fn report(dir: &Path, inputs: &[&str], extra: &[&str]) -> String {
-    let out = dir.join("out.html");
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("out.html");
     let mut args = vec!["report", "--isolated", "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
     args.extend_from_slice(inputs);
