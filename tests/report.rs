@@ -215,12 +215,8 @@ fn chromium_renders_the_report() {
     let target = root.join("target");
     fs::create_dir_all(&target).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    report(
-        dir.path(),
-        &[root.join("examples/corpus").to_str().unwrap()],
-        &[],
-    );
-    let page = dir.path().join("out.html");
+    let page = dir.path().join("report.html");
+    fs::write(&page, report(&root, &["examples/corpus"], &[])).unwrap();
     let url = format!("file://{}", page.display());
     let profile = tempfile::tempdir().unwrap();
     let run = |extra: &[&str]| {
