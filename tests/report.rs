@@ -274,3 +274,22 @@ fn chromium_renders_the_report() {
         png.len()
     );
 }
+
+#[test]
+fn the_share_histogram_marks_the_thresholds_in_use() {
+    let dir = scratch_text(&[
+        ("corpuslint.toml", "[filter]\nmax-boilerplate-share = 0.5\n"),
+        (
+            "a.txt",
+            "Anzeige\nDer Rat tagte am Montag und beschloss den Haushalt.\n",
+        ),
+    ]);
+    let o = corpuslint(dir.path(), &["report", "-o", "r.html", "a.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(
+        page.contains("boilerplate-share reports from 30%"),
+        "{page}"
+    );
+    assert!(page.contains("filter drops above 50%"), "{page}");
+}

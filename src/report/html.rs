@@ -595,7 +595,7 @@ fn histogram(
     title: &str,
     x_label: &str,
     buckets: &[(String, usize)],
-    marker: Option<(f64, String)>,
+    markers: &[(f64, String)],
 ) -> Markup {
     let width = 620usize;
     let height = 250usize;
@@ -617,10 +617,10 @@ fn histogram(
                 }
                 text x=(x + slot / 2) y=(top + plot_h + 16) text-anchor="middle" class="tick" { (label) }
             }
-            @if let Some((at, note)) = &marker {
-                @let x = left + (at * plot_w as f64).round() as usize;
+            @for (i, (at, note)) in markers.iter().enumerate() {
+                @let x = left + (at.clamp(0.0, 1.0) * plot_w as f64).round() as usize;
                 line x1=(x) y1=(top - 4) x2=(x) y2=(top + plot_h) class="marker" {}
-                text x=(x + 4) y=(top + 8) class="marker-label" { (note) }
+                text x=(x + 4) y=(top + 8 + 14 * i) class="marker-label" { (note) }
             }
             line x1=(left) y1=(top) x2=(left) y2=(top + plot_h) class="axis" {}
             line x1=(left) y1=(top + plot_h) x2=(left + plot_w) y2=(top + plot_h) class="axis" {}
@@ -694,16 +694,21 @@ fn page(r: &HtmlReport, summary: &Summary) -> Markup {
         };
         density_buckets.push((label, *n));
     }
-    let share_marker = r
-        .opts
-        .max_boilerplate_share
-        .map(|s| (s, format!("filter drops above {:.0}%", s * 100.0)))
-        .or(r.share_threshold.map(|s| {
+    let share_markers: Vec<(f64, String)> = r
+        .share_threshold
+        .map(|s| {
             (
                 s,
                 format!("boilerplate-share reports from {:.0}%", s * 100.0),
             )
-        }));
+        })
+        .into_iter()
+        .chain(
+            r.opts
+                .max_boilerplate_share
+                .map(|s| (s, format!("filter drops above {:.0}%", s * 100.0))),
+        )
+        .collect();
     let mut by_category: BTreeMap<&str, Vec<(&String, &RuleRow)>> = BTreeMap::new();
     for (id, row) in &rules {
         by_category
@@ -770,8 +775,8 @@ fn page(r: &HtmlReport, summary: &Summary) -> Markup {
                 }
                 section id="shape" {
                     h2 { "Shape of the corpus" }
-                    (histogram("Documents by boilerplate share", "share of non-empty lines flagged as boilerplate", &share_buckets, share_marker))
-                    (histogram("Documents by finding density", "findings per KB", &density_buckets, None))
+                    (histogram("Documents by boilerplate share", "share of non-empty lines flagged as boilerplate", &share_buckets, &share_markers))
+                    (histogram("Documents by finding density", "findings per KB", &density_buckets, &[]))
                 }
                 section id="rules" {
                     h2 { "Rules" }
