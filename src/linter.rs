@@ -209,7 +209,8 @@ impl Linter {
         corpus: Option<CorpusCtx<'_>>,
         memo: Option<&PassMemo>,
     ) -> Vec<Diagnostic> {
-        self.run_checks(&self.checks, true, text, lang, corpus, memo)
+        self.run_checks(&self.checks, true, text, lang, corpus, memo, None)
+            .0
     }
 
     /// The findings of the [`Check::tidies`] checks alone in `text`.
@@ -219,29 +220,17 @@ impl Linter {
         lang: DocLang<'_>,
         corpus: Option<CorpusCtx<'_>>,
     ) -> Vec<Diagnostic> {
-        self.run_checks(&self.tidy, false, text, lang, corpus, None)
-    }
-
-    /// Runs `checks` over `text`; with `whole`, also the literal scan they
-    /// read and the document-level checks over their findings.
-    fn run_checks(
-        &self,
-        checks: &[Arc<dyn Check>],
-        whole: bool,
-        text: &str,
-        lang: DocLang<'_>,
-        corpus: Option<CorpusCtx<'_>>,
-        memo: Option<&PassMemo>,
-    ) -> Vec<Diagnostic> {
-        self.run_checks_settling(checks, whole, text, lang, corpus, memo, None)
+        self.run_checks(&self.tidy, false, text, lang, corpus, None, None)
             .0
     }
 
-    /// [`Linter::run_checks`]; with `settle`, the checks it defers run only
-    /// if what the others found would not change the text. `false` with
-    /// the findings of the others alone when they would.
+    /// Runs `checks` over `text`; with `whole`, also the literal scan they
+    /// read and the document-level checks over their findings. With
+    /// `settle`, the checks it defers run only if what the others found
+    /// would not change the text; `false` with the findings of the others
+    /// alone when they would.
     #[allow(clippy::too_many_arguments)]
-    fn run_checks_settling(
+    fn run_checks(
         &self,
         checks: &[Arc<dyn Check>],
         whole: bool,
@@ -439,7 +428,7 @@ impl Linter {
                 unsafe_fixes,
                 changes: &changes,
             };
-            let (diagnostics, _) = self.run_checks_settling(
+            let (diagnostics, _) = self.run_checks(
                 &self.checks,
                 true,
                 &current,

@@ -29,8 +29,20 @@ enum Owner {
 }
 
 struct Automaton {
+    /// A contiguous NFA, built at once (a few milliseconds) ...
     ac: AhoCorasick,
+    /// ... and the full DFA, the fastest search but tens of milliseconds
+    /// to build, built on a thread of its own and used once it is there: a
+    /// run over a few short documents ends before it would be ready. Both
+    /// find the same hits.
+    dfa: Arc<std::sync::OnceLock<AhoCorasick>>,
     owner: Vec<Owner>,
+}
+
+impl Automaton {
+    fn ac(&self) -> &AhoCorasick {
+        self.dfa.get().unwrap_or(&self.ac)
+    }
 }
 
 /// The automata of a linter's literals.
@@ -150,15 +162,24 @@ impl LiteralScan {
             if patterns.is_empty() {
                 continue;
             }
-            // A full DFA: the fastest search, at some memory for a few
-            // thousand phrase variants.
-            let ac = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(!case_sensitive)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(&patterns)
-                .expect("the literal automaton builds from literal strings");
-            automata.push(Automaton { ac, owner });
+            let build = move |kind, patterns: &[String]| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(!case_sensitive)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(kind))
+                    .build(patterns)
+                    .expect("the literal automaton builds from literal strings")
+            };
+            let ac = build(aho_corasick::AhoCorasickKind::ContiguousNFA, &patterns);
+            let dfa = Arc::new(std::sync::OnceLock::new());
+            let slot = dfa.clone();
+            // Without a thread to spare, the NFA serves the whole run.
+            let _ = std::thread::Builder::new()
+                .name("corpuslint-literal-dfa".into())
+                .spawn(move || {
+                    let _ = slot.set(build(aho_corasick::AhoCorasickKind::DFA, &patterns));
+                });
+            automata.push(Automaton { ac, dfa, owner });
         }
         let line_local = !phrase_rules
             .iter()
@@ -177,7 +198,7 @@ impl LiteralScan {
     pub fn scan(&self, text: &str, lines: &LineIndex) -> LiteralHits {
         let mut hits = self.hits();
         for automaton in &self.automata {
-            for m in automaton.ac.find_overlapping_iter(text) {
+            for m in automaton.ac().find_overlapping_iter(text) {
                 hits.add(automaton.owner[m.pattern().as_usize()], m.range(), lines);
             }
         }
@@ -202,7 +223,7 @@ impl LiteralScan {
             _ => {
                 let mut found = Vec::new();
                 for automaton in &self.automata {
-                    for m in automaton.ac.find_overlapping_iter(text) {
+                    for m in automaton.ac().find_overlapping_iter(text) {
                         found.push((automaton.owner[m.pattern().as_usize()], m.range()));
                     }
                 }
@@ -238,7 +259,7 @@ impl LiteralScan {
         let reach = self
             .automata
             .iter()
-            .map(|a| a.ac.max_pattern_len())
+            .map(|a| a.ac().max_pattern_len())
             .max()
             .unwrap_or(0)
             .saturating_sub(1);
@@ -271,7 +292,7 @@ impl LiteralScan {
             let group = &regions[first..r];
             for automaton in &self.automata {
                 for m in automaton
-                    .ac
+                    .ac()
                     .find_overlapping_iter(&bytes[window_start..window_end])
                 {
                     let range = window_start + m.start()..window_start + m.end();
