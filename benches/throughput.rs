@@ -680,16 +680,38 @@ fn real_text() {
                 .collect();
             write_shard(&big, &pages, 1_000_000_000);
         }
-        let r = check(&[], big.to_str().unwrap());
-        table.push(("check, one 1 GB .jsonl.gz shard".into(), {
-            let gb_mb = 1000.0;
+        let gb = |r: &Run| {
             format!(
                 "{:.0} MB/s ({:.1} s, {:.0} MB RSS)",
-                gb_mb / r.seconds,
+                1000.0 / r.seconds,
                 r.seconds,
                 r.max_rss_kb as f64 / 1024.0
             )
-        }));
+        };
+        let r = check(&[], big.to_str().unwrap());
+        table.push(("check, one 1 GB .jsonl.gz shard".into(), gb(&r)));
+        // Issue 11's measure: filter against check --format jsonl on 1 GB.
+        let kept = out.join("kept-1gb.jsonl.gz");
+        let rejected = out.join("rejected-1gb.jsonl.gz");
+        let f = best(
+            2,
+            BIN,
+            &[
+                "filter",
+                big.to_str().unwrap(),
+                "-o",
+                kept.to_str().unwrap(),
+                "--rejected",
+                rejected.to_str().unwrap(),
+            ],
+        );
+        let _ = fs::remove_file(&kept);
+        let _ = fs::remove_file(&rejected);
+        table.push(("filter, the 1 GB shard".into(), gb(&f)));
+        table.push((
+            "filter / check on the 1 GB shard".into(),
+            format!("{:.2}x the time", f.seconds / r.seconds),
+        ));
     }
     let rg = std::env::var("RG").unwrap_or_else(|_| "rg".to_string());
     if Command::new(&rg).arg("--version").output().is_ok() {
