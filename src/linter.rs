@@ -16,6 +16,7 @@ use crate::fix::{self, Applicability};
 use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// Fix passes before giving up on reaching a stable text.
@@ -422,8 +423,15 @@ impl Linter {
             // Checks whose fixes this run does not apply run only on the
             // pass that settles: the findings of the others decide whether
             // the text changes, and a pass that changes it reports nothing.
-            let changes =
-                |found: &[Diagnostic]| Step::new(&current, found, unsafe_fixes, skip).is_some();
+            // What a settling check finds to change, kept for the step
+            // below: the text it makes is the step's.
+            let prepared: RefCell<Option<(Vec<usize>, String)>> = RefCell::new(None);
+            let changes = |found: &[Diagnostic]| {
+                let step = Step::new(&current, found, unsafe_fixes, skip);
+                let changes = step.is_some();
+                *prepared.borrow_mut() = step.map(|s| (s.taken, s.text));
+                changes
+            };
             let settle = Settle {
                 unsafe_fixes,
                 changes: &changes,
@@ -437,7 +445,14 @@ impl Linter {
                 Some(&memo),
                 Some(&settle),
             );
-            let st = Step::new(&current, &diagnostics, unsafe_fixes, skip);
+            let st = match prepared.into_inner() {
+                Some((taken, text)) => Some(Step {
+                    candidates: Step::candidates(&diagnostics, unsafe_fixes, skip),
+                    taken,
+                    text,
+                }),
+                None => Step::new(&current, &diagnostics, unsafe_fixes, skip),
+            };
             let Some(step) = st else {
                 done.applied.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 return Ok(FixOutcome {
@@ -507,12 +522,7 @@ impl<'d> Step<'d> {
         unsafe_fixes: bool,
         skip: &[Arc<str>],
     ) -> Option<Self> {
-        let candidates: Vec<&Diagnostic> = diagnostics
-            .iter()
-            .filter(|d| {
-                d.fix.as_ref().is_some_and(|f| f.allowed(unsafe_fixes)) && !skip.contains(&d.rule)
-            })
-            .collect();
+        let candidates = Self::candidates(diagnostics, unsafe_fixes, skip);
         let fixes: Vec<&fix::Fix> = candidates.iter().filter_map(|d| d.fix.as_ref()).collect();
         let (next, taken) = fix::apply_indexed(text, &fixes);
         (!taken.is_empty() && next != text).then_some(Step {
@@ -520,6 +530,20 @@ impl<'d> Step<'d> {
             taken,
             text: next,
         })
+    }
+
+    /// The findings whose fixes the step may apply, in their order.
+    fn candidates(
+        diagnostics: &'d [Diagnostic],
+        unsafe_fixes: bool,
+        skip: &[Arc<str>],
+    ) -> Vec<&'d Diagnostic> {
+        diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix.as_ref().is_some_and(|f| f.allowed(unsafe_fixes)) && !skip.contains(&d.rule)
+            })
+            .collect()
     }
 
     /// The rules whose fixes the step applies.
