@@ -140,3 +140,53 @@ fn no_orphaned_expectations() {
         }
     }
 }
+
+/// Structured articles (interviews, plans, line-ups, recipes, results,
+/// programmes) repeat lines and run short lines by design: they must stay
+/// free of warnings and errors, and no fix, safe or unsafe, may touch them.
+/// Their snapshots say the same; this states the intent, so that a
+/// re-bless cannot quietly accept a finding on them.
+#[test]
+fn structured_articles_stay_silent() {
+    const SILENT: &[&str] = &[
+        "clean-de",
+        "clean-en",
+        "festival-lineup",
+        "interview-series",
+        "match-results",
+        "recipe-sections",
+        "tv-programm",
+        "unbulleted-list",
+        "wochenplan",
+    ];
+    for case in SILENT {
+        let path = format!("tests/ui/{case}.txt");
+        let out = run(
+            &[
+                "check",
+                "--isolated",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                &path,
+            ],
+            &[],
+        );
+        assert!(out.status.success(), "{case}: {:?}", out);
+        let found: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let loud: Vec<String> = found
+            .iter()
+            .filter(|d| d["severity"] != "info")
+            .map(|d| format!("{}:{} {}", d["line"], d["column"], d["rule"]))
+            .collect();
+        assert!(loud.is_empty(), "{case} must stay silent, got {loud:?}");
+        let case = root().join(&path);
+        let text = fs::read_to_string(&case).unwrap();
+        assert_eq!(
+            fixed(&case, &["--fix", "--unsafe-fixes"], &[]),
+            text,
+            "{case:?}"
+        );
+    }
+}
