@@ -97,9 +97,29 @@ impl WordClasses {
 
     /// Whether `line` has the shape the options ask for.
     fn shaped(&self, line: &str) -> bool {
+        // A bullet or an arrow before the label is not one of its words.
+        let words = line.trim_start_matches(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '-' | '–'
+                        | '—'
+                        | '•'
+                        | '·'
+                        | '*'
+                        | '+'
+                        | '>'
+                        | '»'
+                        | '›'
+                        | '→'
+                        | '▶'
+                        | '►'
+                        | '▸'
+                )
+        });
         if self
             .max_words
-            .is_some_and(|max| line.split_whitespace().nth(max).is_some())
+            .is_some_and(|max| words.split_whitespace().nth(max).is_some())
         {
             return false;
         }
