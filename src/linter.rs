@@ -16,7 +16,6 @@ use crate::fix::{self, Applicability};
 use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
-use std::cell::RefCell;
 use std::sync::Arc;
 
 /// Fix passes before giving up on reaching a stable text.
@@ -228,8 +227,8 @@ impl Linter {
     /// Runs `checks` over `text`; with `whole`, also the literal scan they
     /// read and the document-level checks over their findings. With
     /// `settle`, the checks it defers run only if what the others found
-    /// would not change the text; `false` with the findings of the others
-    /// alone when they would.
+    /// would not change the text; when they would, the findings of the
+    /// others come back alone, with the change they make.
     #[allow(clippy::too_many_arguments)]
     fn run_checks(
         &self,
@@ -240,7 +239,7 @@ impl Linter {
         corpus: Option<CorpusCtx<'_>>,
         memo: Option<&PassMemo>,
         settle: Option<&Settle<'_>>,
-    ) -> (Vec<Diagnostic>, bool) {
+    ) -> (Vec<Diagnostic>, Option<Change>) {
         let lines = LineIndex::new(text);
         let literals = match &self.literals {
             Some(l) if whole => match memo {
@@ -271,8 +270,8 @@ impl Linter {
             }
             let mut partial: Vec<Diagnostic> = found.iter().flatten().cloned().collect();
             self.finish(&mut partial);
-            if (settle.changes)(&partial) {
-                return (partial, false);
+            if let Some(change) = (settle.changes)(&partial) {
+                return (partial, Some(change));
             }
             for (check, out) in checks.iter().zip(&mut found) {
                 if settle.defers(&**check) {
@@ -294,7 +293,7 @@ impl Linter {
             out.append(&mut signals);
         }
         self.finish(&mut out);
-        (out, true)
+        (out, None)
     }
 
     /// The severity overrides, reporting order, no duplicates.
@@ -423,20 +422,17 @@ impl Linter {
             // Checks whose fixes this run does not apply run only on the
             // pass that settles: the findings of the others decide whether
             // the text changes, and a pass that changes it reports nothing.
-            // What a settling check finds to change, kept for the step
-            // below: the text it makes is the step's.
-            let prepared: RefCell<Option<(Vec<usize>, String)>> = RefCell::new(None);
             let changes = |found: &[Diagnostic]| {
-                let step = Step::new(&current, found, unsafe_fixes, skip);
-                let changes = step.is_some();
-                *prepared.borrow_mut() = step.map(|s| (s.taken, s.text));
-                changes
+                Step::new(&current, found, unsafe_fixes, skip).map(|s| Change {
+                    taken: s.taken,
+                    text: s.text,
+                })
             };
             let settle = Settle {
                 unsafe_fixes,
                 changes: &changes,
             };
-            let (diagnostics, _) = self.run_checks(
+            let (diagnostics, change) = self.run_checks(
                 &self.checks,
                 true,
                 &current,
@@ -445,8 +441,9 @@ impl Linter {
                 Some(&memo),
                 Some(&settle),
             );
-            let st = match prepared.into_inner() {
-                Some((taken, text)) => Some(Step {
+            // The change a settling pass found is the step: not made twice.
+            let st = match change {
+                Some(Change { taken, text }) => Some(Step {
                     candidates: Step::candidates(&diagnostics, unsafe_fixes, skip),
                     taken,
                     text,
@@ -490,8 +487,15 @@ impl Linter {
 /// What a pass of the fix loop may leave out until it settles.
 struct Settle<'s> {
     unsafe_fixes: bool,
-    /// Whether findings would change the text.
-    changes: &'s dyn Fn(&[Diagnostic]) -> bool,
+    /// How findings would change the text, if they would.
+    changes: &'s dyn Fn(&[Diagnostic]) -> Option<Change>,
+}
+
+/// A [`Step`] without its borrowed findings: which of the candidates it
+/// takes, and the text they make.
+struct Change {
+    taken: Vec<usize>,
+    text: String,
 }
 
 impl Settle<'_> {
