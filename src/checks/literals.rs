@@ -197,12 +197,20 @@ impl LiteralScan {
     /// Every hit in `text`.
     pub fn scan(&self, text: &str, lines: &LineIndex) -> LiteralHits {
         let mut hits = self.hits();
-        for automaton in &self.automata {
-            for m in automaton.ac().find_overlapping_iter(text) {
-                hits.add(automaton.owner[m.pattern().as_usize()], m.range(), lines);
-            }
+        for (owner, range) in self.find(text) {
+            hits.add(owner, range, lines);
         }
         hits.finish()
+    }
+
+    /// Every literal in `text`, with the owner of each.
+    fn find<'s>(&'s self, text: &'s str) -> impl Iterator<Item = (Owner, Range<usize>)> + 's {
+        self.automata.iter().flat_map(move |automaton| {
+            automaton
+                .ac()
+                .find_overlapping_iter(text)
+                .map(|m| (automaton.owner[m.pattern().as_usize()], m.range()))
+        })
     }
 
     fn hits(&self) -> LiteralHits {
@@ -220,15 +228,7 @@ impl LiteralScan {
         }
         let known = match memo.hits.take() {
             Some(hits) if memo.len == text.len() => hits,
-            _ => {
-                let mut found = Vec::new();
-                for automaton in &self.automata {
-                    for m in automaton.ac().find_overlapping_iter(text) {
-                        found.push((automaton.owner[m.pattern().as_usize()], m.range()));
-                    }
-                }
-                found
-            }
+            _ => self.find(text).collect(),
         };
         let mut hits = self.hits();
         for (owner, range) in &known {
