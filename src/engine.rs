@@ -23,7 +23,7 @@ use crate::input::jsonl::{self, FieldPath};
 use crate::input::{self, Compression, Format, InputError, Origin, Source};
 use crate::lang::{DocLang, LangChoice};
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -377,10 +377,11 @@ enum Work {
 struct ChunkOut {
     results: Vec<Result<Document, InputError>>,
     /// `--fix`: the chunk's lines as they are to be written; `filter`: the
-    /// lines kept.
-    bytes: Vec<u8>,
-    /// `filter`: the lines rejected.
-    rejected: Vec<u8>,
+    /// lines kept. Compressed as the file they go to (in the worker, so
+    /// that compression runs in parallel).
+    bytes: input::Block,
+    /// `filter`: the lines rejected, compressed likewise.
+    rejected: input::Block,
     changed: bool,
     /// A record was too long to keep: the shard (named here) cannot be
     /// rewritten whole.
@@ -548,25 +549,23 @@ fn check_chunk(
 ) -> ChunkOut {
     let fixing = opts.mode == Mode::Fix;
     let filter = opts.filter.as_deref().filter(|_| opts.mode == Mode::Filter);
-    let mut out = ChunkOut {
-        results: Vec::new(),
-        rejected: Vec::new(),
-        bytes: Vec::with_capacity(if fixing || filter.is_some() {
-            chunk.lines.data.len()
-        } else {
-            0
-        }),
-        changed: false,
-        lossy: None,
-    };
+    let mut results = Vec::new();
+    let mut rejected = Vec::new();
+    let mut bytes = Vec::with_capacity(if fixing || filter.is_some() {
+        chunk.lines.data.len()
+    } else {
+        0
+    });
+    let mut changed = false;
+    let mut lossy = None;
     let mut start = 0;
     for (i, &end) in chunk.lines.ends.iter().enumerate() {
         let raw = &chunk.lines.data[start..end];
         start = end;
         let number = chunk.lines.first + i;
         if chunk.lines.oversized.contains(&number) {
-            out.lossy = Some(shard.display.clone());
-            out.results.push(Err(InputError::new(
+            lossy = Some(shard.display.clone());
+            results.push(Err(InputError::new(
                 shard.display.clone(),
                 format!(
                     "record {number}: longer than {} (--max-file-size); record skipped",
@@ -638,41 +637,63 @@ fn check_chunk(
                 // rejected output as it is, so nothing is lost.
                 route = Route::RejectAsIs;
             }
-            out.results.push(result);
+            results.push(result);
         }
         if filter.is_some() {
             match route {
-                Route::KeepAsIs => out.bytes.extend_from_slice(raw),
+                Route::KeepAsIs => bytes.extend_from_slice(raw),
                 Route::Keep(line) => {
-                    out.changed = true;
-                    out.bytes.extend_from_slice(&raw[..bom]);
-                    out.bytes.extend_from_slice(line.as_bytes());
-                    out.bytes.extend_from_slice(&raw[content_end..]);
+                    changed = true;
+                    bytes.extend_from_slice(&raw[..bom]);
+                    bytes.extend_from_slice(line.as_bytes());
+                    bytes.extend_from_slice(&raw[content_end..]);
                 }
                 Route::Reject(line) => {
-                    out.bytes.extend_from_slice(&raw[..bom]);
-                    out.rejected.extend_from_slice(line.as_bytes());
-                    out.rejected.extend_from_slice(&raw[content_end..]);
+                    bytes.extend_from_slice(&raw[..bom]);
+                    rejected.extend_from_slice(line.as_bytes());
+                    rejected.extend_from_slice(&raw[content_end..]);
                 }
                 Route::RejectAsIs => {
-                    out.bytes.extend_from_slice(&raw[..bom]);
-                    out.rejected.extend_from_slice(&raw[bom..]);
+                    bytes.extend_from_slice(&raw[..bom]);
+                    rejected.extend_from_slice(&raw[bom..]);
                 }
             }
         }
         if fixing {
             match replacement {
                 Some(line) => {
-                    out.changed = true;
-                    out.bytes.extend_from_slice(&raw[..bom]);
-                    out.bytes.extend_from_slice(line.as_bytes());
-                    out.bytes.extend_from_slice(&raw[content_end..]);
+                    changed = true;
+                    bytes.extend_from_slice(&raw[..bom]);
+                    bytes.extend_from_slice(line.as_bytes());
+                    bytes.extend_from_slice(&raw[content_end..]);
                 }
-                None => out.bytes.extend_from_slice(raw),
+                None => bytes.extend_from_slice(raw),
             }
         }
     }
-    out
+    // Each output compressed as the file it goes to: the kept (or fixed)
+    // lines as the shard or the kept output, the rejected ones as theirs.
+    let (to_bytes, to_rejected) = match filter {
+        Some(filter) => {
+            let outputs = (filter.outputs)(shard);
+            (
+                input::classify(&outputs.kept).1,
+                input::classify(&outputs.rejected).1,
+            )
+        }
+        None => match shard.origin {
+            // Fixed lines of standard input go to standard output as read.
+            Origin::File(_) if fixing => (shard.compression, Compression::None),
+            _ => (Compression::None, Compression::None),
+        },
+    };
+    ChunkOut {
+        results,
+        bytes: input::Block::encode(bytes, to_bytes),
+        rejected: input::Block::encode(rejected, to_rejected),
+        changed,
+        lossy,
+    }
 }
 
 /// Finished jobs, handed from the workers to the coordinator. A mutex and
@@ -708,7 +729,7 @@ impl Done {
 enum ShardWriter {
     File {
         replacement: Box<input::Replacement>,
-        writer: Box<dyn input::FinishWrite>,
+        writer: Box<OutWriter>,
         changed: bool,
     },
     Stdin,
@@ -742,8 +763,11 @@ struct Coordinator<'a> {
 /// name says, that appears (or replaces the file there) on `commit`.
 struct OutFile {
     replacement: Box<input::Replacement>,
-    writer: Box<dyn input::FinishWrite>,
+    writer: OutWriter,
 }
+
+/// How [`OutFile`] and `--fix` write a file.
+type OutWriter = input::BlockWriter<io::BufWriter<std::fs::File>>;
 
 impl OutFile {
     fn new(mut replacement: input::Replacement, compression: Compression) -> io::Result<Self> {
@@ -779,16 +803,16 @@ struct FilterWriter {
 }
 
 impl FilterWriter {
-    fn write(&mut self, kept: &[u8], rejected: &[u8]) -> io::Result<()> {
+    fn write(&mut self, kept: &input::Block, rejected: &input::Block) -> io::Result<()> {
         if let Some(out) = &mut self.kept {
-            out.writer.write_all(kept)?;
+            out.writer.write_block(kept)?;
         }
-        if !rejected.is_empty() {
+        if !rejected.data.is_empty() {
             if self.rejected.is_none() {
                 self.rejected = Some(OutFile::create(&self.rejected_path)?);
             }
             if let Some(out) = &mut self.rejected {
-                out.writer.write_all(rejected)?;
+                out.writer.write_block(rejected)?;
             }
         }
         Ok(())
@@ -960,7 +984,7 @@ impl Coordinator<'_> {
                         writer, changed, ..
                     }) => {
                         *changed |= chunk.changed;
-                        if let Err(e) = writer.write_all(&chunk.bytes) {
+                        if let Err(e) = writer.write_block(&chunk.bytes) {
                             // The shard stays as it was; the run goes on.
                             self.writer = Some(ShardWriter::Failed);
                             self.sink.error(InputError::new(
@@ -969,7 +993,7 @@ impl Coordinator<'_> {
                             ))?;
                         }
                     }
-                    Some(ShardWriter::Stdin) => self.sink.fixed_stdin(&chunk.bytes)?,
+                    Some(ShardWriter::Stdin) => self.sink.fixed_stdin(&chunk.bytes.data)?,
                     _ => {}
                 }
             }
@@ -1061,11 +1085,11 @@ impl Coordinator<'_> {
 fn shard_writer(
     path: &std::path::Path,
     compression: Compression,
-) -> io::Result<(input::Replacement, Box<dyn input::FinishWrite>)> {
+) -> io::Result<(input::Replacement, Box<OutWriter>)> {
     let mut replacement = input::Replacement::new(path)?;
     let file = replacement.file().try_clone()?;
     let writer = input::compressor(io::BufWriter::with_capacity(256 * 1024, file), compression)?;
-    Ok((replacement, writer))
+    Ok((replacement, Box::new(writer)))
 }
 
 /// Runs `linter` over `sources` and hands every result to `sink`, in the

@@ -220,6 +220,88 @@ fn the_output_is_the_same_for_any_thread_count() {
     }
 }
 
+/// Workers compress their chunks of the outputs as they go: a compressed
+/// output is a series of gzip members (zstd frames), one per chunk, that
+/// decompresses to exactly what the uncompressed run writes, whatever the
+/// thread count.
+#[test]
+fn compressed_outputs_hold_what_plain_ones_do() {
+    let input = shard(500, false);
+    let cookies: String = (0..40)
+        .map(|i| {
+            format!("{{\"id\": \"doc-{i}\", \"text\": \"Diese Website verwendet Cookies.\"}}\n")
+        })
+        .collect();
+    let dir = scratch(&[
+        ("plain/a.jsonl", input.as_bytes()),
+        ("gz/a.jsonl.gz", &gz(&input)),
+        (
+            "zst/a.jsonl.zst",
+            &zstd::encode_all(input.as_bytes(), 3).unwrap(),
+        ),
+        ("gone/a.jsonl.gz", &gz(&cookies)),
+    ]);
+    let p = dir.path();
+    let run = |input: &str, jobs: &str, to: &str| {
+        let out = corpuslint(
+            p,
+            &[
+                "filter",
+                input,
+                "-j",
+                jobs,
+                "--chunk-bytes",
+                "4096",
+                "-o",
+                &format!("{to}/out"),
+                "--rejected",
+                &format!("{to}/rej"),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    };
+    run("plain", "2", "p");
+    let kept = fs::read_to_string(p.join("p/out/a.jsonl")).unwrap();
+    let rejected = fs::read_to_string(p.join("p/rej/a.jsonl")).unwrap();
+    assert!(kept.len() > 8 * 4096, "several chunks: {}", kept.len());
+    for jobs in ["1", "2"] {
+        let to = format!("g{jobs}");
+        run("gz", jobs, &to);
+        let file = fs::read(p.join(&to).join("out/a.jsonl.gz")).unwrap();
+        assert_eq!(gunzip(&file), kept);
+        // More than one member: a single-member reader stops early.
+        let mut first = String::new();
+        flate2::read::GzDecoder::new(&file[..])
+            .read_to_string(&mut first)
+            .unwrap();
+        assert!(first.len() < kept.len());
+        let rej = fs::read(p.join(&to).join("rej/a.jsonl.gz")).unwrap();
+        assert_eq!(gunzip(&rej), rejected);
+        let to = format!("z{jobs}");
+        run("zst", jobs, &to);
+        let file = fs::read(p.join(&to).join("out/a.jsonl.zst")).unwrap();
+        assert_eq!(zstd::decode_all(&file[..]).unwrap(), kept.as_bytes());
+    }
+    for file in ["out/a.jsonl.gz", "rej/a.jsonl.gz"] {
+        assert_eq!(
+            fs::read(p.join("g1").join(file)).unwrap(),
+            fs::read(p.join("g2").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // Every record rejected: the kept output is an empty gzip file, valid.
+    run("gone", "2", "e");
+    let file = fs::read(p.join("e/out/a.jsonl.gz")).unwrap();
+    assert!(file.starts_with(&[0x1f, 0x8b]), "{file:?}");
+    assert_eq!(gunzip(&file), "");
+    assert_eq!(
+        gunzip(&fs::read(p.join("e/rej/a.jsonl.gz")).unwrap())
+            .lines()
+            .count(),
+        40
+    );
+}
+
 #[test]
 fn articles_are_written_fixed_or_rejected_with_a_sidecar() {
     let dir = scratch_text(&[

@@ -44,7 +44,7 @@ struct Current {
     input: String,
     path: PathBuf,
     replacement: crate::input::Replacement,
-    writer: Box<dyn crate::input::FinishWrite>,
+    writer: crate::input::BlockWriter<io::BufWriter<std::fs::File>>,
 }
 
 /// The score of a severity in a span.
