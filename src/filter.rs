@@ -275,7 +275,15 @@ pub fn boilerplate_lines(
     if flagged.is_empty() {
         return (0, 0);
     }
-    let non_empty = |line: usize| !text[index.content(text, line)].trim().is_empty();
+    let non_empty = |line: usize| {
+        let content = &text[index.content(text, line)];
+        // Most lines open with a letter: no need to trim them.
+        content
+            .as_bytes()
+            .first()
+            .is_some_and(|&b| b.is_ascii_graphic())
+            || !content.trim().is_empty()
+    };
     let lines = (0..index.count()).filter(|&l| non_empty(l)).count();
     flagged.sort_unstable();
     let (mut hits, mut next) = (0usize, 0usize); // lines before `next` are counted
