@@ -85,6 +85,9 @@ impl Spacing {
         let (mut covered, mut next_rare) = (0, 0);
         // The next two spaces, searched again only once a run passed them.
         let mut pair = pairs.find(bytes);
+        // What the runs of one line share, worked out once per line: an
+        // indented table line holds many runs.
+        let mut facts: Option<(usize, LineFacts)> = None;
         loop {
             while rare.get(next_rare).is_some_and(|&at| at < covered) {
                 next_rare += 1;
@@ -110,20 +113,32 @@ impl Spacing {
             }
             let text = &ctx.text[content.clone()];
             let blanks = &ctx.text[run.clone()];
+            let line_facts = match &facts {
+                Some((at, f)) if *at == line => *f,
+                _ => {
+                    let f = LineFacts {
+                        bar: text.contains('|'),
+                        tab: text.contains('\t'),
+                        columns: columns(text.trim()),
+                    };
+                    facts = Some((line, f));
+                    f
+                }
+            };
             let plain_pair = blanks == "  " || blanks == "\u{a0} " || blanks == " \u{a0}";
             let artifact = if plain_pair {
                 // Two spaces: a slip, unless the line is a table or
                 // layout (columns, `|`, tabs).
-                !text.contains(['|', '\t']) && !columns(text.trim())
+                !line_facts.bar && !line_facts.tab && !line_facts.columns
             } else {
                 // Three spaces, a space and a tab: layout in a table or a
                 // column list, a slip in a sentence of prose.
                 // (A long run spaces out columns even in a sentence.)
                 blanks.chars().count() <= 4
-                    && !text.contains('|')
+                    && !line_facts.bar
                     && blanks.matches('\t').count() <= 1
+                    && !line_facts.columns
                     && (is_sentence(text) || inside_clause(ctx.text, &run, text))
-                    && !columns(text.trim())
             };
             if artifact {
                 self.emit(ctx, run, " ", out);
@@ -178,6 +193,17 @@ impl Spacing {
             }
         }
     }
+}
+
+/// What decides whether the blank runs of a line are layout.
+#[derive(Clone, Copy)]
+struct LineFacts {
+    /// The line holds a `|`.
+    bar: bool,
+    /// The line holds a tab.
+    tab: bool,
+    /// The line is laid out in columns ([`columns`]).
+    columns: bool,
 }
 
 /// Whether `c` is a blank inside a line: a space, a tab or a no-break
