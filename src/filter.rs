@@ -275,24 +275,43 @@ pub fn boilerplate_lines(
     if flagged.is_empty() {
         return (0, 0);
     }
-    let non_empty = |line: usize| {
-        let content = &text[index.content(text, line)];
-        // Most lines open with a letter: no need to trim them.
-        content
-            .as_bytes()
-            .first()
-            .is_some_and(|&b| b.is_ascii_graphic())
-            || !content.trim().is_empty()
-    };
-    let lines = (0..index.count()).filter(|&l| non_empty(l)).count();
     flagged.sort_unstable();
-    let (mut hits, mut next) = (0usize, 0usize); // lines before `next` are counted
-    for (first, last) in flagged {
-        let last = last.min(index.count() - 1);
-        hits += (first.max(next)..=last).filter(|&l| non_empty(l)).count();
-        next = next.max(last + 1);
+    let bytes = text.as_bytes();
+    let (mut hits, mut lines) = (0usize, 0usize);
+    let mut ranges = flagged.into_iter().peekable();
+    let mut covered = 0; // lines before this are in a flagged range
+    for line in 0..index.count() {
+        let content = index.content(text, line);
+        // Most lines open with a visible character: no need to trim them.
+        let non_empty = content.start < content.end
+            && (bytes[content.start].is_ascii_graphic() || !text[content].trim().is_empty());
+        if !non_empty {
+            continue;
+        }
+        lines += 1;
+        while let Some(&(first, last)) = ranges.peek() {
+            if first > line {
+                break;
+            }
+            covered = covered.max(last + 1);
+            ranges.next();
+        }
+        hits += usize::from(line < covered);
     }
     (hits, lines)
+}
+
+/// Sums of `(rule, value)` per rule. Summed under the rule ids the
+/// findings share, then copied: one string per rule, not per finding.
+fn per_rule<'a, T>(items: impl Iterator<Item = (&'a str, T)>) -> BTreeMap<String, T>
+where
+    T: Default + std::ops::AddAssign,
+{
+    let mut sums: BTreeMap<&str, T> = BTreeMap::new();
+    for (rule, value) in items {
+        *sums.entry(rule).or_default() += value;
+    }
+    sums.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// Judges a document: `original` is its text, `fixed` the text after
@@ -305,22 +324,17 @@ pub fn judge(
     applied: &[Diagnostic],
     left: &[Diagnostic],
 ) -> Verdict {
-    let mut findings: BTreeMap<String, usize> = BTreeMap::new();
-    for d in left {
-        *findings.entry(d.rule.to_string()).or_default() += 1;
-    }
-    let mut fixed_counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut bytes_removed: BTreeMap<String, i64> = BTreeMap::new();
-    for d in applied {
-        *fixed_counts.entry(d.rule.to_string()).or_default() += 1;
+    let findings = per_rule(left.iter().map(|d| (&*d.rule, 1)));
+    let fixed_counts = per_rule(applied.iter().map(|d| (&*d.rule, 1)));
+    let bytes_removed = per_rule(applied.iter().map(|d| {
         let delta: i64 = d
             .fix
             .iter()
             .flat_map(|f| &f.edits)
             .map(|e| e.range.len() as i64 - e.replacement.len() as i64)
             .sum();
-        *bytes_removed.entry(d.rule.to_string()).or_default() += delta;
-    }
+        (&*d.rule, delta)
+    }));
     let (hits, lines) = boilerplate_lines(
         fixed,
         &LineIndex::new(fixed),

@@ -147,7 +147,12 @@ impl Spacing {
     }
 
     fn trailing(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        let bytes = ctx.text.as_bytes();
         for (_, range) in ctx.lines.lines(ctx.text) {
+            // Most lines end in a letter or a mark: one byte tells.
+            if range.is_empty() || !matches!(bytes[range.end - 1], b' ' | b'\t') {
+                continue;
+            }
             let line = &ctx.text[range.clone()];
             let kept = line.trim_end_matches([' ', '\t']);
             // Whitespace-only lines are blank lines, not trailing space.
@@ -160,8 +165,12 @@ impl Spacing {
     fn blank_lines(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let mut run: Option<(usize, usize)> = None; // (first blank line, count)
         let count = ctx.lines.count();
+        let bytes = ctx.text.as_bytes();
         for (n, range) in ctx.lines.lines(ctx.text) {
-            let blank = ctx.text[range].trim().is_empty() && n + 1 < count;
+            // A line that opens with a visible ASCII character is not
+            // blank: most are told by their first byte.
+            let visible = range.start < range.end && bytes[range.start].is_ascii_graphic();
+            let blank = !visible && ctx.text[range].trim().is_empty() && n + 1 < count;
             match (blank, run) {
                 (true, Some((first, k))) => run = Some((first, k + 1)),
                 (true, None) => run = Some((n, 1)),
