@@ -177,9 +177,67 @@ fn lone_surrogate(raw: &str) -> Option<(usize, &str)> {
 /// A JSON string literal for `s`; with `ascii_only`, every non-ASCII
 /// character as `\uXXXX` (surrogate pairs beyond the BMP).
 pub fn encode_string(s: &str, ascii_only: bool) -> String {
-    if !ascii_only {
-        return serde_json::to_string(s).expect("a string serialises");
+    let mut out = String::with_capacity(s.len() + s.len() / 16 + 2);
+    encode_into(&mut out, s, ascii_only);
+    out
+}
+
+/// Whether a byte must be escaped in a JSON string (as serde_json writes
+/// them: quote, backslash and control characters; not DEL, not non-ASCII).
+#[inline]
+fn must_escape(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
+}
+
+/// [`encode_string`] appended to `out`. The plain style copies the runs
+/// between the bytes to escape whole, found 16 bytes at a time (a loop
+/// without a branch per byte), and writes what serde_json writes.
+fn encode_into(out: &mut String, s: &str, ascii_only: bool) {
+    if ascii_only {
+        out.push_str(&encode_ascii(s));
+        return;
     }
+    let bytes = s.as_bytes();
+    out.push('"');
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        // 16 bytes at a time: most blocks have nothing to escape.
+        let block = &bytes[i..(i + 16).min(bytes.len())];
+        if !block.iter().fold(false, |any, &b| any | must_escape(b)) {
+            i += block.len();
+            continue;
+        }
+        let Some(at) = block.iter().position(|&b| must_escape(b)) else {
+            i += block.len(); // not reached: the block holds one
+            continue;
+        };
+        i += at;
+        let b = bytes[i];
+        out.push_str(&s[run..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        i += 1;
+        run = i;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
+}
+
+/// The ASCII-only style: every character beyond ASCII as `\u` escapes.
+fn encode_ascii(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -212,9 +270,9 @@ pub fn replace_text(line: &str, record: &Record, new_text: &str) -> String {
 /// `line` with the JSON string at `span` replaced by `new_text`, encoded in
 /// the same style (`ascii_escaped`); every other byte is kept.
 pub fn splice_text(line: &str, span: &Range<usize>, ascii_escaped: bool, new_text: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 16);
+    let mut out = String::with_capacity(line.len() + new_text.len() / 16 + 16);
     out.push_str(&line[..span.start]);
-    out.push_str(&encode_string(new_text, ascii_escaped));
+    encode_into(&mut out, new_text, ascii_escaped);
     out.push_str(&line[span.end..]);
     out
 }
@@ -253,6 +311,13 @@ pub fn set_field(line: &str, key: &str, value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn plain_strings_encode_as_serde_json_does(s in "[a-zé€\"\\\\\n\r\t\u{0}-\u{1f}\u{7f} ]{0,80}") {
+            proptest::prop_assert_eq!(encode_string(&s, false), serde_json::to_string(&s).unwrap());
+        }
+    }
 
     #[test]
     fn set_field_adds_or_replaces_keeping_every_other_byte() {
