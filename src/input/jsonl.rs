@@ -189,16 +189,22 @@ fn must_escape(b: u8) -> bool {
     (b < 0x20) | (b == b'"') | (b == b'\\')
 }
 
-/// [`encode_string`] appended to `out`. The plain style copies the runs
-/// between the bytes to escape whole, found 16 bytes at a time (a loop
-/// without a branch per byte), and writes what serde_json writes.
+/// [`encode_string`] appended to `out`.
 fn encode_into(out: &mut String, s: &str, ascii_only: bool) {
-    if ascii_only {
-        out.push_str(&encode_ascii(s));
-        return;
-    }
-    let bytes = s.as_bytes();
     out.push('"');
+    if ascii_only {
+        encode_ascii(out, s);
+    } else {
+        encode_plain(out, s);
+    }
+    out.push('"');
+}
+
+/// The plain style, as serde_json writes it: the runs between the bytes to
+/// escape copied whole, found 16 bytes at a time (a loop without a branch
+/// per byte).
+fn encode_plain(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let (mut run, mut i) = (0, 0);
     while i < bytes.len() {
         // 16 bytes at a time: most blocks have nothing to escape.
@@ -212,54 +218,49 @@ fn encode_into(out: &mut String, s: &str, ascii_only: bool) {
             continue;
         };
         i += at;
-        let b = bytes[i];
         out.push_str(&s[run..i]);
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0xf)]));
-            }
-        }
+        push_escaped(out, bytes[i]);
         i += 1;
         run = i;
     }
     out.push_str(&s[run..]);
-    out.push('"');
 }
 
-/// The ASCII-only style: every character beyond ASCII as `\u` escapes.
-fn encode_ascii(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+/// The ASCII-only style: every character beyond ASCII as `\u` escapes
+/// (surrogate pairs beyond the BMP).
+fn encode_ascii(out: &mut String, s: &str) {
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0C}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || !c.is_ascii() => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
+        if !c.is_ascii() {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{unit:04x}"));
             }
-            c => out.push(c),
+        } else if must_escape(c as u8) {
+            push_escaped(out, c as u8);
+        } else {
+            out.push(c);
         }
     }
-    out.push('"');
-    out
+}
+
+/// The escape of byte `b` (one [`must_escape`] names), as serde_json
+/// writes it.
+fn push_escaped(out: &mut String, b: u8) {
+    match b {
+        b'"' => out.push_str("\\\""),
+        b'\\' => out.push_str("\\\\"),
+        b'\n' => out.push_str("\\n"),
+        b'\r' => out.push_str("\\r"),
+        b'\t' => out.push_str("\\t"),
+        0x08 => out.push_str("\\b"),
+        0x0c => out.push_str("\\f"),
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+    }
 }
 
 /// `line` with the text field's string replaced by `new_text`.
