@@ -276,16 +276,11 @@ pub fn boilerplate_lines(
         return (0, 0);
     }
     flagged.sort_unstable();
-    let bytes = text.as_bytes();
     let (mut hits, mut lines) = (0usize, 0usize);
     let mut ranges = flagged.into_iter().peekable();
     let mut covered = 0; // lines before this are in a flagged range
     for line in 0..index.count() {
-        let content = index.content(text, line);
-        // Most lines open with a visible character: no need to trim them.
-        let non_empty = content.start < content.end
-            && (bytes[content.start].is_ascii_graphic() || !text[content].trim().is_empty());
-        if !non_empty {
+        if crate::text::is_blank(&text[index.content(text, line)]) {
             continue;
         }
         lines += 1;

@@ -119,6 +119,13 @@ pub fn char_count(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Whether `line` is empty or white space only (`line.trim().is_empty()`).
+/// A line that opens with a visible ASCII character is told by that byte,
+/// without trimming: most lines are.
+pub fn is_blank(line: &str) -> bool {
+    !line.as_bytes().first().is_some_and(u8::is_ascii_graphic) && line.trim().is_empty()
+}
+
 /// ASCII white space, as `char::is_whitespace` has it (`\t` to `\r`, space).
 #[inline]
 fn ascii_space(b: u8) -> bool {
@@ -435,6 +442,11 @@ mod tests {
         #[test]
         fn word_count_is_split_whitespace_count(s in "[a \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2009}\u{3000}\u{1c}\u{1680}\u{2028}\u{205f}\u{16a0}\u{3001}ßé€Â]{0,40}") {
             proptest::prop_assert_eq!(word_count(&s), s.split_whitespace().count());
+        }
+
+        #[test]
+        fn is_blank_is_trim_is_empty(s in "[a \t\u{a0}\u{2009}é!]{0,6}") {
+            proptest::prop_assert_eq!(is_blank(&s), s.trim().is_empty());
         }
 
         #[test]

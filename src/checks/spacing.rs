@@ -165,12 +165,8 @@ impl Spacing {
     fn blank_lines(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let mut run: Option<(usize, usize)> = None; // (first blank line, count)
         let count = ctx.lines.count();
-        let bytes = ctx.text.as_bytes();
         for (n, range) in ctx.lines.lines(ctx.text) {
-            // A line that opens with a visible ASCII character is not
-            // blank: most are told by their first byte.
-            let visible = range.start < range.end && bytes[range.start].is_ascii_graphic();
-            let blank = !visible && ctx.text[range].trim().is_empty() && n + 1 < count;
+            let blank = crate::text::is_blank(&ctx.text[range]) && n + 1 < count;
             match (blank, run) {
                 (true, Some((first, k))) => run = Some((first, k + 1)),
                 (true, None) => run = Some((n, 1)),
