@@ -25,6 +25,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use crate::text::char_count;
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -49,6 +50,12 @@ struct Options {
     /// case of the next line (`eine` / `Pflanze`).
     #[serde(default)]
     open_words: Vec<String>,
+    /// Prepositions that are also verb particles (`mit`, `auf`): left out
+    /// of `open_words`, since they end German sentences (`kommt mit`), but
+    /// before an inflected adjective they open a phrase (`mit eigenen` /
+    /// `Problemen`).
+    #[serde(default)]
+    prepositions: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -68,6 +75,11 @@ const SLACK: usize = 4;
 pub struct HardWrap {
     rule: Arc<Rule>,
     opts: Options,
+    /// `open_words`, for lookups.
+    open: HashSet<String>,
+    /// `open_words` and `prepositions`: the words before an inflected
+    /// adjective that open a phrase.
+    before_adjective: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -80,9 +92,14 @@ impl HardWrap {
                 "options need min_run >= 2 and 0 < min_width <= max_width",
             ));
         }
+        let open: HashSet<String> = opts.open_words.iter().cloned().collect();
+        let mut before_adjective = open.clone();
+        before_adjective.extend(opts.prepositions.iter().cloned());
         Ok(HardWrap {
             rule: rule.clone(),
             opts,
+            open,
+            before_adjective,
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -152,8 +169,12 @@ fn bulleted_item(line: &str) -> Option<&str> {
         .strip_prefix(['-', '•', '*'])
         .filter(|r| r.starts_with(' '))?
         .trim_start();
-    crate::text::has_words(rest, 8).then_some(rest)
+    crate::text::has_words(rest, ITEM_MIN_WORDS).then_some(rest)
 }
+
+/// Fewest words of a bulleted item that may be a sentence broken over two
+/// lines; a shorter item is a list entry of its own.
+const ITEM_MIN_WORDS: usize = 5;
 
 /// The line ends like a sentence that goes on.
 fn open_end(line: &str) -> bool {
@@ -171,6 +192,10 @@ fn plain_first_word(line: &str, case: fn(char) -> bool) -> Option<&str> {
     let word = token
         .strip_suffix([',', '.', ';', ':', '!', '?'])
         .unwrap_or(token);
+    // A quotation closing after the word: `kann“,`.
+    let word = word
+        .strip_suffix(['“', '”', '"', '«', '»', '’'])
+        .unwrap_or(word);
     let mut chars = word.chars();
     (chars.next().is_some_and(case) && chars.all(char::is_alphabetic)).then_some(token)
 }
@@ -298,9 +323,30 @@ struct Run {
     width: usize,
 }
 
-/// The first word of `line` when it is a plain capitalised word.
+/// The first word of `line` when it is a capitalised word: letters, maybe
+/// with digits and inner hyphens (`Online-Seminare`, `G7-Präsidentschaft`,
+/// `U3,`), and at most one punctuation mark after it.
 fn upper_first_word(line: &str) -> Option<&str> {
-    plain_first_word(line, char::is_uppercase)
+    let token = line.split_whitespace().next()?;
+    let word = token
+        .strip_suffix([',', '.', ';', ':', '!', '?'])
+        .unwrap_or(token);
+    let mut chars = word.chars();
+    (chars.next().is_some_and(char::is_uppercase)
+        && !word.ends_with('-')
+        && chars.all(|c| c.is_alphanumeric() || c == '-'))
+    .then_some(token)
+}
+
+/// The first word of `line` when the sentence goes on with it: a plain
+/// lower-case word, or the English pronoun `I` (`I am`, `I'm`), which is
+/// capitalised anywhere.
+fn continuing_first_word(line: &str) -> Option<&str> {
+    lower_first_word(line).or_else(|| {
+        let t = line.trim_start();
+        let rest = t.strip_prefix('I')?;
+        (rest.starts_with([' ', '\'', '’']) && crate::text::has_words(rest, 1)).then(|| &t[..1])
+    })
 }
 
 impl Check for HardWrap {
@@ -415,17 +461,50 @@ fn title_case(line: &str) -> bool {
     words.len() >= 3 && caps * 5 >= words.len() * 3
 }
 
+/// Whether four in five words of `line` start with a capital: a title
+/// even in German.
+fn mostly_capitalised(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    caps * 5 >= words.len() * 4
+}
+
 /// Most words of a line that may be a heading over the next line.
 const HEADING_MAX_WORDS: usize = 8;
 
 impl HardWrap {
     /// Whether `line` ends in one of `open_words`, after which no sentence
     /// ends.
-    fn ends_open(&self, line: &str) -> bool {
-        line.trim_end()
-            .rsplit(char::is_whitespace)
-            .next()
-            .is_some_and(|w| self.opts.open_words.iter().any(|o| o == w))
+    /// In German, so does a line ending in such a word and an inflected
+    /// adjective (`die geplanten` / `Tariferhöhungen`, `zwei neue` /
+    /// `Seminare`).
+    fn ends_open(&self, line: &str, german: bool) -> bool {
+        // `Die` / `Kantonspolizei`: an article that starts a sentence
+        // does not end one either.
+        fn lower(w: &str) -> std::borrow::Cow<'_, str> {
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                std::borrow::Cow::Owned(w.to_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(w)
+            }
+        }
+        let open = |w: &str| self.open.contains(lower(w).as_ref());
+        let before_adjective = |w: &str| self.before_adjective.contains(lower(w).as_ref());
+        let mut words = line.trim_end().rsplit(char::is_whitespace);
+        let Some(last) = words.next() else {
+            return false;
+        };
+        open(last)
+            || (german
+                && last.chars().next().is_some_and(char::is_lowercase)
+                && last.chars().all(char::is_alphabetic)
+                && ["e", "en", "er", "es", "em"]
+                    .iter()
+                    .any(|end| last.len() > end.len() + 2 && last.ends_with(end))
+                && words.next().is_some_and(before_adjective))
     }
 
     /// `join/line-break`: in a document that keeps its paragraphs on one
@@ -439,12 +518,16 @@ impl HardWrap {
         let lines = ctx.lines;
         let n = lines.count();
         let content = |i: usize| &text[lines.content(text, i)];
+        // German capitalises its nouns: a line of prose reads as a title
+        // by the English measure.
+        let german = ctx.lang == Some("de");
         let candidates: Vec<usize> = (0..n.saturating_sub(1))
             .filter(|&i| {
                 let (a, b) = (content(i), content(i + 1));
                 open_end(a)
-                    && (lower_first_word(b).is_some()
-                        || (self.ends_open(a) && upper_first_word(b.trim_start()).is_some()))
+                    && (continuing_first_word(b).is_some()
+                        || (self.ends_open(a, german)
+                            && upper_first_word(b.trim_start()).is_some()))
             })
             .collect();
         if candidates.is_empty() {
@@ -456,7 +539,7 @@ impl HardWrap {
         let mut found = Vec::new();
         for &i in &candidates {
             let (a, b) = (content(i), content(i + 1));
-            // A long bulleted item (`- ` or `• ` and eight words or more)
+            // A long bulleted item (`- ` or `• ` and five words or more)
             // is a paragraph of a list: a break inside it is found as in
             // any paragraph, from its first word on.
             let item = bulleted_item(a);
@@ -473,13 +556,13 @@ impl HardWrap {
                 || structure_start(b)
                 || code_like(a)
                 || code_like(b)
-                || title_case(a_trim)
+                || (title_case(a_trim) && (!german || mostly_capitalised(a_trim)))
                 || a_trim.ends_with(')')
             {
                 continue;
             }
-            let Some(first) = lower_first_word(b).or_else(|| {
-                self.ends_open(a)
+            let Some(first) = continuing_first_word(b).or_else(|| {
+                self.ends_open(a, german)
                     .then(|| upper_first_word(b.trim_start()))
                     .flatten()
             }) else {
@@ -489,7 +572,8 @@ impl HardWrap {
             // names what the next line starts with. Only a short line is a
             // heading: a paragraph holds the next line's `the` or `und`
             // anyway.
-            let word = first.trim_end_matches([',', '.', ';', ':', '!', '?']);
+            let word = first
+                .trim_end_matches([',', '.', ';', ':', '!', '?', '“', '”', '"', '«', '»', '’']);
             if !crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1)
                 && a_trim
                     .split(|c: char| !c.is_alphanumeric())
@@ -520,7 +604,8 @@ impl HardWrap {
     /// it) before the word `first`. It covers the words on either side, so
     /// that the suggestion shows them joined; the fix replaces the break.
     fn finding(&self, text: &str, ctx: &Ctx<'_>, brk: Range<usize>, first: &str) -> Diagnostic {
-        let word = first.trim_end_matches([',', '.', ';', ':', '!', '?']);
+        let word =
+            first.trim_end_matches([',', '.', ';', ':', '!', '?', '“', '”', '"', '«', '»', '’']);
         let before = text[..brk.start].rfind(char::is_whitespace).map_or(0, |i| {
             i + text[i..].chars().next().map_or(1, char::len_utf8)
         });

@@ -42,13 +42,51 @@ struct LangOptions {
     /// sentence adverbs, which names rarely contain.
     #[serde(default)]
     after_capitalised: Vec<String>,
-    /// After a capitalised word, any starter counts when a lower-case word
-    /// follows it (`nach Karlsruhe In ein Gebiet`, `in der Kinder- und
-    /// Jugendarbeit Mit der Einladung`): names built with an article or a
-    /// preposition go on with a capital (`Hotel Am Markt`, `Frankfurt Am
-    /// Main`).
+    /// After a capitalised word, these starters (`true`: all of them) count
+    /// when a lower-case word follows (`nach Karlsruhe In ein Gebiet`, `in
+    /// der Kinder- und Jugendarbeit Mit der Einladung`, `on Friday But both`):
+    /// names built with an article or a preposition go on with a capital
+    /// (`Hotel Am Markt`, `Frankfurt Am Main`). English names keep their
+    /// prepositions lower-case after a capitalised one (`Dancing With the
+    /// Stars`), so English lists the words that are not prepositions.
     #[serde(default)]
-    after_capitalised_before_lowercase: bool,
+    after_capitalised_before_lowercase: Starters,
+    /// Starters that count after a capitalised word whatever follows them
+    /// (`ohne Hund Frauen`, `in der Mittagssonne Die Flüchtlinge`): German
+    /// writes articles in small letters inside a sentence, names included.
+    #[serde(default)]
+    after_capitalised_any: Vec<String>,
+    /// Words of `not_after` that also end a clause as a verb's particle
+    /// (`stellen wir vor`, `zog ins Endspiel ein`): before one of the
+    /// `after_capitalised` starters they count (`zog ins Endspiel ein
+    /// Dann`), since a preposition is never followed by those.
+    #[serde(default)]
+    particles: Vec<String>,
+    /// Starters that also count as contractions (`It's`, `They’re`); a
+    /// possessive (`Today's Word`) is no sentence start.
+    #[serde(default)]
+    contractions: Vec<String>,
+}
+
+/// `true`, `false` or a list of starters.
+#[derive(Deserialize, Default)]
+#[serde(untagged)]
+enum Starters {
+    All(bool),
+    Some(Vec<String>),
+    #[default]
+    #[serde(skip)]
+    None,
+}
+
+impl Starters {
+    fn set(self, all: &[String]) -> HashSet<String> {
+        match self {
+            Starters::All(true) => all.iter().cloned().collect(),
+            Starters::Some(words) => words.into_iter().collect(),
+            Starters::All(false) | Starters::None => HashSet::new(),
+        }
+    }
 }
 
 struct Lang {
@@ -58,7 +96,9 @@ struct Lang {
     skip_title_case: bool,
     next_lowercase: bool,
     after_capitalised: HashSet<String>,
-    after_capitalised_before_lowercase: bool,
+    after_capitalised_before_lowercase: HashSet<String>,
+    after_capitalised_any: HashSet<String>,
+    particles: HashSet<String>,
 }
 
 pub struct SentenceJoin {
@@ -91,11 +131,24 @@ impl SentenceJoin {
                 .collect::<Vec<_>>()
                 .join("|");
             // one space, starter (maybe with a comma: `Meanwhile,`), one
-            // space, start of a word; the word before is checked on each
-            // hit. Starting with the literal ` Die`/` The` lets the regex
-            // engine skip ahead to candidates. Runs of spaces are layout
-            // (table cells), not a join.
-            let re = regex(&format!(r" (?:{alternation}),? [\p{{L}}\p{{N}}„“‚»\x22']"))?;
+            // space, start of a word; or a contraction (`It's`, `They’re`).
+            // The word before is checked on each hit. Starting with the
+            // literal ` Die`/` The` lets the regex engine skip ahead to
+            // candidates. Runs of spaces are layout (table cells), not a
+            // join.
+            let word = format!(r" (?:{alternation}),? [\p{{L}}\p{{N}}„“‚»\x22']");
+            let re = if o.contractions.is_empty() {
+                regex(&word)?
+            } else {
+                let contractions = o
+                    .contractions
+                    .iter()
+                    .map(|s| regex::escape(s))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                regex(&format!(r"{word}| (?:{contractions})['’]\p{{Ll}}"))?
+            };
+            let before_lowercase = o.after_capitalised_before_lowercase.set(&o.starters);
             langs.insert(
                 code,
                 Lang {
@@ -105,7 +158,9 @@ impl SentenceJoin {
                     skip_title_case: o.skip_title_case,
                     next_lowercase: o.next_lowercase,
                     after_capitalised: o.after_capitalised.into_iter().collect(),
-                    after_capitalised_before_lowercase: o.after_capitalised_before_lowercase,
+                    after_capitalised_before_lowercase: before_lowercase,
+                    after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
+                    particles: o.particles.iter().map(|w| w.to_lowercase()).collect(),
                 },
             );
         }
@@ -172,31 +227,47 @@ impl Check for SentenceJoin {
         // regex engine on every hit.
         for whole in lang.re.find_iter(text) {
             let m = whole.as_str();
-            let starter_len = m[1..].find([',', ' ']).unwrap_or(m.len() - 1);
+            let starter_len = m[1..].find([',', ' ', '\'', '’']).unwrap_or(m.len() - 1);
             let starter = &text[whole.start() + 1..whole.start() + 1 + starter_len];
             let starter_range = whole.start() + 1..whole.start() + 1 + starter_len;
             let next_char = m.chars().next_back();
+            let comma = m.as_bytes().get(1 + starter_len) == Some(&b',');
+            // The pronoun `I` is capitalised anywhere: `day However, I get`.
+            let next_word_lowercase = next_char.is_some_and(char::is_lowercase)
+                || (next_char == Some('I')
+                    && !text[whole.end()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric));
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
             // The previous word must be a whole, lower-case word of two letters or more.
             let before = text[..prev_start].chars().next_back();
             let capitalised = prev.chars().next().is_some_and(char::is_uppercase);
+            // An acronym counts as a capitalised word: `according to the CDC It`.
+            let acronym = capitalised && prev.chars().all(char::is_uppercase);
             let strong = lang.after_capitalised.contains(starter)
-                || (lang.after_capitalised_before_lowercase
-                    && next_char.is_some_and(char::is_lowercase));
+                || lang.after_capitalised_any.contains(starter)
+                || (lang.after_capitalised_before_lowercase.contains(starter)
+                    && next_word_lowercase);
+            let lower_prev = prev.to_lowercase();
+            let function_word = lang.not_after.contains(&lower_prev)
+                && !(lang.particles.contains(&lower_prev)
+                    && lang.after_capitalised.contains(starter));
             if prev.chars().count() < 2
-                || !prev.chars().skip(1).all(char::is_lowercase)
+                || !(acronym || prev.chars().skip(1).all(char::is_lowercase))
                 || (capitalised && !strong)
                 || (!capitalised && !prev.chars().next().is_some_and(char::is_lowercase))
                 || before.is_some_and(|c| {
                     c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
                 })
-                || lang.not_after.contains(&prev.to_lowercase())
+                || function_word
             {
                 continue;
             }
-            if lang.next_lowercase && !next_char.is_some_and(char::is_lowercase) {
+            // `However, the` and `However, I` alike: a comma marks the start.
+            if lang.next_lowercase && !next_word_lowercase && !comma {
                 continue;
             }
             let rest = &text[starter_range.start..];
