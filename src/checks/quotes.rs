@@ -247,14 +247,46 @@ fn closing_single_soon(rest: &str) -> bool {
     false
 }
 
-fn classify(
+/// A mark with spaces on both sides that opens by its shape: the spacing
+/// says nothing (`“ I love …”`, `‘ this is …’`), the glyph and the word
+/// after it do, when no quotation it could close is open. (German closes
+/// with these glyphs: `„…“`.)
+fn spaced_opening(
     prev: Option<char>,
+    next: Option<char>,
+    rest: &str,
+    nothing_to_close: bool,
+) -> bool {
+    is_space(prev)
+        && next.is_some_and(char::is_whitespace)
+        && nothing_to_close
+        && rest.trim_start().starts_with(char::is_alphabetic)
+}
+
+/// `Siti ‘Aisyah`: a `‘` between two capitalised words of a name, with no
+/// single mark closing soon after, writes a letter (ʿayn, hamza) of a
+/// transliteration.
+fn transliteration(before: &str, next: Option<char>, rest: &str) -> bool {
+    let word_before = before
+        .trim_end_matches(' ')
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    before.ends_with(' ')
+        && word_before.chars().next().is_some_and(char::is_uppercase)
+        && next.is_some_and(char::is_uppercase)
+        && !closing_single_soon(rest)
+}
+
+fn classify(
+    before: &str,
     c: char,
     next: Option<char>,
     rest: &str,
     german: bool,
     stack: &[Mark],
 ) -> Role {
+    let prev = before.chars().next_back();
     let opens_here = is_opening_context(prev) && !is_space(next);
     let closes_here = !is_space(prev) && is_closing_context(next);
     let open_has = |f: &dyn Fn(char) -> bool| stack.iter().any(|m| f(m.ch));
@@ -283,7 +315,9 @@ fn classify(
         '“' => {
             if german && open_has(&|o| o == '„') {
                 Role::Close
-            } else if opens_here {
+            } else if opens_here
+                || (!german && spaced_opening(prev, next, rest, !open_has(&|o| closes(o, c))))
+            {
                 Role::Open
             } else if closes_here {
                 Role::Close
@@ -295,7 +329,11 @@ fn classify(
             let after_letter = prev.is_some_and(|p| p.is_alphanumeric());
             if german && open_has(&|o| o == '‚') {
                 Role::Close
-            } else if opens_here {
+            } else if opens_here && transliteration(before, next, rest) {
+                Role::Ignore
+            } else if opens_here
+                || (!german && spaced_opening(prev, next, rest, !open_has(&|o| closes(o, c))))
+            {
                 Role::Open
             } else if closes_here && (!after_letter || open_has(&|o| closes(o, c))) {
                 Role::Close
@@ -367,6 +405,8 @@ fn classify(
                 && next.is_some_and(|n| n.is_alphanumeric());
             if between_word_chars {
                 Role::Ignore // don't, geht's, 5'11
+            } else if is_space(prev) && is_space(next) && open_has(&|o| closes(o, c)) {
+                Role::Close // ‘ this is only the beginning ’
             } else if opens_here && c == '\'' && next.is_some_and(|n| n.is_alphabetic()) {
                 Role::Open
             } else if closes_here {
@@ -454,14 +494,15 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
             i = after;
             continue;
         }
-        let prev = para[..i].chars().next_back();
+        let before = &para[..i];
+        let prev = before.chars().next_back();
         let rest = &para[after..];
         let next = rest.chars().next();
         let mark = Mark {
             ch: c,
             pos: range.start + i,
         };
-        match classify(prev, c, next, rest, german, &stack) {
+        match classify(before, c, next, rest, german, &stack) {
             Role::Open => stack.push(mark),
             Role::Toggle => {
                 if stack.last().is_some_and(|m| m.ch == '"') {
@@ -735,6 +776,39 @@ mod tests {
             vec!["open „"]
         );
         assert_eq!(problems("Das war es.“ Dann", true), vec!["stray “"]);
+    }
+
+    #[test]
+    fn spaced_marks_open_by_their_shape() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            problems("She said: “ I love this city,” and left.", false),
+            none
+        );
+        assert_eq!(
+            problems("He added ‘ this is only the start ’ and smiled.", false),
+            none
+        );
+        // German closes with `“`: at a paragraph's start it opens nothing.
+        assert_eq!(problems("“ sagt der Präsident. Dann ging er.", true), none);
+    }
+
+    #[test]
+    fn transliterated_letters_are_no_quotation_marks() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            problems("The suspect, Siti ‘Aisyah, was released.", false),
+            none
+        );
+        assert_eq!(
+            problems("The caliph Mu‘awiyah founded the dynasty.", false),
+            none
+        );
+        assert_eq!(problems("The minister ‘Boris’ Smith spoke.", false), none);
+        assert_eq!(
+            problems("He wrote ‘Aisyah was here and left.", false),
+            vec!["open ‘"]
+        );
     }
 
     #[test]

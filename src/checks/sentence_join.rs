@@ -62,6 +62,21 @@ struct LangOptions {
     /// Dann`), since a preposition is never followed by those.
     #[serde(default)]
     particles: Vec<String>,
+    /// Pronouns among the starters: after a capitalised word and before a
+    /// comma or a full stop they are part of a name (`vice-premier Liu He,`).
+    #[serde(default)]
+    pronouns: Vec<String>,
+    /// Copulas and verbs of saying that take a question as complement
+    /// (`Kernfragen seien Wie …`, `the question is How …`): before one of
+    /// `question_words` they join nothing.
+    #[serde(default)]
+    complement_verbs: Vec<String>,
+    #[serde(default)]
+    question_words: Vec<String>,
+    /// Verbs of naming (`nannten sie ihn Der Coach`, `dubbed it The …`):
+    /// within three words before the starter, what follows is a name.
+    #[serde(default)]
+    naming_words: Vec<String>,
     /// Starters that also count as contractions (`It's`, `They’re`); a
     /// possessive (`Today's Word`) is no sentence start.
     #[serde(default)]
@@ -99,6 +114,10 @@ struct Lang {
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
     particles: HashSet<String>,
+    pronouns: HashSet<String>,
+    complement_verbs: HashSet<String>,
+    question_words: HashSet<String>,
+    naming_words: HashSet<String>,
 }
 
 pub struct SentenceJoin {
@@ -161,6 +180,14 @@ impl SentenceJoin {
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     particles: o.particles.iter().map(|w| w.to_lowercase()).collect(),
+                    pronouns: o.pronouns.into_iter().collect(),
+                    complement_verbs: o
+                        .complement_verbs
+                        .iter()
+                        .map(|w| w.to_lowercase())
+                        .collect(),
+                    question_words: o.question_words.into_iter().collect(),
+                    naming_words: o.naming_words.iter().map(|w| w.to_lowercase()).collect(),
                 },
             );
         }
@@ -183,6 +210,59 @@ fn word_start(text: &str, end: usize) -> usize {
         }
     }
     start
+}
+
+/// Whether one of `naming` is among the three words before `start` on its
+/// line (`nannten sie ihn` before `Der Coach`).
+fn named(text: &str, start: usize, naming: &HashSet<String>) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..start]
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .any(|w| naming.contains(&w.to_lowercase()))
+}
+
+/// Whether the starter and the word after it (the hit runs from the space
+/// before the starter, `start`, to the first character of that word,
+/// `end`) stand elsewhere in the document inside a sentence or in
+/// quotation marks: then they are a title the document names, not a
+/// sentence start (`zeigt Die Politiker-WG` beside `in der Sendung „Die
+/// Politiker-WG“`).
+fn written_inside_a_sentence(text: &str, start: usize, end: usize) -> bool {
+    let from = start + 1;
+    let rest = &text[end..];
+    let word_end = rest
+        .find(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '“' | '”' | '"')
+        })
+        .map_or(text.len(), |i| end + i);
+    let phrase = &text[from..word_end];
+    if phrase.len() < 6 {
+        return false;
+    }
+    let finder = memchr::memmem::Finder::new(phrase.as_bytes());
+    finder.find_iter(text.as_bytes()).any(|at| {
+        if at == from
+            || text[at + phrase.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        {
+            return false;
+        }
+        let before = &text[..at];
+        match before.chars().next_back() {
+            Some('„' | '“' | '"' | '»' | '«' | '‚' | '‘') => true,
+            Some(' ') => before
+                .trim_end_matches(' ')
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == ','),
+            _ => false,
+        }
+    })
 }
 
 /// Whether most words of the line are capitalised (a Title Case headline).
@@ -270,6 +350,29 @@ impl Check for SentenceJoin {
             if lang.next_lowercase && !next_word_lowercase && !comma {
                 continue;
             }
+            // `vice-premier Liu He, who`: a pronoun closing a name.
+            let after_starter = text[starter_range.end..].chars().next();
+            if capitalised
+                && lang.pronouns.contains(starter)
+                && after_starter.is_some_and(|c| matches!(c, ',' | '.' | ';' | ':' | ')'))
+            {
+                continue;
+            }
+            // `Kernfragen seien Wie geht es weiter`: a question as complement.
+            if lang.question_words.contains(starter) && lang.complement_verbs.contains(&lower_prev)
+            {
+                continue;
+            }
+            // `…geschlagen haben, zeigt Die Politiker-WG`: the verb after a
+            // fronted clause, and its subject a name. (`…, gefälscht Auch
+            // andere` goes on in small letters: a join.)
+            let name_follows = next_char.is_some_and(char::is_uppercase);
+            if name_follows && text[..prev_start].ends_with(", ") {
+                continue;
+            }
+            if !lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words) {
+                continue;
+            }
             let rest = &text[starter_range.start..];
             let is_name = lang.names.iter().any(|n| {
                 rest.starts_with(n.as_str())
@@ -278,7 +381,9 @@ impl Check for SentenceJoin {
                         .next()
                         .is_some_and(char::is_alphanumeric)
             });
-            if is_name {
+            if is_name
+                || (name_follows && written_inside_a_sentence(text, whole.start(), whole.end()))
+            {
                 continue;
             }
             if lang.skip_title_case {
