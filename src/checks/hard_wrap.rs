@@ -453,23 +453,23 @@ fn closed_end(line: &str) -> bool {
 /// Whether `line` reads as a title: most of its words (three or more)
 /// start with a capital, as English headings are written.
 fn title_case(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    words.len() >= 3 && caps * 5 >= words.len() * 3
+    let (caps, words) = capitalised_words(line);
+    words >= 3 && caps * 5 >= words * 3
 }
 
 /// Whether four in five words of `line` start with a capital: a title
 /// even in German.
 fn mostly_capitalised(line: &str) -> bool {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    caps * 5 >= words.len() * 4
+    let (caps, words) = capitalised_words(line);
+    caps * 5 >= words * 4
+}
+
+/// How many words of `line` start with a capital, and how many words it has.
+fn capitalised_words(line: &str) -> (usize, usize) {
+    line.split_whitespace().fold((0, 0), |(caps, words), w| {
+        let cap = w.chars().next().is_some_and(char::is_uppercase);
+        (caps + usize::from(cap), words + 1)
+    })
 }
 
 /// Most words of a line that may be a heading over the next line.

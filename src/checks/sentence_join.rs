@@ -143,28 +143,18 @@ impl SentenceJoin {
                     format!("options.{code}.starters is empty"),
                 ));
             }
-            let alternation = o
-                .starters
-                .iter()
-                .map(|s| regex::escape(s))
-                .collect::<Vec<_>>()
-                .join("|");
+            let starters = alternation(&o.starters);
             // one space, starter (maybe with a comma: `Meanwhile,`), one
             // space, start of a word; or a contraction (`It's`, `They’re`).
             // The word before is checked on each hit. Starting with the
             // literal ` Die`/` The` lets the regex engine skip ahead to
             // candidates. Runs of spaces are layout (table cells), not a
             // join.
-            let word = format!(r" (?:{alternation}),? [\p{{L}}\p{{N}}„“‚»\x22']");
+            let word = format!(r" (?:{starters}),? [\p{{L}}\p{{N}}„“‚»\x22']");
             let re = if o.contractions.is_empty() {
                 regex(&word)?
             } else {
-                let contractions = o
-                    .contractions
-                    .iter()
-                    .map(|s| regex::escape(s))
-                    .collect::<Vec<_>>()
-                    .join("|");
+                let contractions = alternation(&o.contractions);
                 regex(&format!(r"{word}| (?:{contractions})['’]\p{{Ll}}"))?
             };
             let before_lowercase = o.after_capitalised_before_lowercase.set(&o.starters);
@@ -197,6 +187,15 @@ impl SentenceJoin {
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
+}
+
+/// `words` as a regex alternation of literals.
+fn alternation(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|s| regex::escape(s))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// Start of the word ending at `end` (letters, marks, apostrophes inside).
