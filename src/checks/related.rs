@@ -141,16 +141,25 @@ impl AfterMarker {
     /// `max_lines`) are headlines: either headline-like lines, or items of
     /// a bulleted list (two or more lines opening with the same bullet,
     /// `▶ `, `• `, `> `, `– `), which are links whatever their last
-    /// character. Stops at a line that is neither, or at another marker.
+    /// character. Stops at a line that is neither, at a line whose bullet
+    /// (or lack of one) is not that of the first headline and that is not
+    /// indented deeper, or at another marker.
     fn block(&self, ctx: &Ctx<'_>, mut i: usize) -> Vec<std::ops::Range<usize>> {
         let text = ctx.text;
         let count = ctx.lines.count();
         let mut out = Vec::new();
         // The bullet of the list being read, once two items share it.
         let mut list: Option<char> = None;
+        // The bullet of the first headline (or none) and its indent: a list
+        // keeps its style, so a line with another bullet, or a bulleted
+        // line under plain ones, is where the article goes on, unless it is
+        // indented deeper (an item of a nested list).
+        let mut style: Option<(Option<char>, usize)> = None;
         while i < count && out.len() < self.opts.max_lines {
-            let span = trim_range(text, ctx.lines.content(text, i));
+            let whole = ctx.lines.content(text, i);
+            let span = trim_range(text, whole.clone());
             let line = &text[span.clone()];
+            let indent = span.start - whole.start;
             i += 1;
             if line.is_empty() {
                 continue;
@@ -159,6 +168,9 @@ impl AfterMarker {
                 break;
             }
             let mark = bullet(line);
+            if style.is_some_and(|(first, at)| first != mark && indent <= at) {
+                break;
+            }
             if list.is_none()
                 && let Some(b) = mark
             {
@@ -176,6 +188,7 @@ impl AfterMarker {
             if !item && !self.headline_like(line) {
                 break;
             }
+            style.get_or_insert((mark, indent));
             out.push(span);
         }
         out
