@@ -11,11 +11,12 @@
 
 use crate::checks::{Check, Ctx, LineSet, LiteralScan, PassMemo, Phase, PhraseSet};
 use crate::corpus::{CorpusCtx, CorpusNeed};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::fix::{self, Applicability};
 use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Fix passes before giving up on reaching a stable text.
@@ -33,6 +34,9 @@ pub struct Linter {
     tidy: Vec<Arc<dyn Check>>,
     /// Severity overrides (config `[severity]`): rule id or prefix, severity.
     severities: Vec<(String, crate::diagnostic::Severity)>,
+    /// The rules that yield to others (`yields_to`): rule id, the rules
+    /// (ids or prefixes) it yields to.
+    yields: Vec<(Arc<str>, Vec<String>)>,
 }
 
 /// A text after fixing, and what is left to report on it.
@@ -150,12 +154,18 @@ impl Linter {
             .into_iter()
             .partition(|c| c.phase() == Phase::Findings);
         let tidy = checks.iter().filter(|c| c.tidies()).cloned().collect();
+        let yields = entries
+            .iter()
+            .filter(|e| !e.rule.yields_to.is_empty())
+            .map(|e| (e.rule.id.clone(), e.rule.yields_to.clone()))
+            .collect();
         Ok(Linter {
             literals,
             checks,
             late,
             tidy,
             severities: Vec::new(),
+            yields,
         })
     }
 
@@ -293,7 +303,49 @@ impl Linter {
             out.append(&mut signals);
         }
         self.finish(&mut out);
+        if !self.yields.is_empty() {
+            self.drop_yielded(&mut out, &lines);
+        }
         (out, None)
+    }
+
+    /// Drops the findings of rules that yield to others (`yields_to`) on a
+    /// line that a finding of one of those, at least as severe, covers.
+    /// After the document-level signals, which count every finding.
+    fn drop_yielded(&self, out: &mut Vec<Diagnostic>, lines: &LineIndex) {
+        // (yielding rule, line) -> the highest severity of a finding it
+        // yields to on that line.
+        let mut covered: HashMap<(usize, usize), Severity> = HashMap::new();
+        for (i, (id, to)) in self.yields.iter().enumerate() {
+            for o in out.iter() {
+                if o.rule == *id
+                    || o.whole_document
+                    || !to
+                        .iter()
+                        .any(|s| crate::rules::selector_matches(s, &o.rule))
+                {
+                    continue;
+                }
+                let first = lines.line_of(o.span.start);
+                let last = lines.line_of(o.span.end.max(o.span.start + 1) - 1);
+                for line in first..=last.max(first) {
+                    let at = covered.entry((i, line)).or_insert(o.severity);
+                    *at = (*at).max(o.severity);
+                }
+            }
+        }
+        if covered.is_empty() {
+            return;
+        }
+        out.retain(|d| {
+            let Some(i) = self.yields.iter().position(|(id, _)| *id == d.rule) else {
+                return true;
+            };
+            let line = lines.line_of(d.span.start);
+            covered
+                .get(&(i, line))
+                .is_none_or(|&severity| severity < d.severity)
+        });
     }
 
     /// The severity overrides, reporting order, no duplicates.
@@ -619,6 +671,48 @@ mod tests {
             let set = RuleSet::builtin().expect("built-in rules load");
             Linter::new(&set).expect("built-in rules compile")
         })
+    }
+
+    fn rules_on_line(found: &[Diagnostic], text: &str, line: usize) -> Vec<String> {
+        let lines = LineIndex::new(text);
+        found
+            .iter()
+            .filter(|d| !d.whole_document && lines.line_of(d.span.start) == line)
+            .map(|d| d.rule.to_string())
+            .collect()
+    }
+
+    /// `boilerplate/link-line` yields to a more specific finding on its
+    /// line, but only to one at least as severe, and stays on a link line
+    /// no other rule reports.
+    #[test]
+    fn a_catch_all_rule_yields_to_a_specific_one_as_severe() {
+        let text = "Der Hafen wird erweitert, sagte die Senatorin am Montag.\n\
+                    [Facebook](https://facebook.com/x) | [Instagram](https://instagram.com/x)\n\
+                    [Der Hafen im Mai](https://example.com/hafen)\n\
+                    Die Arbeiten beginnen im Mai und dauern zwei Jahre.\n";
+        let found = builtin().check(text, Some("de"));
+        let social = rules_on_line(&found, text, 1);
+        assert!(
+            social.iter().any(|r| r.starts_with("boilerplate/"))
+                && !social.iter().any(|r| r == "boilerplate/link-line"),
+            "{social:?}"
+        );
+        assert_eq!(
+            rules_on_line(&found, text, 2),
+            ["boilerplate/link-line"],
+            "{found:#?}"
+        );
+        let quieter = RuleSet::builtin().expect("built-in rules load");
+        let linter = Linter::new(&quieter)
+            .expect("built-in rules compile")
+            .with_severities(vec![("boilerplate/share-link".into(), Severity::Info)]);
+        let found = linter.check(text, Some("de"));
+        let social = rules_on_line(&found, text, 1);
+        assert!(
+            social.iter().any(|r| r == "boilerplate/link-line"),
+            "{social:?}"
+        );
     }
 
     /// What the fix loop reports for the text it settled on is what a

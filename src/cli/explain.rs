@@ -52,6 +52,13 @@ pub(crate) fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
             "opt-in: runs only when selected (--select ALL, its category or its id)"
         )?;
     }
+    if !r.yields_to.is_empty() {
+        writeln!(
+            out,
+            "yields to: {} (silent on a line one of them reports)",
+            r.yields_to.join(", ")
+        )?;
+    }
     if !r.options.is_empty() {
         writeln!(out, "options: {}", rules::doc::options_line(r))?;
     }

@@ -96,6 +96,14 @@ fn render_rule(out: &mut String, rule: &Rule) {
             "- **opt-in**: runs only when selected (`--select ALL`, its category or its id)"
         );
     }
+    if !rule.yields_to.is_empty() {
+        let names: Vec<String> = rule.yields_to.iter().map(|y| format!("`{y}`")).collect();
+        let _ = writeln!(
+            out,
+            "- **yields to**: {} (silent on a line one of them reports)",
+            names.join(", ")
+        );
+    }
     let _ = writeln!(out, "- **kind**: {kind}");
     let _ = writeln!(out, "- **fix**: {}", fix_long(rule.fix.as_ref()));
     let _ = writeln!(out, "- **languages**: {}", languages(rule));

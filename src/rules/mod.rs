@@ -73,6 +73,9 @@ pub struct Rule {
     pub max_per_document: Option<usize>,
     /// Runs only when selected by id, category or `ALL`.
     pub opt_in: bool,
+    /// Rules (ids or prefixes) a finding of which on the same line, at
+    /// least as severe, replaces this rule's finding there.
+    pub yields_to: Vec<String>,
     pub pattern: Option<String>,
     pub phrases: Vec<String>,
     pub check: Option<String>,
@@ -577,6 +580,14 @@ fn build_rule(
             "`max_per_document` must be at least 1".into(),
         ));
     }
+    if let Some(yields) = &spec.yields_to
+        && yields.get_ref().iter().any(|y| y.trim().is_empty())
+    {
+        return Err((
+            Some(yields.span()),
+            "`yields_to` names rules by id or prefix; an empty name names none".into(),
+        ));
+    }
     if let Some(requires) = &spec.requires
         && (requires.get_ref().is_empty() || requires.get_ref().iter().any(|r| r.is_empty()))
     {
@@ -676,6 +687,7 @@ fn build_rule(
         unless: spec.unless.map(|u| u.into_inner()),
         max_per_document: spec.max_per_document.map(|m| m.into_inner()),
         opt_in: spec.opt_in,
+        yields_to: spec.yields_to.map(|y| y.into_inner()).unwrap_or_default(),
         pattern: spec.pattern.map(|p| p.into_inner()),
         phrases: spec.phrases.map(|p| p.into_inner()).unwrap_or_default(),
         check: spec.check.map(|c| c.into_inner()),

@@ -130,6 +130,13 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<usize>")]
     pub max_per_document: Option<Spanned<usize>>,
+    /// Rules (ids or prefixes such as `boilerplate/`) whose finding on a
+    /// line makes this rule's finding there redundant: a catch-all rule
+    /// stays silent on a line a more specific rule reports, at the same
+    /// severity or a higher one.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub yields_to: Option<Spanned<Vec<String>>>,
     /// Off unless selected: the rule runs only when `--select` (or `select`
     /// in corpuslint.toml) names it, its category, or `ALL`. For rules that
     /// cost a run noticeably more than the others.
