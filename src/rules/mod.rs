@@ -26,6 +26,16 @@ use std::path::Path;
 use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+include!(concat!(env!("OUT_DIR"), "/derived_requires.rs"));
+
+/// The literals every match of a line `pattern` contains: derived at build
+/// time for the built-in patterns, else now.
+fn derived_requires(pattern: &str) -> Option<Vec<String>> {
+    match DERIVED_REQUIRES.iter().find(|(p, _)| *p == pattern) {
+        Some((_, literals)) => literals.map(|l| l.iter().map(|s| s.to_string()).collect()),
+        None => checks::necessary::literals(pattern),
+    }
+}
 
 /// The category prefixes a rule id may start with (DESIGN.md).
 pub const CATEGORIES: &[&str] = &[
@@ -680,7 +690,7 @@ fn build_rule(
             None if kind == Kind::Line => spec
                 .pattern
                 .as_ref()
-                .and_then(|p| checks::necessary::literals(p.get_ref()))
+                .and_then(|p| derived_requires(p.get_ref()))
                 .unwrap_or_default(),
             None => Vec::new(),
         },
@@ -921,6 +931,37 @@ mod tests {
         let mut set = RuleSet::new();
         set.load_str("r.toml", src, USER)?;
         Ok(set)
+    }
+
+    /// The literals build.rs derived for the built-in line patterns are
+    /// those the code derives now, and every built-in line rule without
+    /// `requires` has its pattern in the table.
+    #[test]
+    fn build_time_literals_are_those_of_the_code() {
+        for (pattern, literals) in DERIVED_REQUIRES {
+            let now = checks::necessary::literals(pattern);
+            let then = literals.map(|l| l.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(then, now, "{pattern}");
+        }
+        let set = RuleSet::builtin().expect("built-in rules load");
+        let mut derived = 0;
+        for (path, text) in BUILTIN_RULES {
+            let doc: toml::Table = text.parse().expect("a rule file");
+            for rule in doc["rule"].as_array().expect("[[rule]] tables") {
+                if rule.get("kind").and_then(|k| k.as_str()) != Some("line")
+                    || rule.get("requires").is_some()
+                {
+                    continue;
+                }
+                let pattern = rule["pattern"].as_str().expect("a pattern");
+                assert!(
+                    DERIVED_REQUIRES.iter().any(|(p, _)| *p == pattern),
+                    "{path}: pattern not derived at build time"
+                );
+                derived += 1;
+            }
+        }
+        assert!(derived > 0 && set.entries().len() > derived);
     }
 
     #[test]
