@@ -11,6 +11,7 @@
 use super::{Check, CompileError, Ctx, Field, options, trim_range};
 use crate::corpus::CorpusNeed;
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::rules::Rule;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -86,6 +87,10 @@ impl CorpusRepeat {
 }
 
 impl Check for CorpusRepeat {
+    fn fixes(&self) -> Option<Applicability> {
+        self.rule.fix.as_ref().map(|f| f.applicability)
+    }
+
     fn placeholders(&self) -> &'static [&'static str] {
         &["documents", "total", "first"]
     }

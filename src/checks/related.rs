@@ -11,6 +11,7 @@
 use super::line::{LazyLine, compile_line_pattern};
 use super::{Check, CompileError, Ctx, options, trim_range};
 use crate::diagnostic::Diagnostic;
+use crate::fix::Applicability;
 use crate::rules::Rule;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -229,6 +230,10 @@ fn bullet(line: &str) -> Option<char> {
 }
 
 impl Check for AfterMarker {
+    fn fixes(&self) -> Option<Applicability> {
+        self.rule.fix.as_ref().map(|f| f.applicability)
+    }
+
     fn patterns(&self) -> Vec<String> {
         vec![format!("^[ \\t]*(?:{})[ \\t]*$", self.marker.as_str())]
     }
