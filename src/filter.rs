@@ -266,11 +266,7 @@ pub fn boilerplate_lines(
     let mut flagged: Vec<(usize, usize)> = findings
         .iter()
         .filter(|d| selectors.iter().any(|s| selector_matches(s, &d.rule)))
-        .map(|d| {
-            let first = index.line_of(d.span.start);
-            let last = index.line_of(d.span.end.max(d.span.start + 1) - 1);
-            (first, last.max(first))
-        })
+        .map(|d| index.lines_of_span(&d.span))
         .collect();
     if flagged.is_empty() {
         return (0, 0);

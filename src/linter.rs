@@ -326,9 +326,8 @@ impl Linter {
                 {
                     continue;
                 }
-                let first = lines.line_of(o.span.start);
-                let last = lines.line_of(o.span.end.max(o.span.start + 1) - 1);
-                for line in first..=last.max(first) {
+                let (first, last) = lines.lines_of_span(&o.span);
+                for line in first..=last {
                     let at = covered.entry((i, line)).or_insert(o.severity);
                     *at = (*at).max(o.severity);
                 }

@@ -38,6 +38,14 @@ impl LineIndex {
             .saturating_sub(1)
     }
 
+    /// The first and the last line (0-based) that the byte range `span`
+    /// touches; an empty span touches the line it sits on.
+    pub fn lines_of_span(&self, span: &Range<usize>) -> (usize, usize) {
+        let first = self.line_of(span.start);
+        let last = self.line_of(span.end.max(span.start + 1) - 1);
+        (first, last.max(first))
+    }
+
     /// Bytes of line `line` (0-based) without its line break (`\n` or `\r\n`).
     pub fn content(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts[line];

@@ -88,7 +88,7 @@ impl CorpusRepeat {
 
 impl Check for CorpusRepeat {
     fn fixes(&self) -> Option<Applicability> {
-        self.rule.fix.as_ref().map(|f| f.applicability)
+        self.rule.fix_applicability()
     }
 
     fn placeholders(&self) -> &'static [&'static str] {

@@ -357,7 +357,7 @@ fn options<T: DeserializeOwned>(rule: &Rule) -> Result<T, CompileError> {
 /// The applicability of a builtin's own fix: the rule's `fix` table decides,
 /// else `default`.
 fn applicability(rule: &Rule, default: Applicability) -> Applicability {
-    rule.fix.as_ref().map_or(default, |f| f.applicability)
+    rule.fix_applicability().unwrap_or(default)
 }
 
 /// `range` without leading and trailing whitespace.

@@ -546,7 +546,7 @@ impl Check for QuoteBalance {
         let own = self
             .targets
             .iter()
-            .filter_map(|(rule, _)| rule.fix.as_ref().map(|f| f.applicability));
+            .filter_map(|(rule, _)| rule.fix_applicability());
         Some(
             own.chain([Applicability::Unsafe])
                 .min_by_key(|a| *a == Applicability::Unsafe)

@@ -231,7 +231,7 @@ fn bullet(line: &str) -> Option<char> {
 
 impl Check for AfterMarker {
     fn fixes(&self) -> Option<Applicability> {
-        self.rule.fix.as_ref().map(|f| f.applicability)
+        self.rule.fix_applicability()
     }
 
     fn patterns(&self) -> Vec<String> {

@@ -234,7 +234,7 @@ fn looks_scraped(
 
 impl Check for RepeatedLine {
     fn fixes(&self) -> Option<Applicability> {
-        self.rule.fix.as_ref().map(|f| f.applicability)
+        self.rule.fix_applicability()
     }
 
     fn placeholders(&self) -> &'static [&'static str] {

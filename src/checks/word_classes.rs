@@ -169,7 +169,7 @@ fn word_bounded(s: &str, range: Range<usize>) -> bool {
 impl Check for WordClasses {
     /// A line finding: the rule's fix, or an unsafe one (never more).
     fn fixes(&self) -> Option<Applicability> {
-        self.rule.fix.as_ref().map(|f| f.applicability)
+        self.rule.fix_applicability()
     }
 
     /// After the other checks: a line that a rule of the same category

@@ -95,6 +95,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// How safe the rule's fix is; `None` when it has no fix.
+    pub fn fix_applicability(&self) -> Option<crate::fix::Applicability> {
+        self.fix.as_ref().map(|f| f.applicability)
+    }
+
     /// Whether the rule runs on a document of language `lang` (`None`: unknown).
     /// Language-specific rules stay silent on documents of unknown language.
     pub fn applies_to(&self, lang: Option<&str>) -> bool {
