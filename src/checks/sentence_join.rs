@@ -56,6 +56,12 @@ struct LangOptions {
     /// writes articles in small letters inside a sentence, names included.
     #[serde(default)]
     after_capitalised_any: Vec<String>,
+    /// Nouns, matched as the end of the capitalised word, after which one
+    /// of `after_capitalised_any` opens a title or a name rather than a
+    /// sentence (`in seinem Buch Der Wille zum Wissen`, `bei der
+    /// Puppentruppe Das Helmi`). Lower case.
+    #[serde(default)]
+    title_nouns: Vec<String>,
     /// Words of `not_after` that also end a clause as a verb's particle
     /// (`stellen wir vor`, `zog ins Endspiel ein`): before one of the
     /// `after_capitalised` starters they count (`zog ins Endspiel ein
@@ -113,6 +119,7 @@ struct Lang {
     after_capitalised: HashSet<String>,
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
+    title_nouns: Vec<String>,
     particles: HashSet<String>,
     pronouns: HashSet<String>,
     complement_verbs: HashSet<String>,
@@ -169,6 +176,7 @@ impl SentenceJoin {
                     after_capitalised: o.after_capitalised.into_iter().collect(),
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
+                    title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     particles: o.particles.iter().map(|w| w.to_lowercase()).collect(),
                     pronouns: o.pronouns.into_iter().collect(),
                     complement_verbs: o
@@ -209,6 +217,18 @@ fn word_start(text: &str, end: usize) -> usize {
         }
     }
     start
+}
+
+/// Whether the word before the one starting at `start` (one space
+/// between them) begins with a capital: `Grimes` in `Martha Grimes`.
+fn follows_capitalised_word(text: &str, start: usize) -> bool {
+    let Some(end) = text[..start].strip_suffix(' ').map(str::len) else {
+        return false;
+    };
+    text[word_start(text, end)..end]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
 }
 
 /// Whether one of `naming` is among the three words before `start` on its
@@ -326,11 +346,23 @@ impl Check for SentenceJoin {
             let capitalised = prev.chars().next().is_some_and(char::is_uppercase);
             // An acronym counts as a capitalised word: `according to the CDC It`.
             let acronym = capitalised && prev.chars().all(char::is_uppercase);
-            let strong = lang.after_capitalised.contains(starter)
-                || lang.after_capitalised_any.contains(starter)
+            let strong_anyway = lang.after_capitalised.contains(starter)
                 || (lang.after_capitalised_before_lowercase.contains(starter)
                     && next_word_lowercase);
             let lower_prev = prev.to_lowercase();
+            // An article after a capitalised word and before another
+            // (`Lawinenbulletins Die Woche`) starts a sentence unless the
+            // two words before it are a name (`Martha Grimes Die Frau im
+            // Pelzmantel`) or the word names a title (`Buch Der Wille`).
+            let article = capitalised
+                && !strong_anyway
+                && lang.after_capitalised_any.contains(starter)
+                && !follows_capitalised_word(text, prev_start)
+                && !lang
+                    .title_nouns
+                    .iter()
+                    .any(|n| lower_prev.ends_with(n.as_str()));
+            let strong = strong_anyway || article;
             let function_word = lang.not_after.contains(&lower_prev)
                 && !(lang.particles.contains(&lower_prev)
                     && lang.after_capitalised.contains(starter));
