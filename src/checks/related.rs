@@ -145,7 +145,12 @@ impl AfterMarker {
     /// character. Stops at a line that is neither, at a line whose bullet
     /// (or lack of one) is not that of the first headline and that is not
     /// indented deeper, or at another marker.
-    fn block(&self, ctx: &Ctx<'_>, mut i: usize) -> Vec<std::ops::Range<usize>> {
+    ///
+    /// The second value says whether the last of them is rather the
+    /// article's own heading over the paragraph where the block ends (see
+    /// [`shares_content_word`]): it counts for the header, but the fix
+    /// leaves it.
+    fn block(&self, ctx: &Ctx<'_>, mut i: usize) -> (Vec<std::ops::Range<usize>>, bool) {
         let text = ctx.text;
         let count = ctx.lines.count();
         let mut out = Vec::new();
@@ -156,6 +161,8 @@ impl AfterMarker {
         // line under plain ones, is where the article goes on, unless it is
         // indented deeper (an item of a nested list).
         let mut style: Option<(Option<char>, usize)> = None;
+        // The line that ended the block, when the article goes on there.
+        let mut resumes: Option<&str> = None;
         while i < count && out.len() < self.opts.max_lines {
             let whole = ctx.lines.content(text, i);
             let span = trim_range(text, whole.clone());
@@ -170,6 +177,7 @@ impl AfterMarker {
             }
             let mark = bullet(line);
             if style.is_some_and(|(first, at)| first != mark && indent <= at) {
+                resumes = Some(line);
                 break;
             }
             if list.is_none()
@@ -187,13 +195,63 @@ impl AfterMarker {
             let item =
                 list.is_some() && mark == list && n >= MIN_ITEM_WORDS && self.item_like(line, n);
             if !item && !self.headline_like(line) {
+                resumes = Some(line);
                 break;
             }
             style.get_or_insert((mark, indent));
             out.push(span);
         }
-        out
+        // The article's own heading over the paragraph where it goes on
+        // (`Shell jumpers` / `Those are commandline tools that can be used
+        // from a shell`) looks like one more headline; headlines of other
+        // articles rarely share a word with that paragraph.
+        // (Also when it is the only one: a fix that took the headlines
+        // above it must not take it on the next pass.) A paragraph with a
+        // headline after it is the teaser of the headline above it.
+        let teaser = || {
+            (i..count)
+                .map(|j| &text[trim_range(text, ctx.lines.content(text, j))])
+                .find(|l| !l.is_empty())
+                .is_some_and(|l| self.headline_like(l))
+        };
+        let heading = resumes.zip(out.last()).is_some_and(|(next, last)| {
+            prose(next) && shares_content_word(&text[last.clone()], next) && !teaser()
+        });
+        (out, heading)
     }
+}
+
+/// Letters of a word that [`shares_content_word`] compares: enough to
+/// meet inflected forms (`Finanzierung`, `Finanzierungen`).
+const STEM_CHARS: usize = 5;
+
+/// Long words frequent in any text, which say nothing of its topic.
+const COMMON_WORDS: [&str; 24] = [
+    "werden", "wurden", "worden", "zwischen", "nachdem", "während", "seinen", "seiner", "ihren",
+    "ihrer", "unsere", "unseren", "because", "between", "through", "before", "their", "there",
+    "which", "would", "about", "after", "these", "those",
+];
+
+/// Whether `a` and `b` share a word of six letters or more (by its first
+/// [`STEM_CHARS`] letters, in small letters), common words aside.
+fn shares_content_word(a: &str, b: &str) -> bool {
+    fn stems(s: &str) -> Vec<String> {
+        s.split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() >= 6)
+            .map(str::to_lowercase)
+            .filter(|w| !COMMON_WORDS.contains(&w.as_str()))
+            .map(|w| w.chars().take(STEM_CHARS).collect())
+            .collect()
+    }
+    let of_a = stems(a);
+    !of_a.is_empty() && stems(b).iter().any(|w| of_a.contains(w))
+}
+
+/// Whether `line` reads as a paragraph: twenty words or more (the teaser
+/// under another article's headline is shorter), neither a list item nor
+/// a link.
+fn prose(line: &str) -> bool {
+    bullet(line).is_none() && !line.starts_with('[') && !line.contains("](") && words(line) >= 20
 }
 
 /// The words of `line` that hold a letter.
@@ -257,7 +315,7 @@ impl Check for AfterMarker {
             if generic && !self.generic.as_ref().is_some_and(|g| g.is_match(header)) {
                 continue;
             }
-            let block = self.block(ctx, i);
+            let (mut block, heading) = self.block(ctx, i);
             if generic {
                 if block.len() < self.opts.generic_min_lines {
                     continue;
@@ -268,6 +326,9 @@ impl Check for AfterMarker {
             }
             if let Some(last) = block.last() {
                 i = ctx.lines.line_of(last.start) + 1;
+            }
+            if heading {
+                block.pop();
             }
             for span in block {
                 out.push(self.rule.finding(text, ctx.lines, span, None));
