@@ -387,6 +387,20 @@ fn best_pair(n: usize, a: (&str, &[&str]), b: (&str, &[&str])) -> (Run, Run) {
     (a.expect("n > 0"), b.expect("n > 0"))
 }
 
+/// `check --format jsonl` and `filter` on `shard`, `n` times each in turn
+/// (see [`best_pair`]); filter's outputs go to `out` and are removed.
+fn check_and_filter(n: usize, shard: &str, out: &Path, tag: &str) -> (Run, Run) {
+    let kept = out.join(format!("kept-{tag}.jsonl.gz"));
+    let rejected = out.join(format!("rejected-{tag}.jsonl.gz"));
+    let (kept_s, rejected_s) = (kept.to_str().unwrap(), rejected.to_str().unwrap());
+    let check_args = ["check", "--format", "jsonl", "--fail-on", "never", shard];
+    let filter_args = ["filter", shard, "-o", kept_s, "--rejected", rejected_s];
+    let runs = best_pair(n, (BIN, &check_args), (BIN, &filter_args));
+    let _ = fs::remove_file(&kept);
+    let _ = fs::remove_file(&rejected);
+    runs
+}
+
 /// `filter` against `check` as issue 11 measures it: wall time, and CPU
 /// time (which the other tenants of a shared machine disturb less).
 fn ratio(filter: &Run, check: &Run) -> String {
@@ -670,12 +684,7 @@ fn real_text() {
     table.push(("check, plain files, 1 thread".into(), throughput(&one)));
     let out = root.join("filtered");
     fs::create_dir_all(&out).unwrap();
-    let kept = out.join("kept.jsonl.gz");
-    let rejected = out.join("rejected.jsonl.gz");
-    let (kept_s, rejected_s) = (kept.to_str().unwrap(), rejected.to_str().unwrap());
-    let check_args = ["check", "--format", "jsonl", "--fail-on", "never", shard_s];
-    let filter_args = ["filter", shard_s, "-o", kept_s, "--rejected", rejected_s];
-    let (gz, filter) = best_pair(3, (BIN, &check_args), (BIN, &filter_args));
+    let (gz, filter) = check_and_filter(3, shard_s, &out, "shard");
     table.push((
         format!("check, one {mb:.0} MB .jsonl.gz shard"),
         throughput(&gz),
@@ -722,15 +731,7 @@ fn real_text() {
             )
         };
         // Issue 11's measure: filter against check --format jsonl on 1 GB.
-        let big_s = big.to_str().unwrap();
-        let kept = out.join("kept-1gb.jsonl.gz");
-        let rejected = out.join("rejected-1gb.jsonl.gz");
-        let (kept_s, rejected_s) = (kept.to_str().unwrap(), rejected.to_str().unwrap());
-        let check_args = ["check", "--format", "jsonl", "--fail-on", "never", big_s];
-        let filter_args = ["filter", big_s, "-o", kept_s, "--rejected", rejected_s];
-        let (r, f) = best_pair(2, (BIN, &check_args), (BIN, &filter_args));
-        let _ = fs::remove_file(&kept);
-        let _ = fs::remove_file(&rejected);
+        let (r, f) = check_and_filter(2, big.to_str().unwrap(), &out, "1gb");
         table.push(("check, one 1 GB .jsonl.gz shard".into(), gb(&r)));
         table.push(("filter, the 1 GB shard".into(), gb(&f)));
         table.push(("filter / check on the 1 GB shard".into(), ratio(&f, &r)));
