@@ -182,14 +182,9 @@ impl AfterMarker {
             }
             if list.is_none()
                 && let Some(b) = mark
+                && next_line(ctx, i).and_then(bullet) == Some(b)
             {
-                let next = (i..count)
-                    .map(|j| trim_range(text, ctx.lines.content(text, j)))
-                    .find(|r| !r.is_empty())
-                    .map(|r| &text[r]);
-                if next.and_then(bullet) == Some(b) {
-                    list = Some(b);
-                }
+                list = Some(b);
             }
             let n = words(line);
             let item =
@@ -208,17 +203,20 @@ impl AfterMarker {
         // (Also when it is the only one: a fix that took the headlines
         // above it must not take it on the next pass.) A paragraph with a
         // headline after it is the teaser of the headline above it.
-        let teaser = || {
-            (i..count)
-                .map(|j| &text[trim_range(text, ctx.lines.content(text, j))])
-                .find(|l| !l.is_empty())
-                .is_some_and(|l| self.headline_like(l))
-        };
+        let teaser = || next_line(ctx, i).is_some_and(|l| self.headline_like(l));
         let heading = resumes.zip(out.last()).is_some_and(|(next, last)| {
             prose(next) && shares_content_word(&text[last.clone()], next) && !teaser()
         });
         (out, heading)
     }
+}
+
+/// The first non-blank line from line `i` on, trimmed.
+fn next_line<'a>(ctx: &Ctx<'a>, i: usize) -> Option<&'a str> {
+    (i..ctx.lines.count())
+        .map(|j| trim_range(ctx.text, ctx.lines.content(ctx.text, j)))
+        .find(|r| !r.is_empty())
+        .map(|r| &ctx.text[r])
 }
 
 /// Letters of a word that [`shares_content_word`] compares: enough to
