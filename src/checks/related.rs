@@ -66,6 +66,9 @@ const MIN_ITEM_WORDS: usize = 4;
 /// ("**Das könnte Sie auch interessieren: Energie und Klima**") fits.
 const MAX_MARKER_BYTES: usize = 200;
 
+/// The most words of a headline that ends in a full stop.
+const MAX_SENTENCE_TITLE_WORDS: usize = 12;
+
 pub struct AfterMarker {
     rule: Arc<Rule>,
     /// The marker line and the generic header line, compiled on first use.
@@ -125,6 +128,21 @@ impl AfterMarker {
         !matches!(last, '.' | '!' | ':' | ';' | ',' | '…') && self.item_like(line, words(line))
     }
 
+    /// A title written as one short sentence with its full stop or
+    /// exclamation mark: at most [`MAX_SENTENCE_TITLE_WORDS`] words, no
+    /// sentence end inside, and a capital first letter.
+    fn short_sentence(&self, line: &str, words: usize) -> bool {
+        let core = line.trim_end_matches(['.', '!', ' ']);
+        core.len() < line.len()
+            && !line.ends_with("..")
+            && words <= MAX_SENTENCE_TITLE_WORDS
+            && !core.contains(". ")
+            && !core.contains("! ")
+            && !core.contains(": ")
+            && line.chars().next().is_some_and(char::is_uppercase)
+            && self.item_like(line, words)
+    }
+
     /// A line short enough for a link, with enough words, and no metadata
     /// field: what every headline is, whatever its last character.
     fn item_like(&self, line: &str, words: usize) -> bool {
@@ -163,6 +181,8 @@ impl AfterMarker {
         let mut style: Option<(Option<char>, usize)> = None;
         // The line that ended the block, when the article goes on there.
         let mut resumes: Option<&str> = None;
+        // Where in `out` lines that read as one short sentence stand.
+        let mut sentences: Vec<usize> = Vec::new();
         while i < count && out.len() < self.opts.max_lines {
             let whole = ctx.lines.content(text, i);
             let span = trim_range(text, whole.clone());
@@ -190,11 +210,33 @@ impl AfterMarker {
             let item =
                 list.is_some() && mark == list && n >= MIN_ITEM_WORDS && self.item_like(line, n);
             if !item && !self.headline_like(line) {
-                resumes = Some(line);
-                break;
+                if !self.short_sentence(line, n) {
+                    resumes = Some(line);
+                    break;
+                }
+                sentences.push(out.len());
             }
             style.get_or_insert((mark, indent));
             out.push(span);
+        }
+        // Titles that end in a full stop (`Japan is a safe country.`) are
+        // headlines among others, but not at the end of the block, where
+        // the article may go on with a short sentence; and a run of them
+        // is the article's own text (steps, a list of facts): the block
+        // ends at the first unless most of its lines are headlines.
+        let mut end = out.len();
+        while let Some(&last) = sentences.last()
+            && last + 1 == end
+        {
+            sentences.pop();
+            end = last;
+        }
+        if sentences.len() * 2 > end {
+            end = sentences[0];
+        }
+        if end < out.len() {
+            resumes = Some(&text[out[end].clone()]);
+            out.truncate(end);
         }
         // The article's own heading over the paragraph where it goes on
         // (`Shell jumpers` / `Those are commandline tools that can be used
