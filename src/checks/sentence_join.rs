@@ -87,6 +87,17 @@ struct LangOptions {
     /// possessive (`Today's Word`) is no sentence start.
     #[serde(default)]
     contractions: Vec<String>,
+    /// Words that, right after a starter, make it a noun or part of a
+    /// phrase rather than a sentence start (`das verschlossene Ich und die
+    /// Liebe`). Lower case.
+    #[serde(default)]
+    not_before: Vec<String>,
+    /// Starters that, after a lower-case word, count before a capitalised
+    /// word too, where `next_lowercase` asks for a lower-case one (`over
+    /// his lifetime Unlike Hitler`): conjunctions and prepositions that
+    /// open a sentence and hardly ever a name.
+    #[serde(default)]
+    before_capitalised: Vec<String>,
 }
 
 /// `true`, `false` or a list of starters.
@@ -125,6 +136,8 @@ struct Lang {
     complement_verbs: HashSet<String>,
     question_words: HashSet<String>,
     naming_words: HashSet<String>,
+    not_before: HashSet<String>,
+    before_capitalised: HashSet<String>,
 }
 
 pub struct SentenceJoin {
@@ -186,6 +199,8 @@ impl SentenceJoin {
                         .collect(),
                     question_words: o.question_words.into_iter().collect(),
                     naming_words: o.naming_words.iter().map(|w| w.to_lowercase()).collect(),
+                    not_before: o.not_before.iter().map(|w| w.to_lowercase()).collect(),
+                    before_capitalised: o.before_capitalised.into_iter().collect(),
                 },
             );
         }
@@ -378,8 +393,23 @@ impl Check for SentenceJoin {
                 continue;
             }
             // `However, the` and `However, I` alike: a comma marks the start.
-            if lang.next_lowercase && !next_word_lowercase && !comma {
+            if lang.next_lowercase
+                && !next_word_lowercase
+                && !comma
+                && (capitalised || !lang.before_capitalised.contains(starter))
+            {
                 continue;
+            }
+            // `das verschlossene Ich und die Liebe`: a noun in a phrase.
+            if !lang.not_before.is_empty() {
+                let next_word = text[starter_range.end..]
+                    .trim_start_matches([',', ' '])
+                    .split(|c: char| !c.is_alphabetic())
+                    .next()
+                    .unwrap_or_default();
+                if lang.not_before.contains(&next_word.to_lowercase()) {
+                    continue;
+                }
             }
             // `vice-premier Liu He, who`: a pronoun closing a name.
             let after_starter = text[starter_range.end..].chars().next();
