@@ -56,6 +56,10 @@ struct Options {
     /// `Problemen`).
     #[serde(default)]
     prepositions: Vec<String>,
+    /// Words that cannot end a German sentence but end sentences of other
+    /// languages (`in`: `ein Unfall in` / `Simmelsdorf`, but `log in`).
+    #[serde(default)]
+    german_open_words: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -80,6 +84,8 @@ pub struct HardWrap {
     /// `open_words` and `prepositions`: the words before an inflected
     /// adjective that open a phrase.
     before_adjective: HashSet<String>,
+    /// `german_open_words`, for lookups.
+    german_open: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -95,11 +101,13 @@ impl HardWrap {
         let open: HashSet<String> = opts.open_words.iter().cloned().collect();
         let mut before_adjective = open.clone();
         before_adjective.extend(opts.prepositions.iter().cloned());
+        let german_open = opts.german_open_words.iter().cloned().collect();
         Ok(HardWrap {
             rule: rule.clone(),
             opts,
             open,
             before_adjective,
+            german_open,
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -498,6 +506,7 @@ impl HardWrap {
             return false;
         };
         open(last)
+            || (german && self.german_open.contains(lower(last).as_ref()))
             || (german
                 && last.chars().next().is_some_and(char::is_lowercase)
                 && last.chars().all(char::is_alphabetic)
@@ -547,7 +556,15 @@ impl HardWrap {
             let starts_sentence = a_trim.chars().next().is_some_and(|c| {
                 c.is_uppercase() || c.is_ascii_digit() || "\"„“«»‚‘'(".contains(c)
             }) || (i > 0 && candidate(i - 1));
-            let ends_sentence = closed_end(b) || b.trim_end().ends_with(':') || candidate(i + 1);
+            // After a word no sentence ends with (`of` / `female`), the
+            // next line goes on with the sentence however it ends, unless
+            // the line is short enough for a heading (`… verliert Spiel
+            // drei` / `Lena Große Scharmann übernimmt`).
+            let open = self.ends_open(a, german);
+            let open_paragraph = open && crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1);
+            let starts_sentence = starts_sentence || open_paragraph;
+            let ends_sentence =
+                open_paragraph || closed_end(b) || b.trim_end().ends_with(':') || candidate(i + 1);
             if !starts_sentence
                 || !ends_sentence
                 || !crate::text::has_words(a_trim, 4)
@@ -561,11 +578,9 @@ impl HardWrap {
             {
                 continue;
             }
-            let Some(first) = continuing_first_word(b).or_else(|| {
-                self.ends_open(a, german)
-                    .then(|| upper_first_word(b.trim_start()))
-                    .flatten()
-            }) else {
+            let Some(first) = continuing_first_word(b)
+                .or_else(|| open.then(|| upper_first_word(b.trim_start())).flatten())
+            else {
                 continue;
             };
             // `Fast builds with poetry` / `poetry is a tool ...`: a heading
