@@ -234,6 +234,21 @@ fn word_start(text: &str, end: usize) -> usize {
     start
 }
 
+/// Start of the hyphenated compound whose last part starts at `start`
+/// (`time-` in `time-consuming`): parts of letters, joined by single
+/// hyphens. `start` itself when the word stands alone.
+fn compound_start(text: &str, start: usize) -> usize {
+    let mut from = start;
+    while let Some(before) = text[..from].strip_suffix('-') {
+        let part = word_start(before, before.len());
+        if part == before.len() {
+            break;
+        }
+        from = part;
+    }
+    from
+}
+
 /// Whether the word before the one starting at `start` (one space
 /// between them) begins with a capital: `Grimes` in `Martha Grimes`.
 fn follows_capitalised_word(text: &str, start: usize) -> bool {
@@ -356,9 +371,19 @@ impl Check for SentenceJoin {
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
+            // A lower-case compound joined by hyphens counts as one word
+            // (`time-consuming This`); a capitalised one is as often a
+            // menu entry or a name (`Europa-Bilder Noch mehr`), and is
+            // left alone as a word after a hyphen always was.
+            let compound_start = Some(compound_start(text, prev_start))
+                .filter(|&s| text[s..].chars().next().is_some_and(char::is_lowercase))
+                .unwrap_or(prev_start);
             // The previous word must be a whole, lower-case word of two letters or more.
-            let before = text[..prev_start].chars().next_back();
-            let capitalised = prev.chars().next().is_some_and(char::is_uppercase);
+            let before = text[..compound_start].chars().next_back();
+            let capitalised = text[compound_start..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
             // An acronym counts as a capitalised word: `according to the CDC It`.
             let acronym = capitalised && prev.chars().all(char::is_uppercase);
             let strong_anyway = lang.after_capitalised.contains(starter)
@@ -372,7 +397,7 @@ impl Check for SentenceJoin {
             let article = capitalised
                 && !strong_anyway
                 && lang.after_capitalised_any.contains(starter)
-                && !follows_capitalised_word(text, prev_start)
+                && !follows_capitalised_word(text, compound_start)
                 && !lang
                     .title_nouns
                     .iter()
@@ -428,7 +453,7 @@ impl Check for SentenceJoin {
             // fronted clause, and its subject a name. (`…, gefälscht Auch
             // andere` goes on in small letters: a join.)
             let name_follows = next_char.is_some_and(char::is_uppercase);
-            if name_follows && text[..prev_start].ends_with(", ") {
+            if name_follows && text[..compound_start].ends_with(", ") {
                 continue;
             }
             if !lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words) {
