@@ -250,12 +250,16 @@ impl Check for RepeatedLine {
         // test is dearer than the hash).
         let not_field = |i: usize| !is_field(&ctx.text[lines.spans[i].1.clone()]);
         for members in lines.groups.iter().filter(|m| m.len() > 1) {
-            if !not_field(members[0]) {
-                continue;
-            }
+            // A field repeats across the sections of structured text, but
+            // never on the very next line (blank lines aside): a title
+            // printed twice (`Nach erstem Test: Alfa Romeo plant …`).
+            let field = !not_field(members[0]);
             let at = lines.spans[members[0]].0;
-            let structure = is_structure(ctx.text, &lines, members);
+            let structure = !field && is_structure(ctx.text, &lines, members);
             for k in 1..members.len() {
+                if field && members[k] - members[k - 1] != 1 {
+                    continue;
+                }
                 if structure && !looks_scraped(&lines, members, k, not_field) {
                     continue;
                 }
