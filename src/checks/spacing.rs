@@ -118,7 +118,8 @@ impl Spacing {
                 _ => {
                     let f = LineFacts {
                         bar: text.contains('|'),
-                        tab: text.contains('\t'),
+                        // Tabs that indent the line align nothing.
+                        tab: text.trim().contains('\t'),
                         columns: columns(text.trim()),
                     };
                     facts = Some((line, f));
