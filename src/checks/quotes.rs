@@ -101,11 +101,12 @@ enum Problem {
 }
 
 /// The closing mark that belongs to `open` by the conventions of the
-/// language: `„…“` in German, `“…”` in English.
+/// language: `„…“` in German, `“…”` in English (and in German web text,
+/// which borrows it often).
 fn conventional_close(open: char, lang: Option<&str>) -> Option<char> {
     match (open, lang) {
         ('„', Some("de")) => Some('“'),
-        ('“', Some("en")) => Some('”'),
+        ('“', Some("en" | "de")) => Some('”'),
         _ => None,
     }
 }
@@ -830,6 +831,7 @@ mod tests {
         );
         assert_eq!(conventional_close('„', Some("de")), Some('“'));
         assert_eq!(conventional_close('“', Some("en")), Some('”'));
-        assert_eq!(conventional_close('“', Some("de")), None);
+        assert_eq!(conventional_close('“', Some("de")), Some('”'));
+        assert_eq!(conventional_close('“', Some("fr")), None);
     }
 }
