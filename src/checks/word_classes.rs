@@ -10,7 +10,8 @@
 //! It runs after the other checks and leaves alone a line that a rule of
 //! its category already reports. Words match case-insensitively (ASCII)
 //! on word boundaries; a word may
-//! be a phrase (`turn on`). The first class should be the rarest: the lines
+//! be a phrase (`turn on`), and may stand in two classes (then it counts
+//! for both, but the line needs as many matched words as classes). The first class should be the rarest: the lines
 //! short enough for the rule are searched for its words only, and just
 //! those that hold one are read for the other classes.
 
@@ -73,16 +74,17 @@ impl WordClasses {
                 class_of.push(c as u8);
             }
         }
-        let build = |words: &[String]| {
+        let build = |words: &[String], kind: MatchKind| {
             AhoCorasick::builder()
                 .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
+                .match_kind(kind)
                 .build(words)
                 .map_err(|e| CompileError::new(Field::Options, e.to_string()))
         };
         let first_words = words[..opts.classes[0].len()].to_vec();
-        let first = build(&first_words)?;
-        let automaton = build(&words)?;
+        let first = build(&first_words, MatchKind::LeftmostLongest)?;
+        // Overlapping: a word listed in two classes counts for both.
+        let automaton = build(&words, MatchKind::Standard)?;
         Ok(WordClasses {
             rule: rule.clone(),
             first,
@@ -135,14 +137,37 @@ impl WordClasses {
         true
     }
 
-    /// The classes whose words `line` holds, as bits.
+    /// The classes whose words `line` holds, as bits; `all` only when
+    /// they stand in as many places as there are classes, so that one
+    /// word listed in two classes (`daily`: when it comes, and a promise)
+    /// does not make a line of two words the shape of three.
     fn classes_in(&self, line: &str) -> u8 {
-        self.automaton
-            .find_iter(line)
-            .filter(|m| word_bounded(line, m.range()))
-            .fold(0, |seen, m| {
-                seen | 1 << self.class_of[m.pattern().as_usize()]
-            })
+        let mut seen = 0;
+        let mut ranges = Vec::new();
+        for m in self.automaton.find_overlapping_iter(line) {
+            if word_bounded(line, m.range()) {
+                seen |= 1 << self.class_of[m.pattern().as_usize()];
+                ranges.push(m.range());
+            }
+        }
+        if seen != self.all {
+            return seen;
+        }
+        // Places: the matched words, overlapping ones merged.
+        ranges.sort_unstable_by_key(|r| r.start);
+        let mut places = 0;
+        let mut covered = 0;
+        for r in ranges {
+            if r.start >= covered {
+                places += 1;
+            }
+            covered = covered.max(r.end);
+        }
+        if places < self.all.count_ones() {
+            seen & !1
+        } else {
+            seen
+        }
     }
 }
 
