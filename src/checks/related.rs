@@ -336,14 +336,35 @@ impl Check for AfterMarker {
         vec![format!("^[ \\t]*(?:{})[ \\t]*$", self.marker.as_str())]
     }
 
+    /// The literals every header contains (derived from the patterns): the
+    /// linter's literal scan names the lines that may be headers, and only
+    /// those meet the two regexes.
+    fn line_literals(&self) -> Option<(Arc<str>, Vec<String>)> {
+        let mut literals = super::necessary::literals(self.marker.as_str())?;
+        if let Some(generic) = &self.generic {
+            literals.extend(super::necessary::literals(generic.as_str())?);
+        }
+        Some((self.rule.id.clone(), literals))
+    }
+
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
         let text = ctx.text;
         let count = ctx.lines.count();
+        let candidates: Box<dyn Iterator<Item = usize>> = match ctx.literals.lines_of(&self.rule.id)
+        {
+            Some(lines) => Box::new(lines),
+            None => Box::new(0..count),
+        };
         let mut i = 0;
-        while i < count {
+        for line in candidates {
+            // Lines a block already took are not headers.
+            if line < i {
+                continue;
+            }
+            i = line;
             let span = trim_range(text, ctx.lines.content(text, i));
             i += 1;
             // A marker is a short line: skip paragraphs without running the regex.
