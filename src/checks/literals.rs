@@ -84,12 +84,14 @@ pub struct LiteralHits {
 }
 
 impl LiteralHits {
-    /// The lines that hold a literal of the line set `key`, in order;
-    /// `None` when the scan did not look for them (every line may).
-    pub fn lines_of(&self, key: &str) -> Option<impl Iterator<Item = usize> + '_> {
-        let set = self.line_sets.iter().position(|k| &**k == key)?;
+    /// The lines that hold a literal of the line set `key`, in order; all
+    /// `count` lines when the scan did not look for them (every line may).
+    pub fn lines_of(&self, key: &str, count: usize) -> Box<dyn Iterator<Item = usize> + '_> {
+        let Some(set) = self.line_sets.iter().position(|k| &**k == key) else {
+            return Box::new(0..count);
+        };
         let from = self.lines.partition_point(|&(s, _)| s < set);
-        Some(
+        Box::new(
             self.lines[from..]
                 .iter()
                 .take_while(move |&&(s, _)| s == set)

@@ -353,11 +353,7 @@ impl Check for AfterMarker {
         }
         let text = ctx.text;
         let count = ctx.lines.count();
-        let candidates: Box<dyn Iterator<Item = usize>> = match ctx.literals.lines_of(&self.rule.id)
-        {
-            Some(lines) => Box::new(lines),
-            None => Box::new(0..count),
-        };
+        let candidates = ctx.literals.lines_of(&self.rule.id, count);
         let mut i = 0;
         for line in candidates {
             // Lines a block already took are not headers.

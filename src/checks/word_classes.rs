@@ -9,11 +9,11 @@
 //!
 //! It runs after the other checks and leaves alone a line that a rule of
 //! its category already reports. Words match case-insensitively (ASCII)
-//! on word boundaries; a word may
-//! be a phrase (`turn on`), and may stand in two classes (then it counts
-//! for both, but the line needs as many matched words as classes). The first class should be the rarest: the lines
-//! short enough for the rule are searched for its words only, and just
-//! those that hold one are read for the other classes.
+//! on word boundaries; a word may be a phrase (`turn on`), and may stand
+//! in two classes (then it counts for both, but the line needs as many
+//! matched words as classes). The first class should be the rarest: the
+//! lines short enough for the rule are searched for its words only, and
+//! just those that hold one are read for the other classes.
 
 use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, Phase, options};
@@ -137,11 +137,11 @@ impl WordClasses {
         true
     }
 
-    /// The classes whose words `line` holds, as bits; `all` only when
-    /// they stand in as many places as there are classes, so that one
-    /// word listed in two classes (`daily`: when it comes, and a promise)
-    /// does not make a line of two words the shape of three.
-    fn classes_in(&self, line: &str) -> u8 {
+    /// Whether `line` holds a word of every class, in as many places as
+    /// there are classes: one word listed in two classes (`daily`: when it
+    /// comes, and a promise) counts for both, but does not make a line of
+    /// two words the shape of three.
+    fn has_all_classes(&self, line: &str) -> bool {
         let mut seen = 0;
         let mut ranges = Vec::new();
         for m in self.automaton.find_overlapping_iter(line) {
@@ -151,7 +151,7 @@ impl WordClasses {
             }
         }
         if seen != self.all {
-            return seen;
+            return false;
         }
         // Places: the matched words, overlapping ones merged.
         ranges.sort_unstable_by_key(|r| r.start);
@@ -163,11 +163,7 @@ impl WordClasses {
             }
             covered = covered.max(r.end);
         }
-        if places < self.all.count_ones() {
-            seen & !1
-        } else {
-            seen
-        }
+        places >= self.all.count_ones()
     }
 }
 
@@ -220,11 +216,7 @@ impl Check for WordClasses {
         // class (most of a scraped page's bytes are in longer lines); only
         // those with a word of it are read for the others. The linter's
         // literal scan names the lines that hold one of its words anywhere.
-        let candidates: Box<dyn Iterator<Item = usize>> = match ctx.literals.lines_of(&self.rule.id)
-        {
-            Some(lines) => Box::new(lines),
-            None => Box::new(0..ctx.lines.count()),
-        };
+        let candidates = ctx.literals.lines_of(&self.rule.id, ctx.lines.count());
         let lines: Vec<usize> = candidates
             .filter(|&n| {
                 let line = ctx.trimmed_line(n);
@@ -258,12 +250,12 @@ impl Check for WordClasses {
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.shaped(text) || self.classes_in(text) != self.all {
+            if !self.shaped(text) || !self.has_all_classes(text) {
                 continue;
             }
             // Where the notice stands when the line holds more: the
             // sentences that have a word of every class.
-            let matches = |s: &str| self.classes_in(s) == self.all;
+            let matches = |s: &str| self.has_all_classes(s);
             out.push(
                 self.rule
                     .line_finding(ctx.text, ctx.lines, span, Locate::Matcher(&matches)),
