@@ -58,8 +58,9 @@ fn main() {
     fs::write(out_dir.join("derived_requires.rs"), derived(&files)).unwrap();
 }
 
-/// The line rules' patterns without `requires`, each with the literals
-/// [`necessary::literals`] derives (`None`: no usable set).
+/// The line rules' patterns without `requires` and the header patterns of
+/// the `after-marker` check, each with the literals [`necessary::literals`]
+/// derives (`None`: no usable set).
 fn derived(files: &[PathBuf]) -> String {
     let mut patterns = std::collections::BTreeSet::new();
     for file in files {
@@ -79,6 +80,20 @@ fn derived(files: &[PathBuf]) -> String {
                 rule.get("pattern").and_then(|p| p.as_str()),
             ) {
                 patterns.insert(pattern.to_string());
+            }
+            // The related-articles check looks for its header lines by the
+            // literals of its marker and generic header patterns.
+            if rule.get("check").and_then(|c| c.as_str()) == Some("after-marker") {
+                let generic = rule
+                    .get("options")
+                    .and_then(|o| o.get("generic"))
+                    .and_then(|g| g.as_str());
+                for pattern in [rule.get("pattern").and_then(|p| p.as_str()), generic]
+                    .into_iter()
+                    .flatten()
+                {
+                    patterns.insert(pattern.to_string());
+                }
             }
         }
     }

@@ -340,9 +340,9 @@ impl Check for AfterMarker {
     /// linter's literal scan names the lines that may be headers, and only
     /// those meet the two regexes.
     fn line_literals(&self) -> Option<(Arc<str>, Vec<String>)> {
-        let mut literals = super::necessary::literals(self.marker.as_str())?;
+        let mut literals = crate::rules::derived_requires(self.marker.as_str())?;
         if let Some(generic) = &self.generic {
-            literals.extend(super::necessary::literals(generic.as_str())?);
+            literals.extend(crate::rules::derived_requires(generic.as_str())?);
         }
         Some((self.rule.id.clone(), literals))
     }

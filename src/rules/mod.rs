@@ -30,7 +30,7 @@ include!(concat!(env!("OUT_DIR"), "/derived_requires.rs"));
 
 /// The literals every match of a line `pattern` contains: derived at build
 /// time for the built-in patterns, else now.
-fn derived_requires(pattern: &str) -> Option<Vec<String>> {
+pub(crate) fn derived_requires(pattern: &str) -> Option<Vec<String>> {
     match DERIVED_REQUIRES.iter().find(|(p, _)| *p == pattern) {
         Some((_, literals)) => literals.map(|l| l.iter().map(|s| s.to_string()).collect()),
         None => checks::necessary::literals(pattern),
