@@ -2,6 +2,7 @@
 //! without surrounding whitespace). All line rules run together: one
 //! `RegexSet` pass per line tells which of them match.
 
+use super::matcher::Matcher;
 use super::notice::Locate;
 use super::{Check, CompileError, Ctx, Field, regex_error, trim_range};
 use crate::diagnostic::Diagnostic;
@@ -26,7 +27,7 @@ pub fn compile_line_pattern(pattern: &str) -> Result<Regex, CompileError> {
 /// built-in one), so it does not fail here; if it did, nothing would match.
 pub struct LazyLine {
     pattern: String,
-    regex: OnceLock<Option<Regex>>,
+    regex: OnceLock<Option<Matcher>>,
 }
 
 impl LazyLine {
@@ -40,7 +41,7 @@ impl LazyLine {
     /// Whether the pattern matches the whole of `line`.
     pub fn is_match(&self, line: &str) -> bool {
         self.regex
-            .get_or_init(|| compile_line_pattern(&self.pattern).ok())
+            .get_or_init(|| line_matcher(&self.pattern))
             .as_ref()
             .is_some_and(|re| re.is_match(line))
     }
@@ -49,6 +50,13 @@ impl LazyLine {
     pub fn as_str(&self) -> &str {
         &self.pattern
     }
+}
+
+/// A line rule's pattern, anchored to the whole line, for
+/// [`Matcher::is_match`]; `None` if it does not compile (it compiled as a
+/// regex when the rule was loaded, or in the test suite, so it does).
+fn line_matcher(pattern: &str) -> Option<Matcher> {
+    Matcher::new(&anchored(pattern), true).ok()
 }
 
 /// Compiles a line rule's `unless` pattern, if it has one.
@@ -160,7 +168,7 @@ struct Guarded {
 }
 
 /// A line rule's pattern and its `unless`.
-type Compiled = (Regex, Option<Regex>);
+type Compiled = (Matcher, Option<Matcher>);
 
 impl Guarded {
     /// The rules with `requires`; `None` when no rule has literals.
@@ -186,8 +194,11 @@ impl Guarded {
     fn compiled(&self, i: usize) -> Option<&Compiled> {
         let (rule, cell) = &self.rules[i];
         cell.get_or_init(|| {
-            let re = compile_line_pattern(rule.pattern.as_deref().unwrap_or_default()).ok()?;
-            let unless = compile_unless(rule).ok()?;
+            let re = line_matcher(rule.pattern.as_deref().unwrap_or_default())?;
+            let unless = match rule.unless.as_deref() {
+                Some(u) => Some(Matcher::new(u, false).ok()?),
+                None => None,
+            };
             Some((re, unless))
         })
         .as_ref()

@@ -17,6 +17,7 @@ mod html_tag;
 mod hyphen_split;
 mod line;
 mod literals;
+mod matcher;
 mod missing_space;
 mod mojibake;
 mod nav_block;

