@@ -1,13 +1,13 @@
 //! `kind = "line"`: a pattern that must match a whole line (its content
 //! without surrounding whitespace). All line rules run together: one
-//! `RegexSet` pass per line tells which of them match.
+//! set pass per line ([`Matcher::matches`]) tells which of them match.
 
 use super::matcher::Matcher;
 use super::notice::Locate;
-use super::{Check, CompileError, Ctx, Field, regex_error, trim_range};
+use super::{Check, CompileError, Ctx, Field, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::rules::Rule;
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -75,7 +75,7 @@ struct Group {
     rules: Vec<Arc<Rule>>,
     /// Each rule's `unless` pattern, in the order of `rules`.
     unless: Vec<Option<Regex>>,
-    set: RegexSet,
+    set: Matcher,
     /// Each rule's pattern on its own, compiled when first needed: to find
     /// the sentences of a line that a rule matches (see
     /// [`Rule::line_finding`]), which few lines ever need.
@@ -91,11 +91,8 @@ impl Group {
             .iter()
             .map(|r| anchored(r.pattern.as_deref().unwrap_or_default()))
             .collect();
-        let set = RegexSetBuilder::new(&patterns)
-            .size_limit(256 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))?;
+        let set = Matcher::many(&patterns, true, 256 << 20, 64 << 20)
+            .map_err(|e| CompileError::new(Field::Pattern, e))?;
         let unless = rules
             .iter()
             .map(|r| compile_unless(r))
@@ -120,6 +117,7 @@ impl Group {
             return;
         }
         for idx in self.set.matches(line).iter() {
+            let idx = idx.as_usize();
             let rule = &self.rules[idx];
             if rule.applies_to(ctx.lang)
                 && rule.line_short_enough(line)

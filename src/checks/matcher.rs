@@ -19,7 +19,7 @@ use regex_automata::nfa::thompson::pikevm::{Cache as PikeCache, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 
 /// The caches of one search, as each thread takes them from the pool.
 struct Caches {
@@ -44,16 +44,34 @@ impl Matcher {
     /// does (a pattern that begins with `^`), so a search may stop at the
     /// first byte no match can take.
     pub fn new(pattern: &str, anchored: bool) -> Result<Self, String> {
+        Self::many(&[pattern], anchored, 64 << 20, 8 << 20)
+    }
+
+    /// Compiles `patterns` as one set (see [`Matcher::matches`]), with
+    /// `nfa_limit` bytes for the NFA and a lazy DFA cache of `cache` bytes.
+    pub fn many<P: AsRef<str>>(
+        patterns: &[P],
+        anchored: bool,
+        nfa_limit: usize,
+        cache: usize,
+    ) -> Result<Self, String> {
         let nfa = thompson::Compiler::new()
             .syntax(syntax::Config::new())
             .configure(
                 thompson::Config::new()
-                    .nfa_size_limit(Some(64 << 20))
+                    .nfa_size_limit(Some(nfa_limit))
                     .which_captures(WhichCaptures::Implicit),
             )
-            .build(pattern)
+            .build_many(patterns)
             .map_err(|e| e.to_string())?;
+        // Every pattern that matches, not only the leftmost-first one.
+        let kind = if patterns.len() > 1 {
+            MatchKind::All
+        } else {
+            MatchKind::LeftmostFirst
+        };
         let pike = PikeVM::builder()
+            .configure(PikeVM::config().match_kind(kind))
             .build_from_nfa(nfa.clone())
             .map_err(|e| e.to_string())?;
         // As the regex crate configures its lazy DFA (with the 8 MB cache
@@ -61,7 +79,8 @@ impl Matcher {
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
-                    .cache_capacity(8 << 20)
+                    .match_kind(kind)
+                    .cache_capacity(cache)
                     .unicode_word_boundary(true)
                     .minimum_cache_clear_count(Some(3))
                     .minimum_bytes_per_state(Some(10)),
@@ -97,6 +116,24 @@ impl Matcher {
             return found.is_some();
         }
         self.pike.is_match(&mut caches.pike, input)
+    }
+
+    /// The patterns of a set ([`Matcher::many`]) that match `haystack`.
+    pub fn matches(&self, haystack: &str) -> PatternSet {
+        let input = Input::new(haystack).anchored(self.anchored);
+        let mut set = PatternSet::new(self.pike.pattern_len());
+        let mut caches = self.caches.get();
+        if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
+            && dfa
+                .try_which_overlapping_matches(cache, &input, &mut set)
+                .is_ok()
+        {
+            return set;
+        }
+        set.clear();
+        self.pike
+            .which_overlapping_matches(&mut caches.pike, &input, &mut set);
+        set
     }
 }
 
@@ -138,6 +175,33 @@ mod tests {
             for h in haystacks {
                 assert_eq!(ours.is_match(h), theirs.is_match(h), "{pattern} on {h:?}");
             }
+        }
+    }
+
+    /// A set reports every pattern that matches, as `RegexSet::matches`.
+    #[test]
+    fn sets_answer_as_the_regex_crate() {
+        let patterns = [
+            r"^(?:(?i)anzeige|werbung)$",
+            r"^(?:\p{Lu}\p{L}+)$",
+            r"^(?:\w+)$",
+            r"^(?:\d+ Kommentare)$",
+        ];
+        let ours = Matcher::many(&patterns, true, 64 << 20, 8 << 20).unwrap();
+        let theirs = regex::RegexSet::new(patterns).unwrap();
+        for h in [
+            "Anzeige",
+            "Werbung",
+            "werbung",
+            "Straße",
+            "3 Kommentare",
+            "x y",
+            "",
+        ] {
+            let got: Vec<usize> = ours.matches(h).iter().map(|p| p.as_usize()).collect();
+            let want: Vec<usize> = theirs.matches(h).iter().collect();
+            assert_eq!(got, want, "{h:?}");
+            assert_eq!(ours.is_match(h), theirs.is_match(h), "{h:?}");
         }
     }
 
