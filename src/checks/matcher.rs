@@ -24,7 +24,9 @@ use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 /// The caches of one search, as each thread takes them from the pool.
 struct Caches {
     dfa: Option<DfaCache>,
-    pike: PikeCache,
+    /// Made on first use: the PikeVM's cache is as large as the NFA, and
+    /// most searches never need it.
+    pike: Option<PikeCache>,
 }
 
 type MakeCaches = Box<dyn Fn() -> Caches + Send + Sync>;
@@ -88,10 +90,10 @@ impl Matcher {
             .build_from_nfa(nfa)
             .ok();
         let make: MakeCaches = {
-            let (dfa, pike) = (dfa.clone(), pike.clone());
+            let dfa = dfa.clone();
             Box::new(move || Caches {
                 dfa: dfa.as_ref().map(DFA::create_cache),
-                pike: pike.create_cache(),
+                pike: None,
             })
         };
         Ok(Matcher {
@@ -115,7 +117,8 @@ impl Matcher {
         {
             return found.is_some();
         }
-        self.pike.is_match(&mut caches.pike, input)
+        let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
+        self.pike.is_match(pike, input)
     }
 
     /// The patterns of a set ([`Matcher::many`]) that match `haystack`.
@@ -131,8 +134,8 @@ impl Matcher {
             return set;
         }
         set.clear();
-        self.pike
-            .which_overlapping_matches(&mut caches.pike, &input, &mut set);
+        let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
+        self.pike.which_overlapping_matches(pike, &input, &mut set);
         set
     }
 }
