@@ -19,6 +19,7 @@ use regex::Regex;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,7 +123,11 @@ impl Starters {
 }
 
 struct Lang {
-    re: Regex,
+    /// The pattern of the candidates, compiled when a document in the
+    /// language first needs it: a run in one language never compiles the
+    /// others' (five regexes were a tenth of a short run's start-up).
+    pattern: String,
+    re: OnceLock<Option<Regex>>,
     not_after: HashSet<String>,
     names: Vec<String>,
     skip_title_case: bool,
@@ -171,17 +176,23 @@ impl SentenceJoin {
             // candidates. Runs of spaces are layout (table cells), not a
             // join.
             let word = format!(r" (?:{starters}),? [\p{{L}}\p{{N}}„“‚»\x22']");
-            let re = if o.contractions.is_empty() {
-                regex(&word)?
+            let pattern = if o.contractions.is_empty() {
+                word
             } else {
                 let contractions = alternation(&o.contractions);
-                regex(&format!(r"{word}| (?:{contractions})['’]\p{{Ll}}"))?
+                format!(r"{word}| (?:{contractions})['’]\p{{Ll}}")
             };
+            // Built-in options compile in the test suite; a user's here,
+            // so that an error points at their file.
+            if !rule.origin.builtin {
+                regex(&pattern)?;
+            }
             let before_lowercase = o.after_capitalised_before_lowercase.set(&o.starters);
             langs.insert(
                 code,
                 Lang {
-                    re,
+                    pattern,
+                    re: OnceLock::new(),
                     not_after: o.not_after.iter().map(|w| w.to_lowercase()).collect(),
                     names: o.names,
                     skip_title_case: o.skip_title_case,
@@ -338,10 +349,7 @@ impl Check for SentenceJoin {
     fn patterns(&self) -> Vec<String> {
         let mut langs: Vec<_> = self.langs.iter().collect();
         langs.sort_by_key(|(code, _)| code.as_str());
-        langs
-            .into_iter()
-            .map(|(_, l)| l.re.as_str().to_string())
-            .collect()
+        langs.into_iter().map(|(_, l)| l.pattern.clone()).collect()
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -354,7 +362,10 @@ impl Check for SentenceJoin {
         let text = ctx.text;
         // Plain matches, parsed by hand: capture groups would cost a second
         // regex engine on every hit.
-        for whole in lang.re.find_iter(text) {
+        let Some(re) = lang.re.get_or_init(|| regex(&lang.pattern).ok()) else {
+            return;
+        };
+        for whole in re.find_iter(text) {
             let m = whole.as_str();
             let starter_len = m[1..].find([',', ' ', '\'', '’']).unwrap_or(m.len() - 1);
             let starter = &text[whole.start() + 1..whole.start() + 1 + starter_len];
@@ -497,6 +508,23 @@ mod tests {
     fn word_start_walks_back_over_letters() {
         let t = "eingesetzt werden Die";
         assert_eq!(&t[word_start(t, 17)..17], "werden");
+    }
+
+    /// The built-in rule's patterns compile only when a document of their
+    /// language needs them: each must compile.
+    #[test]
+    fn builtin_patterns_compile() {
+        let set = crate::rules::RuleSet::builtin().expect("built-in rules load");
+        let rule = set
+            .entries()
+            .iter()
+            .find(|e| e.rule.check.as_deref() == Some("sentence-join"))
+            .expect("a sentence-join rule");
+        let check = SentenceJoin::new(&rule.rule).expect("the rule compiles");
+        assert!(check.langs.len() >= 5);
+        for (code, lang) in &check.langs {
+            assert!(regex(&lang.pattern).is_ok(), "{code}");
+        }
     }
 
     #[test]
