@@ -23,7 +23,7 @@ use crate::rules::Rule;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,14 +41,38 @@ struct Options {
     label: bool,
 }
 
-pub struct WordClasses {
-    rule: Arc<Rule>,
+/// The automata of a [`WordClasses`].
+struct Automata {
     /// The words of the first class alone: the rarest, which the text is
     /// scanned for (the other classes hold common words).
     first: AhoCorasick,
-    first_words: Vec<String>,
     /// All words, run on the lines the first class names.
-    automaton: AhoCorasick,
+    all: AhoCorasick,
+}
+
+impl Automata {
+    fn new(first_words: &[String], words: &[String]) -> Result<Self, aho_corasick::BuildError> {
+        let build = |words: &[String], kind: MatchKind| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .build(words)
+        };
+        Ok(Automata {
+            first: build(first_words, MatchKind::LeftmostLongest)?,
+            // Overlapping: a word listed in two classes counts for both.
+            all: build(words, MatchKind::Standard)?,
+        })
+    }
+}
+
+pub struct WordClasses {
+    rule: Arc<Rule>,
+    first_words: Vec<String>,
+    words: Vec<String>,
+    /// The automata, built when a line first holds a word of the first
+    /// class (most runs of a few files never need them).
+    automata: OnceLock<Option<Automata>>,
     /// The class of each pattern of the automaton.
     class_of: Vec<u8>,
     /// A bit per class.
@@ -74,27 +98,36 @@ impl WordClasses {
                 class_of.push(c as u8);
             }
         }
-        let build = |words: &[String], kind: MatchKind| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(kind)
-                .build(words)
-                .map_err(|e| CompileError::new(Field::Options, e.to_string()))
-        };
         let first_words = words[..opts.classes[0].len()].to_vec();
-        let first = build(&first_words, MatchKind::LeftmostLongest)?;
-        // Overlapping: a word listed in two classes counts for both.
-        let automaton = build(&words, MatchKind::Standard)?;
+        let automata = OnceLock::new();
+        // Built-in word lists build in the test suite; a user's here, so
+        // that an error points at their file.
+        if !rule.origin.builtin {
+            let _ = automata
+                .set(Some(Automata::new(&first_words, &words).map_err(|e| {
+                    CompileError::new(Field::Options, e.to_string())
+                })?));
+        }
         Ok(WordClasses {
             rule: rule.clone(),
-            first,
             first_words,
-            automaton,
+            words,
+            automata,
             class_of,
             all: ((1u16 << opts.classes.len()) - 1) as u8,
             max_words: opts.max_words,
             label: opts.label,
         })
+    }
+
+    /// The automata, built on first use. The word lists built once
+    /// already (a user's rule at load, the built-in ones in the test
+    /// suite), so building does not fail here; if it did, the rule would
+    /// find nothing.
+    fn automata(&self) -> Option<&Automata> {
+        self.automata
+            .get_or_init(|| Automata::new(&self.first_words, &self.words).ok())
+            .as_ref()
     }
 
     /// Whether `line` has the shape the options ask for.
@@ -144,7 +177,10 @@ impl WordClasses {
     fn has_all_classes(&self, line: &str) -> bool {
         let mut seen = 0;
         let mut ranges = Vec::new();
-        for m in self.automaton.find_overlapping_iter(line) {
+        let Some(automata) = self.automata() else {
+            return false;
+        };
+        for m in automata.all.find_overlapping_iter(line) {
             if word_bounded(line, m.range()) {
                 seen |= 1 << self.class_of[m.pattern().as_usize()];
                 ranges.push(m.range());
@@ -222,10 +258,11 @@ impl Check for WordClasses {
                 let line = ctx.trimmed_line(n);
                 !line.is_empty()
                     && self.rule.line_short_enough(line)
-                    && self
-                        .first
-                        .find_iter(line)
-                        .any(|m| word_bounded(line, m.range()))
+                    && self.automata().is_some_and(|a| {
+                        a.first
+                            .find_iter(line)
+                            .any(|m| word_bounded(line, m.range()))
+                    })
             })
             .collect();
         if lines.is_empty() {
@@ -261,5 +298,26 @@ impl Check for WordClasses {
                     .line_finding(ctx.text, ctx.lines, span, Locate::Matcher(&matches)),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in rules build their automata on first use: each must
+    /// build.
+    #[test]
+    fn builtin_word_lists_build() {
+        let set = crate::rules::RuleSet::builtin().expect("built-in rules load");
+        let mut built = 0;
+        for entry in set.entries() {
+            if entry.rule.check.as_deref() == Some("word-classes") {
+                let check = WordClasses::new(&entry.rule).expect("the rule compiles");
+                assert!(check.automata().is_some(), "{}", entry.rule.id);
+                built += 1;
+            }
+        }
+        assert!(built > 0);
     }
 }
