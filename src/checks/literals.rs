@@ -12,10 +12,11 @@
 
 use crate::rules::Rule;
 use crate::text::LineIndex;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// What an automaton pattern belongs to.
 #[derive(Debug, Clone, Copy)]
@@ -32,16 +33,57 @@ struct Automaton {
     /// A contiguous NFA, built at once (a few milliseconds) ...
     ac: AhoCorasick,
     /// ... and the full DFA, the fastest search but tens of milliseconds
-    /// to build, built on a thread of its own and used once it is there: a
-    /// run over a few short documents ends before it would be ready. Both
-    /// find the same hits.
-    dfa: Arc<std::sync::OnceLock<AhoCorasick>>,
+    /// (140M instructions) to build: built on a thread of its own once the
+    /// run has scanned [`DFA_AFTER_BYTES`], and used once it is there. A
+    /// run over a few short documents never builds it. Both find the same
+    /// hits.
+    dfa: Arc<OnceLock<AhoCorasick>>,
+    /// The patterns, for the DFA, and whether its build has started.
+    patterns: Arc<[String]>,
+    case_sensitive: bool,
+    started: AtomicBool,
     owner: Vec<Owner>,
+}
+
+/// Bytes scanned with the NFA before the DFA is built: about as long as
+/// the build takes on a core of its own.
+const DFA_AFTER_BYTES: usize = 1 << 20;
+
+fn build_automaton(
+    kind: AhoCorasickKind,
+    case_sensitive: bool,
+    patterns: &[String],
+) -> AhoCorasick {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(!case_sensitive)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(patterns)
+        .expect("the literal automaton builds from literal strings")
 }
 
 impl Automaton {
     fn ac(&self) -> &AhoCorasick {
         self.dfa.get().unwrap_or(&self.ac)
+    }
+
+    /// Starts building the DFA, unless that has started.
+    fn start_dfa(&self) {
+        if self.started.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let (slot, patterns, case_sensitive) =
+            (self.dfa.clone(), self.patterns.clone(), self.case_sensitive);
+        // Without a thread to spare, the NFA serves the whole run.
+        let _ = std::thread::Builder::new()
+            .name("corpuslint-literal-dfa".into())
+            .spawn(move || {
+                let _ = slot.set(build_automaton(
+                    AhoCorasickKind::DFA,
+                    case_sensitive,
+                    &patterns,
+                ));
+            });
     }
 }
 
@@ -53,6 +95,8 @@ pub struct LiteralScan {
     /// No literal holds a line break, so every hit lies inside one line
     /// (its break included) and a line can be scanned on its own.
     line_local: bool,
+    /// Bytes scanned whole so far in this run (see [`DFA_AFTER_BYTES`]).
+    scanned: AtomicUsize,
 }
 
 /// What the literal scan found in the text of the last fix pass over a
@@ -164,24 +208,15 @@ impl LiteralScan {
             if patterns.is_empty() {
                 continue;
             }
-            let build = move |kind, patterns: &[String]| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(!case_sensitive)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(kind))
-                    .build(patterns)
-                    .expect("the literal automaton builds from literal strings")
-            };
-            let ac = build(aho_corasick::AhoCorasickKind::ContiguousNFA, &patterns);
-            let dfa = Arc::new(std::sync::OnceLock::new());
-            let slot = dfa.clone();
-            // Without a thread to spare, the NFA serves the whole run.
-            let _ = std::thread::Builder::new()
-                .name("corpuslint-literal-dfa".into())
-                .spawn(move || {
-                    let _ = slot.set(build(aho_corasick::AhoCorasickKind::DFA, &patterns));
-                });
-            automata.push(Automaton { ac, dfa, owner });
+            let ac = build_automaton(AhoCorasickKind::ContiguousNFA, case_sensitive, &patterns);
+            automata.push(Automaton {
+                ac,
+                dfa: Arc::new(OnceLock::new()),
+                patterns: patterns.into(),
+                case_sensitive,
+                started: AtomicBool::new(false),
+                owner,
+            });
         }
         let line_local = !phrase_rules
             .iter()
@@ -191,6 +226,7 @@ impl LiteralScan {
             .any(|l| l.contains('\n'));
         (!automata.is_empty()).then_some(LiteralScan {
             automata,
+            scanned: AtomicUsize::new(0),
             line_sets: line_sets.iter().map(|(key, _)| key.clone()).collect(),
             line_local,
         })
@@ -207,6 +243,12 @@ impl LiteralScan {
 
     /// Every literal in `text`, with the owner of each.
     fn find<'s>(&'s self, text: &'s str) -> impl Iterator<Item = (Owner, Range<usize>)> + 's {
+        let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
+        if before + text.len() >= DFA_AFTER_BYTES {
+            for automaton in &self.automata {
+                automaton.start_dfa();
+            }
+        }
         self.automata.iter().flat_map(move |automaton| {
             automaton
                 .ac()
@@ -434,6 +476,37 @@ mod tests {
                 sorted(scan.scan(&edited, &lines))
             );
         }
+    }
+
+    /// A short run scans with the NFA alone; once the run has scanned
+    /// `DFA_AFTER_BYTES` the DFA is built, and it finds the same hits.
+    #[test]
+    fn the_dfa_comes_after_a_megabyte_and_finds_the_same() {
+        let set = RuleSet::builtin().expect("built-in rules load");
+        let phrases: Vec<Arc<Rule>> = set
+            .entries()
+            .iter()
+            .filter(|e| e.rule.kind == crate::rules::Kind::Phrases)
+            .map(|e| e.rule.clone())
+            .collect();
+        let scan = LiteralScan::new(&phrases, &[], &[]).expect("literals");
+        let text = "Wir verwenden Cookies. ÜBER UNS\nNewsletter abonnieren und news letter\n";
+        let by_nfa = sorted(scan.scan(text, &LineIndex::new(text)));
+        assert!(!by_nfa.0.is_empty());
+        assert!(scan.automata.iter().all(|a| a.dfa.get().is_none()));
+        let long = text.repeat(DFA_AFTER_BYTES / text.len() + 1);
+        scan.scan(&long, &LineIndex::new(&long));
+        assert!(
+            scan.automata
+                .iter()
+                .all(|a| a.started.load(Ordering::Relaxed))
+        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while scan.automata.iter().any(|a| a.dfa.get().is_none()) {
+            assert!(std::time::Instant::now() < deadline, "the DFA is built");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(sorted(scan.scan(text, &LineIndex::new(text))), by_nfa);
     }
 
     #[test]
