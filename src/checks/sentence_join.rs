@@ -93,6 +93,19 @@ struct LangOptions {
     /// Liebe`). Lower case.
     #[serde(default)]
     not_before: Vec<String>,
+    /// Starters that are nouns too (`das Ich`): no sentence start after one
+    /// of `determiners`, or after an inflected adjective that follows one
+    /// (`mein wahres Ich`, `das verschlossene Ich`).
+    #[serde(default)]
+    noun_starters: Vec<String>,
+    /// Articles and possessives, lower case (see `noun_starters`).
+    #[serde(default)]
+    determiners: Vec<String>,
+    /// Words that, right after a noun starter, show it is the noun
+    /// (`aus dem in sich verschlossenen Ich zur Freigabe`, `das Ich ist`):
+    /// prepositions, conjunctions, verbs in the third person. Lower case.
+    #[serde(default)]
+    noun_followers: Vec<String>,
     /// Starters that, after a lower-case word, count before a capitalised
     /// word too, where `next_lowercase` asks for a lower-case one (`over
     /// his lifetime Unlike Hitler`): conjunctions and prepositions that
@@ -142,6 +155,9 @@ struct Lang {
     question_words: HashSet<String>,
     naming_words: HashSet<String>,
     not_before: HashSet<String>,
+    noun_starters: HashSet<String>,
+    determiners: HashSet<String>,
+    noun_followers: HashSet<String>,
     before_capitalised: HashSet<String>,
 }
 
@@ -211,6 +227,9 @@ impl SentenceJoin {
                     question_words: o.question_words.into_iter().collect(),
                     naming_words: o.naming_words.iter().map(|w| w.to_lowercase()).collect(),
                     not_before: o.not_before.iter().map(|w| w.to_lowercase()).collect(),
+                    noun_starters: o.noun_starters.into_iter().collect(),
+                    determiners: o.determiners.iter().map(|w| w.to_lowercase()).collect(),
+                    noun_followers: o.noun_followers.iter().map(|w| w.to_lowercase()).collect(),
                     before_capitalised: o.before_capitalised.into_iter().collect(),
                 },
             );
@@ -243,6 +262,24 @@ fn word_start(text: &str, end: usize) -> usize {
         }
     }
     start
+}
+
+/// The word after a starter ending at `end` (after a comma and spaces),
+/// lower case.
+fn next_word(text: &str, end: usize) -> String {
+    text[end..]
+        .trim_start_matches([',', ' '])
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// The word before the one starting at `start`, one space apart.
+fn word_before(text: &str, start: usize) -> Option<&str> {
+    let end = text[..start].strip_suffix(' ')?.len();
+    let from = word_start(text, end);
+    (from < end).then(|| &text[from..end])
 }
 
 /// Start of the hyphenated compound whose last part starts at `start`
@@ -437,15 +474,25 @@ impl Check for SentenceJoin {
                 continue;
             }
             // `das verschlossene Ich und die Liebe`: a noun in a phrase.
-            if !lang.not_before.is_empty() {
-                let next_word = text[starter_range.end..]
-                    .trim_start_matches([',', ' '])
-                    .split(|c: char| !c.is_alphabetic())
-                    .next()
-                    .unwrap_or_default();
-                if lang.not_before.contains(&next_word.to_lowercase()) {
-                    continue;
-                }
+            if lang
+                .not_before
+                .contains(&next_word(text, starter_range.end))
+            {
+                continue;
+            }
+            // `mein wahres Ich`: a noun after its article or possessive.
+            if lang.noun_starters.contains(starter)
+                && (lang.determiners.contains(&lower_prev)
+                    || lang
+                        .noun_followers
+                        .contains(&next_word(text, starter_range.end))
+                    || (["e", "en", "es", "em", "er"]
+                        .iter()
+                        .any(|e| lower_prev.ends_with(e))
+                        && word_before(text, compound_start)
+                            .is_some_and(|w| lang.determiners.contains(&w.to_lowercase()))))
+            {
+                continue;
             }
             // `vice-premier Liu He, who`: a pronoun closing a name.
             let after_starter = text[starter_range.end..].chars().next();
