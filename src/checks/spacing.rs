@@ -3,9 +3,10 @@
 //!
 //! - `double-space`: more than one blank (spaces, a tab, a no-break space)
 //!   between words on a line: two spaces, or a no-break space beside a
-//!   space, unless the line is a table or layout (several runs, `|`,
-//!   tabs); three spaces or a space and a tab only in a sentence of prose
-//!   (never the indentation at a line's start);
+//!   space, unless the line is a table or layout (several runs, tabs; in
+//!   a `|` table row, the cell decides, and blanks beside a bar pad it);
+//!   three spaces or a space and a tab only in a sentence of prose (never
+//!   the indentation at a line's start);
 //! - `trailing`: spaces or tabs at the end of a line;
 //! - `blank-lines`: more than one blank line in a row;
 //! - `space-before-punctuation`: a space between a word and the comma or
@@ -85,8 +86,9 @@ impl Spacing {
         let (mut covered, mut next_rare) = (0, 0);
         // The next two spaces, searched again only once a run passed them.
         let mut pair = pairs.find(bytes);
-        // What the runs of one line share, worked out once per line: an
-        // indented table line holds many runs.
+        // What the runs of one line (or cell) share, worked out once per
+        // line or cell, by its first byte: an indented table line holds
+        // many runs.
         let mut facts: Option<(usize, LineFacts)> = None;
         loop {
             while rare.get(next_rare).is_some_and(|&at| at < covered) {
@@ -111,18 +113,35 @@ impl Spacing {
             if indentation || run.end >= content.end {
                 continue;
             }
-            let text = &ctx.text[content.clone()];
+            // In a table row, the cell that holds the run is what counts:
+            // a run beside a bar pads the column, one inside a cell's text
+            // is a slip like any other (`| Andy  Carter |`).
+            let mut scope = content.clone();
+            let bar = ctx.text[content.clone()].contains('|');
+            if bar {
+                let bytes = ctx.text.as_bytes();
+                if bytes[run.start - 1] == b'|' || bytes.get(run.end) == Some(&b'|') {
+                    continue;
+                }
+                scope.start = memchr::memrchr(b'|', &bytes[content.start..run.start])
+                    .map_or(content.start, |i| content.start + i + 1);
+                scope.end = memchr::memchr(b'|', &bytes[run.end..content.end])
+                    .map_or(content.end, |i| run.end + i);
+            }
+            let text = &ctx.text[scope.clone()];
             let blanks = &ctx.text[run.clone()];
             let line_facts = match &facts {
-                Some((at, f)) if *at == line => *f,
+                Some((at, f)) if *at == scope.start => *f,
                 _ => {
+                    let trimmed = text.trim();
+                    // Tabs that indent the line align nothing; one tab in a
+                    // sentence of prose is a slip, not a table.
+                    let tabs = trimmed.matches('\t').count();
                     let f = LineFacts {
-                        bar: text.contains('|'),
-                        // Tabs that indent the line align nothing.
-                        tab: text.trim().contains('\t'),
-                        columns: columns(text.trim()),
+                        tab: tabs >= 2 || (tabs == 1 && !is_sentence(trimmed)),
+                        columns: columns(trimmed),
                     };
-                    facts = Some((line, f));
+                    facts = Some((scope.start, f));
                     f
                 }
             };
@@ -130,13 +149,12 @@ impl Spacing {
             let artifact = if plain_pair {
                 // Two spaces: a slip, unless the line is a table or
                 // layout (columns, `|`, tabs).
-                !line_facts.bar && !line_facts.tab && !line_facts.columns
+                !line_facts.tab && !line_facts.columns
             } else {
                 // Three spaces, a space and a tab: layout in a table or a
                 // column list, a slip in a sentence of prose.
                 // (A long run spaces out columns even in a sentence.)
                 blanks.chars().count() <= 4
-                    && !line_facts.bar
                     && blanks.matches('\t').count() <= 1
                     && !line_facts.columns
                     && (is_sentence(text) || inside_clause(ctx.text, &run, text))
@@ -201,14 +219,14 @@ impl Spacing {
     }
 }
 
-/// What decides whether the blank runs of a line are layout.
+/// What decides whether the blank runs of a line (or of a table cell)
+/// are layout.
 #[derive(Clone, Copy)]
 struct LineFacts {
-    /// The line holds a `|`.
-    bar: bool,
-    /// The line holds a tab.
+    /// Tabs lay it out: two or more between words, or one outside a
+    /// sentence of prose.
     tab: bool,
-    /// The line is laid out in columns ([`columns`]).
+    /// It is laid out in columns ([`columns`]).
     columns: bool,
 }
 
