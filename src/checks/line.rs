@@ -91,7 +91,7 @@ impl Group {
             .iter()
             .map(|r| anchored(r.pattern.as_deref().unwrap_or_default()))
             .collect();
-        let set = Matcher::many(&patterns, true, 256 << 20, 64 << 20)
+        let set = Matcher::many(&patterns, true, super::SET_NFA_LIMIT, super::SET_DFA_CACHE)
             .map_err(|e| CompileError::new(Field::Pattern, e))?;
         let unless = rules
             .iter()

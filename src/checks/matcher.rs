@@ -46,7 +46,7 @@ impl Matcher {
     /// does (a pattern that begins with `^`), so a search may stop at the
     /// first byte no match can take.
     pub fn new(pattern: &str, anchored: bool) -> Result<Self, String> {
-        Self::many(&[pattern], anchored, 64 << 20, 8 << 20)
+        Self::many(&[pattern], anchored, super::NFA_LIMIT, super::DFA_CACHE)
     }
 
     /// Compiles `patterns` as one set (see [`Matcher::matches`]), with

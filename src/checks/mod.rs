@@ -373,6 +373,15 @@ pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
     }
 }
 
+/// The compiled-program limit of one pattern (see [`regex`]).
+const NFA_LIMIT: usize = 64 << 20;
+/// The lazy DFA cache of one pattern (see [`regex`]).
+const DFA_CACHE: usize = 8 << 20;
+/// The same two for a set of many patterns run as one (the line rules
+/// without literals, the pattern rules).
+const SET_NFA_LIMIT: usize = 256 << 20;
+const SET_DFA_CACHE: usize = 64 << 20;
+
 /// Builds a regex with limits large enough for long phrase alternations.
 /// The lazy DFA's cache gets 8 MB (the regex crate's default is 2 MB):
 /// the case-insensitive line patterns over real German and English pages
@@ -381,8 +390,8 @@ pub fn trim_range(text: &str, range: Range<usize>) -> Range<usize> {
 /// 8 MB it is paid once, as warm-up.
 fn regex(pattern: &str) -> Result<regex::Regex, CompileError> {
     regex::RegexBuilder::new(pattern)
-        .size_limit(64 << 20)
-        .dfa_size_limit(8 << 20)
+        .size_limit(NFA_LIMIT)
+        .dfa_size_limit(DFA_CACHE)
         .build()
         .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))
 }

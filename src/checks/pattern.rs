@@ -125,8 +125,8 @@ impl PatternSet {
                     .map(|r| r.pattern.as_deref().unwrap_or_default());
                 Some(
                     RegexSetBuilder::new(patterns)
-                        .size_limit(256 << 20)
-                        .dfa_size_limit(64 << 20)
+                        .size_limit(super::SET_NFA_LIMIT)
+                        .dfa_size_limit(super::SET_DFA_CACHE)
                         .build()
                         .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))?,
                 )

@@ -474,18 +474,20 @@ impl Check for SentenceJoin {
                 continue;
             }
             // `das verschlossene Ich und die Liebe`: a noun in a phrase.
-            if lang
-                .not_before
-                .contains(&next_word(text, starter_range.end))
-            {
+            // Only the options that look at the next word read it (an
+            // empty word is in no list and costs no allocation).
+            let next = if lang.not_before.is_empty() && !lang.noun_starters.contains(starter) {
+                String::new()
+            } else {
+                next_word(text, starter_range.end)
+            };
+            if lang.not_before.contains(&next) {
                 continue;
             }
             // `mein wahres Ich`: a noun after its article or possessive.
             if lang.noun_starters.contains(starter)
                 && (lang.determiners.contains(&lower_prev)
-                    || lang
-                        .noun_followers
-                        .contains(&next_word(text, starter_range.end))
+                    || lang.noun_followers.contains(&next)
                     || (["e", "en", "es", "em", "er"]
                         .iter()
                         .any(|e| lower_prev.ends_with(e))

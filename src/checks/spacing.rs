@@ -90,6 +90,9 @@ impl Spacing {
         // line or cell, by its first byte: an indented table line holds
         // many runs.
         let mut facts: Option<(usize, LineFacts)> = None;
+        // Whether a line is a table row (holds a `|`), looked up once per
+        // line for the same reason.
+        let mut table_row: Option<(usize, bool)> = None;
         loop {
             while rare.get(next_rare).is_some_and(|&at| at < covered) {
                 next_rare += 1;
@@ -117,9 +120,15 @@ impl Spacing {
             // a run beside a bar pads the column, one inside a cell's text
             // is a slip like any other (`| Andy  Carter |`).
             let mut scope = content.clone();
-            let bar = ctx.text[content.clone()].contains('|');
+            let bar = match table_row {
+                Some((at, bar)) if at == line => bar,
+                _ => {
+                    let bar = memchr::memchr(b'|', &bytes[content.clone()]).is_some();
+                    table_row = Some((line, bar));
+                    bar
+                }
+            };
             if bar {
-                let bytes = ctx.text.as_bytes();
                 if bytes[run.start - 1] == b'|' || bytes.get(run.end) == Some(&b'|') {
                     continue;
                 }
