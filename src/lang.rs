@@ -4,6 +4,7 @@
 //! (`de`, `en`); languages without a two-letter code keep whatlang's
 //! three-letter one.
 
+use std::borrow::Cow;
 use whatlang::Lang;
 
 /// How the language of a document is decided.
@@ -73,14 +74,22 @@ pub fn name(code: &str) -> Option<&'static str> {
 /// little enough that a 50 MB document costs no more than a short one.
 const SAMPLE_BYTES: usize = 3 * 1024;
 
+/// The part of a long document whose lines [`sample`] weighs: its middle.
+const SAMPLE_REGION_BYTES: usize = 256 * 1024;
+
 /// Fewer letters than this and no guess is made.
 const MIN_LETTERS: usize = 24;
 
-/// Detects the language of `text`, or `None` for text too short to tell.
-/// A long document is sampled in its middle: scraped pages open with menus
-/// and close with footers, often in another language than the article.
+/// Detects the language of `text`, or `None` for text too short to tell:
+/// [`detect_sample`] of its [`sample`].
 pub fn detect(text: &str) -> Option<&'static str> {
-    let sample = middle(text, SAMPLE_BYTES);
+    detect_sample(&sample(text))
+}
+
+/// The language of a [`sample`], or `None` when it is too short to tell.
+/// The same sample always gets the same answer, so a caller that kept an
+/// earlier sample and its answer may reuse the answer for an equal one.
+pub fn detect_sample(sample: &str) -> Option<&'static str> {
     if sample
         .chars()
         .filter(|c| c.is_alphabetic())
@@ -95,6 +104,145 @@ pub fn detect(text: &str) -> Option<&'static str> {
     }
     let info = whatlang::detect(sample)?;
     Some(iso639_1(info.lang()))
+}
+
+/// What [`detect`] reads of `text`: all of a short text; of a longer one,
+/// the lines with the most prose, in their order, up to 3 KB. A line's
+/// prose is its letters outside links (`[…](…)`) and bare URLs; the sample
+/// leaves out link targets and URLs. Scraped pages open with menus and close with
+/// footers, often in another language than the article, and their longest
+/// lines are often lists of links: the article's paragraphs are the lines
+/// with the most prose. The sample depends on those lines only, so fixes
+/// that remove boilerplate lines usually leave it as it was.
+pub fn sample(text: &str) -> Cow<'_, str> {
+    if text.len() <= SAMPLE_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let region = whole_lines(text, middle(text, SAMPLE_REGION_BYTES));
+    let finders = Prose::new();
+    // (letters, start, end, bytes kept) of each line with prose.
+    let mut lines: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', region.as_bytes()).chain(std::iter::once(region.len())) {
+        let (mut letters, mut kept, mut in_link) = (0, 0, false);
+        finders.parts(&region[start..end], |part| {
+            letters += prose_letters(part, &mut in_link);
+            kept += part.len();
+        });
+        if letters > 0 {
+            lines.push((letters, start, end, kept));
+        }
+        start = end + 1;
+    }
+    lines.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Each line chosen gives at most what the budget has left, from its
+    // middle; the sample keeps the lines in text order.
+    let mut chosen: Vec<(usize, usize, usize)> = Vec::new();
+    let mut left = SAMPLE_BYTES;
+    for &(_, s, e, kept) in &lines {
+        if left == 0 {
+            break;
+        }
+        let take = kept.min(left);
+        chosen.push((s, e, take));
+        left -= take;
+    }
+    chosen.sort_unstable();
+    let mut out = String::with_capacity(SAMPLE_BYTES + chosen.len());
+    let mut line = String::new();
+    for (s, e, take) in chosen {
+        line.clear();
+        finders.parts(&region[s..e], |part| line.push_str(part));
+        out.push_str(middle(&line, take));
+        out.push('\n');
+    }
+    Cow::Owned(out)
+}
+
+/// The letters of `part` (bytes of ASCII letters and of other scripts)
+/// outside the text of links (`[…]`), which reads as a menu or a list of
+/// tags rather than prose; `in_link` carries an open `[` to the next part.
+fn prose_letters(part: &str, in_link: &mut bool) -> usize {
+    let letter = |b: &u8| b.is_ascii_alphabetic() || *b >= 0x80;
+    let bytes = part.as_bytes();
+    if !*in_link && memchr::memchr2(b'[', b']', bytes).is_none() {
+        return bytes.iter().filter(|b| letter(b)).count();
+    }
+    let mut letters = 0;
+    for b in bytes {
+        match b {
+            b'[' => *in_link = true,
+            b']' => *in_link = false,
+            _ => letters += usize::from(!*in_link && letter(b)),
+        }
+    }
+    letters
+}
+
+/// `part` widened to the whole lines of `text` it touches.
+fn whole_lines<'t>(text: &'t str, part: &str) -> &'t str {
+    let offset = part.as_ptr() as usize - text.as_ptr() as usize;
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[offset + part.len()..])
+        .map_or(text.len(), |i| offset + part.len() + i);
+    &text[start..end]
+}
+
+/// Finds the prose of a line: its parts outside link targets (`](…)`)
+/// and bare URLs.
+struct Prose {
+    target: memchr::memmem::Finder<'static>,
+    url: memchr::memmem::Finder<'static>,
+}
+
+impl Prose {
+    fn new() -> Self {
+        Prose {
+            target: memchr::memmem::Finder::new("]("),
+            url: memchr::memmem::Finder::new("http"),
+        }
+    }
+
+    /// Gives each part of `line`'s prose to `keep`, in order.
+    fn parts<'l>(&self, line: &'l str, mut keep: impl FnMut(&'l str)) {
+        let mut rest = line;
+        while !rest.is_empty() {
+            let (text, next) = match self.target.find(rest.as_bytes()) {
+                Some(i) => {
+                    let after = &rest[i + 2..];
+                    let close = memchr::memchr(b')', after.as_bytes());
+                    (&rest[..=i], close.map_or("", |j| &after[j + 1..]))
+                }
+                None => (rest, ""),
+            };
+            self.without_urls(text, &mut keep);
+            rest = next;
+        }
+    }
+
+    /// `text` without the words that start with `http`.
+    fn without_urls<'l>(&self, mut text: &'l str, keep: &mut impl FnMut(&'l str)) {
+        while let Some(i) = self.url.find(text.as_bytes()) {
+            if i > 0 && !text.as_bytes()[i - 1].is_ascii_whitespace() {
+                // Inside a word: kept with what comes before it.
+                let end = i + 4;
+                keep(&text[..end]);
+                text = &text[end..];
+                continue;
+            }
+            keep(&text[..i]);
+            let url = &text.as_bytes()[i..];
+            let end = url
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .unwrap_or(url.len());
+            text = &text[i + end..];
+        }
+        if !text.is_empty() {
+            keep(text);
+        }
+    }
 }
 
 /// Samples [`composition`] takes at most, spread evenly over a text.
@@ -437,6 +585,39 @@ mod tests {
         // One long line is sampled all along, not only at its start.
         let line = format!("{}{}", de.trim().repeat(3), en.trim().repeat(12));
         assert_eq!(composition(&line)[0].0, "en", "{:?}", composition(&line));
+    }
+
+    /// A long page is read in its lines with the most prose, without link
+    /// targets and URLs, whatever lies at its middle; removing a menu line
+    /// leaves the sample as it was.
+    #[test]
+    fn the_sample_is_the_prose_of_a_page() {
+        let menu = "[Home](https://example.com/) [News](https://example.com/news) [Sport](https://example.com/sport)\n";
+        let links = format!(
+            "{}\n",
+            (0..40)
+                .map(|i| format!("[Tag {i}](https://example.com/tag/{i} \"Themen\")"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let de = "Die Regierung hat am Montag neue Regeln vorgestellt, die ab Januar für alle Betriebe gelten. Sie sind nicht unumstritten, und der Verband will dagegen vorgehen (siehe https://example.com/verband).\n";
+        let text = format!("{menu}{}{links}{}{menu}", de.repeat(8), menu.repeat(30));
+        assert!(text.len() > SAMPLE_BYTES);
+        let s = sample(&text);
+        assert!(s.len() <= SAMPLE_BYTES + 32, "{}", s.len());
+        assert!(s.starts_with("Die Regierung"), "{s}");
+        assert!(!s.contains("http") && !s.contains("Tag 1"), "{s}");
+        assert!(s.contains("(siehe \n") || s.contains("(siehe "), "{s}");
+        assert_eq!(detect(&text), Some("de"));
+        let fixed = text.replacen(menu, "", 3);
+        assert_eq!(sample(&fixed), s);
+        // A page with no prose at all has an empty sample and no language.
+        let bare = "1234 5678 90 | -- |\n".repeat(300);
+        assert_eq!(sample(&bare), "");
+        assert_eq!(detect(&bare), None);
+        // One 50 KB line is sampled from its middle, on char boundaries.
+        let line = "äöü wörter ".repeat(5000);
+        assert!(sample(&line).len() <= SAMPLE_BYTES + 4);
     }
 
     #[test]

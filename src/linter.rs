@@ -442,15 +442,39 @@ impl Linter {
     }
 
     fn pass_lang(&self, lang: PassLang<'_>, text: &str) -> OwnedLang {
+        self.pass_lang_memo(lang, text, &mut None)
+    }
+
+    /// [`Linter::pass_lang`], detecting anew only when the language
+    /// sample of `text` differs from the one in `memo` (an earlier pass's
+    /// sample and its answer, which this pass's replaces): the same sample
+    /// always gets the same answer.
+    fn pass_lang_memo(
+        &self,
+        lang: PassLang<'_>,
+        text: &str,
+        memo: &mut Option<(String, Option<&'static str>)>,
+    ) -> OwnedLang {
         match lang {
             PassLang::Given(l) => OwnedLang {
                 code: l.code.map(str::to_string),
                 declared: l.declared,
             },
-            PassLang::Detect => OwnedLang {
-                code: crate::lang::detect(text).map(str::to_string),
-                declared: false,
-            },
+            PassLang::Detect => {
+                let sample = crate::lang::sample(text);
+                let code = match memo {
+                    Some((known, code)) if *known == *sample => *code,
+                    _ => {
+                        let code = crate::lang::detect_sample(&sample);
+                        *memo = Some((sample.into_owned(), code));
+                        code
+                    }
+                };
+                OwnedLang {
+                    code: code.map(str::to_string),
+                    declared: false,
+                }
+            }
         }
     }
 
@@ -468,8 +492,9 @@ impl Linter {
         let mut done = Applied::default();
         let mut last_rules: Vec<Arc<str>> = Vec::new();
         let memo = PassMemo::default();
+        let mut lang_memo = None;
         for pass in 0..=MAX_FIX_PASSES {
-            let pass_lang = self.pass_lang(lang, &current);
+            let pass_lang = self.pass_lang_memo(lang, &current, &mut lang_memo);
             // Checks whose fixes this run does not apply run only on the
             // pass that settles: the findings of the others decide whether
             // the text changes, and a pass that changes it reports nothing.
