@@ -272,28 +272,34 @@ impl Linter {
         // order they ran in.
         let mut found: Vec<Vec<Diagnostic>> = Vec::new();
         found.resize_with(checks.len(), Vec::new);
+        // The findings so far. A rule belongs to one check, so findings
+        // that sort alike come from one check, in its order: sorting the
+        // findings of the deferred checks in after the others' gives the
+        // order of sorting all at once. The document-level checks count
+        // findings by line, whatever their order and severity.
+        let mut out: Vec<Diagnostic> = Vec::new();
         if let Some(settle) = settle {
-            for (check, out) in checks.iter().zip(&mut found) {
+            for (check, found) in checks.iter().zip(&mut found) {
                 if !settle.defers(&**check) {
-                    check.run(&ctx, out);
+                    check.run(&ctx, found);
                 }
             }
-            let mut partial: Vec<Diagnostic> = found.iter().flatten().cloned().collect();
-            self.finish(&mut partial);
-            if let Some(change) = (settle.changes)(&partial) {
-                return (partial, Some(change));
+            out = found.iter_mut().flat_map(std::mem::take).collect();
+            self.finish(&mut out);
+            if let Some(change) = (settle.changes)(&out) {
+                return (out, Some(change));
             }
-            for (check, out) in checks.iter().zip(&mut found) {
+            for (check, found) in checks.iter().zip(&mut found) {
                 if settle.defers(&**check) {
-                    check.run(&ctx, out);
+                    check.run(&ctx, found);
                 }
             }
         } else {
-            for (check, out) in checks.iter().zip(&mut found) {
-                check.run(&ctx, out);
+            for (check, found) in checks.iter().zip(&mut found) {
+                check.run(&ctx, found);
             }
         }
-        let mut out: Vec<Diagnostic> = found.into_iter().flatten().collect();
+        out.extend(found.into_iter().flatten());
         // The second phase: document-level signals over the findings.
         if whole && !self.late.is_empty() {
             let mut signals = Vec::new();
