@@ -18,6 +18,7 @@ use crate::rules::Rule;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
@@ -112,6 +113,38 @@ struct LangOptions {
     /// open a sentence and hardly ever a name.
     #[serde(default)]
     before_capitalised: Vec<String>,
+    /// Starters that count only before one of their words, lower case:
+    /// German `Sie` before a verb in the third person singular (`Sie ist`,
+    /// `Sie hat`) is `she` opening a sentence, where the polite `Sie`
+    /// inside one takes the plural (`können Sie`, `Sie sind`).
+    #[serde(default)]
+    starters_before: HashMap<String, Vec<String>>,
+    /// Words after which a starter of `starters_before` is an object, not
+    /// a subject (`ob er Sie kennt`, `was Sie hat`). Lower case.
+    #[serde(default)]
+    not_after_conditional: Vec<String>,
+    /// Pronouns that, after a capitalised verb, make it the first word of
+    /// a question or a command (`Probieren Sie`, `Liegst du`, `Schaut
+    /// man`, `Will er`): in the middle of a sentence a subject pronoun
+    /// never follows a noun.
+    #[serde(default)]
+    verb_first_pronouns: Vec<String>,
+    /// How the verbs before `verb_first_pronouns` end (`en`, `st`, `t`).
+    #[serde(default)]
+    verb_endings: Vec<String>,
+    /// Verbs before `verb_first_pronouns` that end otherwise (`Will`).
+    #[serde(default)]
+    verb_first_words: Vec<String>,
+    /// Endings of the word before such a verb that make it an adjective
+    /// before a noun (`rosarote Aussichten Sie`), not the end of a clause.
+    #[serde(default)]
+    adjective_endings: Vec<String>,
+    /// Those of `verb_first_pronouns` that may be objects too (`Sie`):
+    /// they count only when the word before the verb is the fourth of its
+    /// clause or later, as fronted phrases before the verb of a sentence
+    /// (`Am Eingang erwarten Experten Sie`) are short.
+    #[serde(default)]
+    object_pronouns: Vec<String>,
 }
 
 /// `true`, `false` or a list of starters.
@@ -159,6 +192,15 @@ struct Lang {
     determiners: HashSet<String>,
     noun_followers: HashSet<String>,
     before_capitalised: HashSet<String>,
+    starters_before: HashMap<String, HashSet<String>>,
+    not_after_conditional: HashSet<String>,
+    /// The candidates of `verb_first_pronouns`, compiled when first needed.
+    verb_first: Option<(String, OnceLock<Option<Regex>>)>,
+    verb_endings: Vec<String>,
+    verb_first_words: HashSet<String>,
+    adjective_endings: Vec<String>,
+    object_pronouns: Vec<String>,
+    starters: HashSet<String>,
 }
 
 pub struct SentenceJoin {
@@ -184,7 +226,16 @@ impl SentenceJoin {
                     format!("options.{code}.starters is empty"),
                 ));
             }
-            let starters = alternation(&o.starters);
+            let mut all: Vec<String> = o.starters.clone();
+            let mut conditional: Vec<&String> = o.starters_before.keys().collect();
+            conditional.sort();
+            all.extend(
+                conditional
+                    .into_iter()
+                    .filter(|w| !o.starters.contains(w))
+                    .cloned(),
+            );
+            let starters = alternation(&all);
             // one space, starter (maybe with a comma: `Meanwhile,`), one
             // space, start of a word; or a contraction (`It's`, `They’re`).
             // The word before is checked on each hit. Starting with the
@@ -231,6 +282,28 @@ impl SentenceJoin {
                     determiners: o.determiners.iter().map(|w| w.to_lowercase()).collect(),
                     noun_followers: o.noun_followers.iter().map(|w| w.to_lowercase()).collect(),
                     before_capitalised: o.before_capitalised.into_iter().collect(),
+                    starters_before: o
+                        .starters_before
+                        .into_iter()
+                        .map(|(k, v)| (k, v.iter().map(|w| w.to_lowercase()).collect()))
+                        .collect(),
+                    not_after_conditional: o
+                        .not_after_conditional
+                        .iter()
+                        .map(|w| w.to_lowercase())
+                        .collect(),
+                    verb_first: (!o.verb_first_pronouns.is_empty()).then(|| {
+                        let pronouns = alternation(&o.verb_first_pronouns);
+                        (
+                            format!(r" \p{{Lu}}\p{{Ll}}+ (?:{pronouns})[ ,.!?]"),
+                            OnceLock::new(),
+                        )
+                    }),
+                    verb_endings: o.verb_endings,
+                    verb_first_words: o.verb_first_words.into_iter().collect(),
+                    adjective_endings: o.adjective_endings,
+                    object_pronouns: o.object_pronouns,
+                    starters: o.starters.into_iter().collect(),
                 },
             );
         }
@@ -476,12 +549,22 @@ impl Check for SentenceJoin {
             // `das verschlossene Ich und die Liebe`: a noun in a phrase.
             // Only the options that look at the next word read it (an
             // empty word is in no list and costs no allocation).
-            let next = if lang.not_before.is_empty() && !lang.noun_starters.contains(starter) {
+            let conditional = lang.starters_before.get(starter);
+            let next = if lang.not_before.is_empty()
+                && !lang.noun_starters.contains(starter)
+                && conditional.is_none()
+            {
                 String::new()
             } else {
                 next_word(text, starter_range.end)
             };
-            if lang.not_before.contains(&next) {
+            if lang.not_before.contains(&next)
+                || conditional.is_some_and(|w| {
+                    !w.contains(&next)
+                        || capitalised
+                        || lang.not_after_conditional.contains(&lower_prev)
+                })
+            {
                 continue;
             }
             // `mein wahres Ich`: a noun after its article or possessive.
@@ -538,13 +621,90 @@ impl Check for SentenceJoin {
                     continue;
                 }
             }
-            let span = prev_start..starter_range.end;
-            let mut d = self.rule.finding(text, ctx.lines, span, None);
-            d.fix = Some(Fix::new(
-                self.applicability,
-                vec![Edit::insert(prev_end, ".")],
-            ));
-            out.push(d);
+            self.report(ctx, prev_start..starter_range.end, prev_end, out);
+        }
+        if let Some((pattern, re)) = &lang.verb_first
+            && let Some(re) = re.get_or_init(|| regex(pattern).ok())
+        {
+            self.verb_first(lang, re, ctx, out);
+        }
+    }
+}
+
+impl SentenceJoin {
+    /// A finding on `span` whose fix ends the sentence at `end`.
+    fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, end: usize, out: &mut Vec<Diagnostic>) {
+        let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
+        d.fix = Some(Fix::new(self.applicability, vec![Edit::insert(end, ".")]));
+        out.push(d);
+    }
+
+    /// The joins before a question or a command (`verb_first_pronouns`):
+    /// `nach vorne beugt Probieren Sie`. The word before the verb must end
+    /// a clause, and must not be the second word of its sentence, where
+    /// it is the verb and the capitalised word its subject (`Dort
+    /// erwarten Experten Sie`).
+    fn verb_first(&self, lang: &Lang, re: &Regex, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        let text = ctx.text;
+        for m in re.find_iter(text) {
+            let start = m.start() + 1;
+            let end = start + text[start..].find(' ').unwrap_or(0);
+            let verb = &text[start..end];
+            if !(lang.verb_first_words.contains(verb)
+                || lang.verb_endings.iter().any(|e| verb.ends_with(e.as_str())))
+                || verb.chars().count() < 4
+                || lang.starters.contains(verb)
+            {
+                continue;
+            }
+            let prev_end = m.start();
+            let prev_start = word_start(text, prev_end);
+            let prev = &text[prev_start..prev_end];
+            if prev.chars().count() < 2
+                || !prev.chars().all(char::is_lowercase)
+                || lang.not_after.contains(prev)
+                || lang.not_after_conditional.contains(prev)
+                || lang
+                    .adjective_endings
+                    .iter()
+                    .any(|e| prev.ends_with(e.as_str()))
+            {
+                continue;
+            }
+            // The word before must be on the line and not open a sentence;
+            // nor may a comma stand before it (`Wenn …, bieten Banken Sie`).
+            let Some(before) = text[..prev_start].strip_suffix(' ') else {
+                continue;
+            };
+            let first = word_start(before, before.len());
+            if first == before.len() {
+                continue;
+            }
+            let ends_clause = |c: char| {
+                matches!(
+                    c,
+                    '\n' | '.' | '!' | '?' | ':' | ';' | ',' | '"' | '„' | '“' | '»'
+                )
+            };
+            let opens = text[..first]
+                .trim_end_matches(' ')
+                .chars()
+                .next_back()
+                .is_none_or(ends_clause);
+            if opens {
+                continue;
+            }
+            let pronoun = text[end + 1..m.end() - 1].trim_end_matches([' ', ',', '.', '!', '?']);
+            if lang.object_pronouns.iter().any(|p| p == pronoun) {
+                let clause = text[..prev_start]
+                    .rsplit(ends_clause)
+                    .next()
+                    .unwrap_or_default();
+                if clause.split_whitespace().count() < 3 {
+                    continue;
+                }
+            }
+            self.report(ctx, prev_start..end, prev_end, out);
         }
     }
 }
