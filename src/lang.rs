@@ -187,16 +187,18 @@ pub fn sample(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The bytes of ASCII letters and of other scripts in `bytes`, counted in
-/// blocks that the compiler vectorises.
+/// Whether `b` counts as a letter of prose: an ASCII letter or a byte of
+/// another script.
+fn letter_byte(b: u8) -> bool {
+    (b | 0x20).wrapping_sub(b'a') < 26 || b >= 0x80
+}
+
+/// The [`letter_byte`]s of `bytes`, counted in blocks that the compiler
+/// vectorises.
 fn letter_bytes(bytes: &[u8]) -> usize {
     bytes
         .chunks(255)
-        .map(|block| {
-            block.iter().fold(0u8, |n, &b| {
-                n + u8::from((b | 0x20).wrapping_sub(b'a') < 26 || b >= 0x80)
-            })
-        })
+        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from(letter_byte(b))))
         .map(usize::from)
         .sum()
 }
@@ -205,7 +207,6 @@ fn letter_bytes(bytes: &[u8]) -> usize {
 /// outside the text of links (`[…]`), which reads as a menu or a list of
 /// tags rather than prose; `in_link` carries an open `[` to the next part.
 fn prose_letters(part: &str, in_link: &mut bool) -> usize {
-    let letter = |b: &u8| b.is_ascii_alphabetic() || *b >= 0x80;
     let bytes = part.as_bytes();
     if !*in_link && memchr::memchr2(b'[', b']', bytes).is_none() {
         return letter_bytes(bytes);
@@ -215,7 +216,7 @@ fn prose_letters(part: &str, in_link: &mut bool) -> usize {
         match b {
             b'[' => *in_link = true,
             b']' => *in_link = false,
-            _ => letters += usize::from(!*in_link && letter(b)),
+            _ => letters += usize::from(!*in_link && letter_byte(*b)),
         }
     }
     letters

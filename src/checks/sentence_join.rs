@@ -120,7 +120,8 @@ struct LangOptions {
     #[serde(default)]
     starters_before: HashMap<String, Vec<String>>,
     /// Words after which a starter of `starters_before` is an object, not
-    /// a subject (`ob er Sie kennt`, `was Sie hat`). Lower case.
+    /// a subject (`ob er Sie kennt`, `was Sie hat`), and which never end
+    /// a clause before a verb of `verb_first_pronouns`. Lower case.
     #[serde(default)]
     not_after_conditional: Vec<String>,
     /// Pronouns that, after a capitalised verb, make it the first word of
@@ -295,7 +296,11 @@ impl SentenceJoin {
                     verb_first: (!o.verb_first_pronouns.is_empty()).then(|| {
                         let pronouns = alternation(&o.verb_first_pronouns);
                         (
-                            format!(r" \p{{Lu}}\p{{Ll}}+ (?:{pronouns})[ ,.!?]"),
+                            // The pronoun only, which the regex engine
+                            // finds by its literals; the verb before it is
+                            // read by hand (a pattern that starts with it
+                            // scanned every byte of the text).
+                            format!(r" (?:{pronouns})[ ,.!?]"),
                             OnceLock::new(),
                         )
                     }),
@@ -647,9 +652,18 @@ impl SentenceJoin {
     fn verb_first(&self, lang: &Lang, re: &Regex, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let text = ctx.text;
         for m in re.find_iter(text) {
-            let start = m.start() + 1;
-            let end = start + text[start..].find(' ').unwrap_or(0);
+            // A capitalised word, then small letters only, one space before
+            // the pronoun and one after the word before it.
+            let end = m.start();
+            let start = word_start(text, end);
             let verb = &text[start..end];
+            let mut chars = verb.chars();
+            if !chars.next().is_some_and(char::is_uppercase)
+                || !chars.all(char::is_lowercase)
+                || !text[..start].ends_with(' ')
+            {
+                continue;
+            }
             if !(lang.verb_first_words.contains(verb)
                 || lang.verb_endings.iter().any(|e| verb.ends_with(e.as_str())))
                 || verb.chars().count() < 4
@@ -657,7 +671,7 @@ impl SentenceJoin {
             {
                 continue;
             }
-            let prev_end = m.start();
+            let prev_end = start - 1;
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
             if prev.chars().count() < 2
