@@ -17,7 +17,9 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+// foldhash: the word sets are looked up on every candidate, and SipHash
+// was a tenth of the check.
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -146,6 +148,142 @@ struct LangOptions {
     /// (`Am Eingang erwarten Experten Sie`) are short.
     #[serde(default)]
     object_pronouns: Vec<String>,
+    /// Verbs of saying among `not_after` (`said`, `sagte`): after the
+    /// attribution of a quotation they end the sentence (`,” Claverie
+    /// said Such support`). Lower case.
+    #[serde(default)]
+    attribution_verbs: Vec<String>,
+    /// A clause whose verb stands last, then a noun (German: `weil es
+    /// nahe an der Grenze arbeiten kann Teamchef Vasseur sagte`).
+    #[serde(default)]
+    clause_final: Option<ClauseFinalOptions>,
+}
+
+/// German puts the verbs of a subordinate clause, and the participle or
+/// infinitive of a main clause with an auxiliary, at the end of the
+/// clause. A capitalised word right after such a verb starts a sentence.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClauseFinalOptions {
+    /// Finite auxiliaries and modals (`ist`, `hat`, `wird`, `kann`): they
+    /// frame a main clause and end a subordinate one. Lower case.
+    auxiliaries: Vec<String>,
+    /// Auxiliaries in the infinitive that end a verb group after a
+    /// participle (`betrieben werden`, `gesehen haben`). Lower case.
+    final_auxiliaries: Vec<String>,
+    /// Words that open a subordinate clause after a comma (`dass`,
+    /// `weil`, `sofern`, `was`). Lower case.
+    subordinators: Vec<String>,
+    /// Relative pronouns (`die`, `denen`): after a comma, and maybe a
+    /// preposition, they open a clause when one of `relative_next`
+    /// follows (`, die mit Ökostrom betrieben werden`), since the same
+    /// words are articles (`, dem gesetzlich vorgeschriebenen Zuschuss`).
+    relative_pronouns: Vec<String>,
+    /// Words after a relative pronoun: pronouns, prepositions, articles,
+    /// particles. Lower case.
+    relative_next: Vec<String>,
+    /// Prepositions before a relative pronoun (`, mit denen`). Lower case.
+    prepositions: Vec<String>,
+    /// Conjunctions that start a new main clause, ending the frame of an
+    /// auxiliary before them (`sind kontaktfreudig und haben Lust`).
+    conjunctions: Vec<String>,
+    /// How an infinitive or a participle ends (`en`, `ern`, `eln`).
+    verb_endings: Vec<String>,
+    /// Endings of inflected adjectives and participles (`ischen`,
+    /// `enden`, `ten`, `enen`): such a word before a noun is its
+    /// attribute (`dem in der Karte angegebenen Wert`).
+    adjective_endings: Vec<String>,
+    /// Endings of verbs that `adjective_endings` would take for
+    /// adjectives (`ieren`, `halten`).
+    verb_suffixes: Vec<String>,
+    /// Verbs that `adjective_endings` would take for adjectives
+    /// (`senden`, `finden`).
+    verbs: Vec<String>,
+    /// Stems of adjectives that inflect with `-en` (`lang`, `groß`).
+    adjective_stems: Vec<String>,
+    /// Stems of determiners and quantifiers (`kein`, `dies`, `viel`),
+    /// with or without an ending.
+    determiner_stems: Vec<String>,
+    /// Adverbs and prepositions with a verb's ending (`eben`, `unten`).
+    not_verbs: Vec<String>,
+}
+
+struct ClauseFinal {
+    tails: Box<[u64]>,
+    auxiliaries: HashSet<String>,
+    final_auxiliaries: HashSet<String>,
+    subordinators: HashSet<String>,
+    relative_pronouns: HashSet<String>,
+    relative_next: HashSet<String>,
+    prepositions: HashSet<String>,
+    conjunctions: HashSet<String>,
+    verb_endings: Vec<String>,
+    adjective_endings: Vec<String>,
+    verb_suffixes: Vec<String>,
+    verbs: HashSet<String>,
+    adjective_stems: HashSet<String>,
+    determiner_stems: HashSet<String>,
+    not_verbs: HashSet<String>,
+}
+
+fn lower_set(words: Vec<String>) -> HashSet<String> {
+    words.into_iter().map(|w| w.to_lowercase()).collect()
+}
+
+impl ClauseFinal {
+    fn new(o: ClauseFinalOptions) -> Self {
+        // The last two bytes of a verb ending (`en`) or an auxiliary
+        // (`kann`, `wird`), a bit set: the words before a space are read
+        // only after those.
+        let mut tails = vec![0u64; 1024].into_boxed_slice();
+        for w in o.verb_endings.iter().chain(&o.auxiliaries) {
+            if let [.., a, b] = w.as_bytes() {
+                let pair = usize::from(u16::from_be_bytes([*a, *b]));
+                tails[pair / 64] |= 1 << (pair % 64);
+            }
+        }
+        ClauseFinal {
+            tails,
+            auxiliaries: lower_set(o.auxiliaries),
+            final_auxiliaries: lower_set(o.final_auxiliaries),
+            subordinators: lower_set(o.subordinators),
+            relative_pronouns: lower_set(o.relative_pronouns),
+            relative_next: lower_set(o.relative_next),
+            prepositions: lower_set(o.prepositions),
+            conjunctions: lower_set(o.conjunctions),
+            verb_endings: o.verb_endings,
+            adjective_endings: o.adjective_endings,
+            verb_suffixes: o.verb_suffixes,
+            verbs: lower_set(o.verbs),
+            adjective_stems: lower_set(o.adjective_stems),
+            determiner_stems: lower_set(o.determiner_stems),
+            not_verbs: lower_set(o.not_verbs),
+        }
+    }
+
+    /// Whether `word` (lower case) is an inflected adjective, participle
+    /// or determiner rather than a verb.
+    fn adjective(&self, word: &str) -> bool {
+        if self.verbs.contains(word) {
+            return false;
+        }
+        let stem = ["en", "em", "er", "es", "e", ""].iter().find_map(|e| {
+            word.strip_suffix(e)
+                .filter(|s| self.determiner_stems.contains(*s))
+        });
+        stem.is_some()
+            || word
+                .strip_suffix("en")
+                .is_some_and(|s| self.adjective_stems.contains(s))
+            || (!self
+                .verb_suffixes
+                .iter()
+                .any(|e| word.ends_with(e.as_str()))
+                && self
+                    .adjective_endings
+                    .iter()
+                    .any(|e| word.ends_with(e.as_str())))
+    }
 }
 
 /// `true`, `false` or a list of starters.
@@ -164,7 +302,7 @@ impl Starters {
         match self {
             Starters::All(true) => all.iter().cloned().collect(),
             Starters::Some(words) => words.into_iter().collect(),
-            Starters::All(false) | Starters::None => HashSet::new(),
+            Starters::All(false) | Starters::None => HashSet::default(),
         }
     }
 }
@@ -201,6 +339,8 @@ struct Lang {
     verb_first_words: HashSet<String>,
     adjective_endings: Vec<String>,
     object_pronouns: Vec<String>,
+    clause_final: Option<ClauseFinal>,
+    attribution_verbs: HashSet<String>,
     starters: HashSet<String>,
 }
 
@@ -219,7 +359,7 @@ impl SentenceJoin {
                 "`sentence-join` needs `[rule.options.<lang>]` tables with `starters` and `not_after`",
             ));
         }
-        let mut langs = HashMap::new();
+        let mut langs = HashMap::default();
         for (code, o) in opts {
             if o.starters.is_empty() {
                 return Err(CompileError::new(
@@ -243,7 +383,7 @@ impl SentenceJoin {
             // literal ` Die`/` The` lets the regex engine skip ahead to
             // candidates. Runs of spaces are layout (table cells), not a
             // join.
-            let word = format!(r" (?:{starters}),? [\p{{L}}\p{{N}}„“‚»\x22']");
+            let word = format!(r" (?:{starters})[,:]? [\p{{L}}\p{{N}}„“‚»\x22']");
             let pattern = if o.contractions.is_empty() {
                 word
             } else {
@@ -308,6 +448,8 @@ impl SentenceJoin {
                     verb_first_words: o.verb_first_words.into_iter().collect(),
                     adjective_endings: o.adjective_endings,
                     object_pronouns: o.object_pronouns,
+                    clause_final: o.clause_final.map(ClauseFinal::new),
+                    attribution_verbs: lower_set(o.attribution_verbs),
                     starters: o.starters.into_iter().collect(),
                 },
             );
@@ -346,7 +488,7 @@ fn word_start(text: &str, end: usize) -> usize {
 /// lower case.
 fn next_word(text: &str, end: usize) -> String {
     text[end..]
-        .trim_start_matches([',', ' '])
+        .trim_start_matches([',', ':', ' '])
         .split(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or_default()
@@ -440,6 +582,91 @@ fn written_inside_a_sentence(text: &str, start: usize, end: usize) -> bool {
     })
 }
 
+/// Whether the words before `start` (one to three, after a space) follow
+/// a quotation that ends with a comma, a question or an exclamation mark
+/// (`,” Claverie said`, `?" she asked`): an attribution, which ends its
+/// sentence with the verb at `start`.
+fn attribution(text: &str, start: usize) -> bool {
+    let from = start.saturating_sub(80);
+    let from = (from..start)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(start);
+    let window = &text[from..start];
+    let Some(quote) = window.rfind(['”', '"', '“', '«', '»']) else {
+        return false;
+    };
+    let (before, after) = window.split_at(quote);
+    let after = &after[after.chars().next().map_or(0, char::len_utf8)..];
+    before.ends_with([',', '?', '!'])
+        && after.starts_with(' ')
+        && (1..=3).contains(&after.split_whitespace().count())
+        && after
+            .split_whitespace()
+            .all(|w| w.chars().all(|c| c.is_alphabetic() || c == '.'))
+}
+
+/// Calls `f` with the position of each space in `bytes` that a capital
+/// follows (ASCII, or the lead byte of Ä, Ö, Ü), testing eight bytes at a
+/// time (SWAR): German text has a space every six bytes, and a loop or
+/// memchr that stops at each cost several times more.
+fn spaces_before_capitals(bytes: &[u8], mut f: impl FnMut(usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // 0x80 in each byte of `v` that is zero, exactly (no carry crosses a byte)
+    let zero = |v: u64| !(((v & LOW7) + LOW7) | v | LOW7);
+    let load = |from: usize| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[from..from + 8]);
+        u64::from_le_bytes(word)
+    };
+    let mut at = 0;
+    while at + 9 <= bytes.len() {
+        let (this, next) = (load(at), load(at + 1));
+        let low = next & LOW7;
+        // A..Z: at least 0x41 and at most 0x5A, below 0x80
+        let upper = (low + ONES * 0x3F) & !(low + ONES * 0x25) & !next & HIGH;
+        let mut mask = zero(this ^ (ONES * 0x20)) & (upper | zero(next ^ (ONES * 0xC3)));
+        while mask != 0 {
+            f(at + mask.trailing_zeros() as usize / 8);
+            mask &= mask - 1;
+        }
+        at += 8;
+    }
+    for i in at..bytes.len().saturating_sub(1) {
+        if bytes[i] == b' ' && (bytes[i + 1].is_ascii_uppercase() || bytes[i + 1] == 0xC3) {
+            f(i);
+        }
+    }
+}
+
+/// Whether `c` ends a clause: a line break, sentence or clause punctuation,
+/// or a quotation mark.
+fn ends_clause(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '.' | '!' | '?' | ':' | ';' | ',' | '"' | '„' | '“' | '»'
+    )
+}
+
+/// The text of the clause before `pos`: back to the last `ends_clause`.
+fn clause_before(text: &str, pos: usize) -> &str {
+    text[..pos].rsplit(ends_clause).next().unwrap_or_default()
+}
+
+/// The text of the clause after `pos`: up to the next `ends_clause`.
+fn clause_after(text: &str) -> &str {
+    text.split(ends_clause).next().unwrap_or_default()
+}
+
+/// The number of words in `text` (runs of non-blanks that start with a
+/// letter: a bullet or a number is no word).
+fn words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        .count()
+}
+
 /// Whether most words of the line are capitalised (a Title Case headline).
 fn title_case(line: &str) -> bool {
     let words: Vec<&str> = line
@@ -482,11 +709,15 @@ impl Check for SentenceJoin {
         };
         for whole in re.find_iter(text) {
             let m = whole.as_str();
-            let starter_len = m[1..].find([',', ' ', '\'', '’']).unwrap_or(m.len() - 1);
+            let starter_len = m[1..]
+                .find([',', ':', ' ', '\'', '’'])
+                .unwrap_or(m.len() - 1);
             let starter = &text[whole.start() + 1..whole.start() + 1 + starter_len];
             let starter_range = whole.start() + 1..whole.start() + 1 + starter_len;
             let next_char = m.chars().next_back();
-            let comma = m.as_bytes().get(1 + starter_len) == Some(&b',');
+            // `However, the`, `Genauer: Vom`
+            let comma = matches!(m.as_bytes().get(1 + starter_len), Some(b',' | b':'));
+            let next_digit = next_char.is_some_and(|c| c.is_ascii_digit());
             // The pronoun `I` is capitalised anywhere: `day However, I get`.
             let next_word_lowercase = next_char.is_some_and(char::is_lowercase)
                 || (next_char == Some('I')
@@ -497,13 +728,20 @@ impl Check for SentenceJoin {
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
-            // A lower-case compound joined by hyphens counts as one word
-            // (`time-consuming This`); a capitalised one is as often a
-            // menu entry or a name (`Europa-Bilder Noch mehr`), and is
-            // left alone as a word after a hyphen always was.
-            let compound_start = Some(compound_start(text, prev_start))
-                .filter(|&s| text[s..].chars().next().is_some_and(char::is_lowercase))
-                .unwrap_or(prev_start);
+            // A compound joined by hyphens counts as one word, lower-case
+            // (`time-consuming This`) or capitalised (`Offshore-Windparks
+            // Die Zuschläge`); a capitalised one in a line of capitalised
+            // words is a menu entry (`Europa-Bilder Noch mehr Europa`).
+            let compound_start = compound_start(text, prev_start);
+            if compound_start != prev_start
+                && text[compound_start..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                && title_case(&text[ctx.lines.content(text, ctx.lines.line_of(prev_start))])
+            {
+                continue;
+            }
             // The previous word must be a whole, lower-case word of two letters or more.
             let before = text[..compound_start].chars().next_back();
             let capitalised = text[compound_start..]
@@ -517,21 +755,37 @@ impl Check for SentenceJoin {
                     && next_word_lowercase);
             let lower_prev = prev.to_lowercase();
             // An article after a capitalised word and before another
-            // (`Lawinenbulletins Die Woche`) starts a sentence unless the
-            // two words before it are a name (`Martha Grimes Die Frau im
-            // Pelzmantel`) or the word names a title (`Buch Der Wille`).
-            let article = capitalised
-                && !strong_anyway
-                && lang.after_capitalised_any.contains(starter)
-                && !follows_capitalised_word(text, compound_start)
-                && !lang
-                    .title_nouns
-                    .iter()
-                    .any(|n| lower_prev.ends_with(n.as_str()));
-            let strong = strong_anyway || article;
+            // (`Lawinenbulletins Die Woche`) starts a sentence. After two
+            // capitalised words (`Martha Grimes Die Frau im Pelzmantel`) or
+            // a noun that names a title (`Buch Der Wille`), a title or a
+            // name goes on.
+            let title_before = capitalised
+                && (follows_capitalised_word(text, compound_start)
+                    || lang
+                        .title_nouns
+                        .iter()
+                        .any(|n| lower_prev.ends_with(n.as_str())));
+            let article =
+                capitalised && !title_before && lang.after_capitalised_any.contains(starter);
+            // A preposition before a number (`im Schienengüterverkehr Mit
+            // 458.000 TEU`), unless a title goes on (`The Next Generation In
+            // 40 Hours`, `Artikel Die 5. Welle`).
+            let before_number = capitalised
+                && !title_before
+                && next_digit
+                && lang.after_capitalised_before_lowercase.contains(starter);
+            let strong = strong_anyway || article || before_number;
+            // A particle ends a clause whose verb stands before it (`brannte
+            // vollkommen aus Die Kinder`); right after a line's first word
+            // it is a preposition (`Claudia bei Die Trendfarben`, a list of
+            // comments). A verb of saying ends the attribution after a
+            // quotation (`,” Claverie said Such support`).
             let function_word = lang.not_after.contains(&lower_prev)
                 && !(lang.particles.contains(&lower_prev)
-                    && lang.after_capitalised.contains(starter));
+                    && (lang.after_capitalised.contains(starter)
+                        || (lang.after_capitalised_any.contains(starter)
+                            && words(clause_before(text, prev_start)) >= 2)))
+                && !(lang.attribution_verbs.contains(&lower_prev) && attribution(text, prev_start));
             if prev.chars().count() < 2
                 || !(acronym || prev.chars().skip(1).all(char::is_lowercase))
                 || (capitalised && !strong)
@@ -540,6 +794,8 @@ impl Check for SentenceJoin {
                     c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
                 })
                 || function_word
+                // `her solo project For protection, with love`: a title
+                || (!capitalised && lang.title_nouns.contains(&lower_prev))
             {
                 continue;
             }
@@ -566,7 +822,7 @@ impl Check for SentenceJoin {
             if lang.not_before.contains(&next)
                 || conditional.is_some_and(|w| {
                     !w.contains(&next)
-                        || capitalised
+                        || (capitalised && !article)
                         || lang.not_after_conditional.contains(&lower_prev)
                 })
             {
@@ -633,6 +889,9 @@ impl Check for SentenceJoin {
         {
             self.verb_first(lang, re, ctx, out);
         }
+        if let Some(cf) = &lang.clause_final {
+            self.clause_final(lang, cf, ctx, out);
+        }
     }
 }
 
@@ -694,12 +953,6 @@ impl SentenceJoin {
             if first == before.len() {
                 continue;
             }
-            let ends_clause = |c: char| {
-                matches!(
-                    c,
-                    '\n' | '.' | '!' | '?' | ':' | ';' | ',' | '"' | '„' | '“' | '»'
-                )
-            };
             let opens = text[..first]
                 .trim_end_matches(' ')
                 .chars()
@@ -709,16 +962,174 @@ impl SentenceJoin {
                 continue;
             }
             let pronoun = text[end + 1..m.end() - 1].trim_end_matches([' ', ',', '.', '!', '?']);
-            if lang.object_pronouns.iter().any(|p| p == pronoun) {
-                let clause = text[..prev_start]
-                    .rsplit(ends_clause)
-                    .next()
-                    .unwrap_or_default();
-                if clause.split_whitespace().count() < 3 {
+            if lang.object_pronouns.iter().any(|p| p == pronoun)
+                && words(clause_before(text, prev_start)) < 3
+            {
+                continue;
+            }
+            self.report(ctx, prev_start..end, prev_end, out);
+        }
+    }
+}
+
+impl SentenceJoin {
+    /// The joins after a verb at the end of its clause (`clause_final`):
+    /// `…, sodass es an der Grenze arbeiten kann Teamchef Vasseur sagte`,
+    /// `Die Feuerwehr konnte die Menschen aus dem Haus retten Ermittler
+    /// untersuchten`.
+    fn clause_final(
+        &self,
+        lang: &Lang,
+        cf: &ClauseFinal,
+        ctx: &Ctx<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let text = ctx.text;
+        let bytes = text.as_bytes();
+        // A space between a small letter that can end a verb and a capital
+        // (ASCII or Ä, Ö, Ü): scanned by hand, as a regex would walk every
+        // byte of German text, where such spaces are everywhere.
+        let mut candidates = Vec::new();
+        spaces_before_capitals(bytes, |at| candidates.push(at));
+        for verb_end in candidates {
+            let Some(&[a, b]) = bytes.get(verb_end.saturating_sub(2)..verb_end) else {
+                continue;
+            };
+            let pair = usize::from(u16::from_be_bytes([a, b]));
+            if cf.tails[pair / 64] & (1 << (pair % 64)) == 0
+                || (bytes[verb_end + 1] == 0xC3
+                    && !matches!(bytes.get(verb_end + 2), Some(0x84 | 0x96 | 0x9C)))
+            {
+                continue;
+            }
+            // the verb: a whole lower-case word after a space
+            let verb_start = word_start(text, verb_end);
+            let verb = &text[verb_start..verb_end];
+            if verb.chars().count() < 3
+                || !verb.chars().all(char::is_lowercase)
+                || !text[..verb_start].ends_with(' ')
+            {
+                continue;
+            }
+            // the word before: letters, after a blank or the start of a
+            // clause
+            let Some(prev_end) = verb_start.checked_sub(1) else {
+                continue;
+            };
+            let prev_start = word_start(text, prev_end);
+            let prev = &text[prev_start..prev_end];
+            if prev.is_empty()
+                || !text[..prev_start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| c.is_whitespace() || ends_clause(c))
+            {
+                continue;
+            }
+            // Most candidates are an article or a preposition after a
+            // lower-case word (`auf den Tisch`): only an auxiliary, or one
+            // that ends a verb group, goes on after one.
+            let auxiliary = cf.auxiliaries.contains(verb);
+            let noun_before = prev.chars().next().is_some_and(char::is_uppercase);
+            if !(auxiliary || noun_before || cf.final_auxiliaries.contains(verb)) {
+                continue;
+            }
+            // the capitalised word: not an acronym, a whole word
+            let noun_start = verb_end + 1;
+            let noun_len = text[noun_start..]
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(text.len() - noun_start);
+            let noun = &text[noun_start..noun_start + noun_len];
+            let after_noun = &text[noun_start + noun_len..];
+            if noun.chars().nth(1).is_none_or(|c| !c.is_lowercase())
+                || after_noun.starts_with(['-', '.', '/', '@'])
+            {
+                continue;
+            }
+            if !auxiliary {
+                // An infinitive or a participle after a noun, or an
+                // auxiliary after a participle; then the noun and a word in
+                // small letters (`holen Nachbarn hatten`). When one or two
+                // words end the clause after the noun, they are the verbs
+                // of the clause and the word before the noun its adjective
+                // (`die der Armee enormen Auftrieb verleihen könnten.`).
+                let mut rest = after_noun.strip_prefix(',').unwrap_or(after_noun).chars();
+                if rest.next() != Some(' ')
+                    || !rest.next().is_some_and(char::is_lowercase)
+                    || (1..=2).contains(&words(clause_after(after_noun)))
+                    || !cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str()))
+                    || lang.not_after.contains(verb)
+                    || cf.not_verbs.contains(verb)
+                    || cf.adjective(verb)
+                {
                     continue;
                 }
             }
-            self.report(ctx, prev_start..end, prev_end, out);
+            // not a starter: the main search has those
+            let lower_prev = prev.to_lowercase();
+            // After a starter the verb is the second word of a sentence
+            // (`Dazu gehören Volksbanken`).
+            if lang.starters.contains(noun)
+                || lang.starters_before.contains_key(noun)
+                || lang.not_after.contains(&lower_prev)
+                || lang.starters.contains(prev)
+                || cf.conjunctions.contains(&lower_prev)
+                || cf.auxiliaries.contains(&lower_prev)
+            {
+                continue;
+            }
+            let clause = clause_before(text, verb_start);
+            let clause_start = verb_start - clause.len();
+            // A starter inside the clause opens a sentence there (another
+            // join, which the main search reports): the clause is what
+            // follows it.
+            let (clause, after_comma) = match clause
+                .split_whitespace()
+                .rev()
+                .find(|w| lang.starters.contains(*w))
+            {
+                Some(w) => {
+                    let at = w.as_ptr() as usize - clause.as_ptr() as usize;
+                    (&clause[at..], false)
+                }
+                None => (clause, text[..clause_start].ends_with(',')),
+            };
+            // A subordinate clause after a comma: `, sodass`, `, die mit`,
+            // `, mit denen`.
+            let mut first = clause.split_whitespace();
+            let subordinate = after_comma
+                && match first.next() {
+                    Some(w) if cf.subordinators.contains(w) => true,
+                    Some(w) if cf.relative_pronouns.contains(w) => {
+                        first.next().is_some_and(|n| cf.relative_next.contains(n))
+                    }
+                    Some(w) if cf.prepositions.contains(w) => first
+                        .next()
+                        .is_some_and(|n| cf.relative_pronouns.contains(n)),
+                    _ => false,
+                };
+            if auxiliary {
+                // A finite auxiliary ends a subordinate clause of three
+                // words or more.
+                if !subordinate || words(clause) < 3 {
+                    continue;
+                }
+            } else {
+                // the frame: a subordinate clause, or an auxiliary earlier
+                // in the clause and no conjunction after it
+                let mut framed = false;
+                for w in clause.split_whitespace() {
+                    if cf.auxiliaries.contains(w) {
+                        framed = true;
+                    } else if cf.conjunctions.contains(w) {
+                        framed = false;
+                    }
+                }
+                if !(subordinate || framed) {
+                    continue;
+                }
+            }
+            self.report(ctx, verb_start..noun_start + noun_len, verb_end, out);
         }
     }
 }
@@ -748,6 +1159,33 @@ mod tests {
         for (code, lang) in &check.langs {
             assert!(regex(&lang.pattern).is_ok(), "{code}");
         }
+    }
+
+    #[test]
+    fn spaces_before_capitals_match_a_plain_scan() {
+        let text = "ein Haus Äpfel  Öl x Y\u{e4}b Über Tag. Zu z  A\u{c3}\u{a9} Ende Z";
+        let bytes = text.as_bytes();
+        let plain: Vec<usize> = (0..bytes.len() - 1)
+            .filter(|&i| {
+                bytes[i] == b' ' && (bytes[i + 1].is_ascii_uppercase() || bytes[i + 1] == 0xC3)
+            })
+            .collect();
+        for skip in 0..9 {
+            let mut found = Vec::new();
+            spaces_before_capitals(&bytes[skip..], |at| found.push(at + skip));
+            let want: Vec<usize> = plain.iter().copied().filter(|&i| i >= skip).collect();
+            assert_eq!(found, want, "from byte {skip}");
+        }
+    }
+
+    #[test]
+    fn attribution_after_a_quotation() {
+        let t = "“It is a win-win,” Claverie said Such";
+        assert!(attribution(t, t.find("said").unwrap()));
+        let t = "He has long said Such";
+        assert!(!attribution(t, t.find("said").unwrap()));
+        let t = "“It is a win,” the director of the museum, Claverie, said Such";
+        assert!(!attribution(t, t.find("said").unwrap()));
     }
 
     #[test]
