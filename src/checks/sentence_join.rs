@@ -148,6 +148,14 @@ struct LangOptions {
     /// (`Am Eingang erwarten Experten Sie`) are short.
     #[serde(default)]
     object_pronouns: Vec<String>,
+    /// Starters that, after a lower-case word, count before a capitalised
+    /// word too when the word before them is a noun after its article or
+    /// possessive, maybe with one word between (`of the past The
+    /// Republican Party`, `under the 75kb limit The AMP validator`): a
+    /// verb takes a name as its object (`founded The Sports Brat`), a
+    /// noun with its article does not.
+    #[serde(default)]
+    after_noun_phrase: Vec<String>,
     /// Verbs of saying among `not_after` (`said`, `sagte`): after the
     /// attribution of a quotation they end the sentence (`,” Claverie
     /// said Such support`). Lower case.
@@ -341,6 +349,7 @@ struct Lang {
     object_pronouns: Vec<String>,
     clause_final: Option<ClauseFinal>,
     attribution_verbs: HashSet<String>,
+    after_noun_phrase: HashSet<String>,
     starters: HashSet<String>,
 }
 
@@ -450,6 +459,7 @@ impl SentenceJoin {
                     object_pronouns: o.object_pronouns,
                     clause_final: o.clause_final.map(ClauseFinal::new),
                     attribution_verbs: lower_set(o.attribution_verbs),
+                    after_noun_phrase: o.after_noun_phrase.into_iter().collect(),
                     starters: o.starters.into_iter().collect(),
                 },
             );
@@ -654,6 +664,16 @@ fn clause_before(text: &str, pos: usize) -> &str {
     text[..pos].rsplit(ends_clause).next().unwrap_or_default()
 }
 
+/// Whether the word starting at `start` ends a noun phrase: one of
+/// `determiners` (lower case) stands one or two words before it on its
+/// line (`the past`, `the 75kb limit`).
+fn noun_phrase_ends(text: &str, start: usize, determiners: &HashSet<String>) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..start];
+    let mut words = before.split(' ').rev().skip(1);
+    words.by_ref().take(2).any(|w| determiners.contains(w))
+}
+
 /// The text of the clause after `pos`: up to the next `ends_clause`.
 fn clause_after(text: &str) -> &str {
     text.split(ends_clause).next().unwrap_or_default()
@@ -800,10 +820,15 @@ impl Check for SentenceJoin {
                 continue;
             }
             // `However, the` and `However, I` alike: a comma marks the start.
+            // `under the 75kb limit The AMP validator`: after a noun that
+            // ends a phrase with its article, a name cannot go on.
             if lang.next_lowercase
                 && !next_word_lowercase
                 && !comma
-                && (capitalised || !lang.before_capitalised.contains(starter))
+                && (capitalised
+                    || !(lang.before_capitalised.contains(starter)
+                        || (lang.after_noun_phrase.contains(starter)
+                            && noun_phrase_ends(text, compound_start, &lang.determiners))))
             {
                 continue;
             }
