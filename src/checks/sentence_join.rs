@@ -121,6 +121,14 @@ struct LangOptions {
     /// inside one takes the plural (`können Sie`, `Sie sind`).
     #[serde(default)]
     starters_before: HashMap<String, Vec<String>>,
+    /// More words for `starters_before` that count only after a
+    /// capitalised word, where the starter is one of
+    /// `after_capitalised_any`: German `Sie` before a verb in the plural
+    /// after a noun (`im Freistaat Sie sind`), where after a verb it is
+    /// the polite `Sie` (`können Sie sind` does not occur, `wenn Sie
+    /// sind` does).
+    #[serde(default)]
+    after_capitalised_before: HashMap<String, Vec<String>>,
     /// Words after which a starter of `starters_before` is an object, not
     /// a subject (`ob er Sie kennt`, `was Sie hat`), and which never end
     /// a clause before a verb of `verb_first_pronouns`. Lower case.
@@ -340,6 +348,7 @@ struct Lang {
     noun_followers: HashSet<String>,
     before_capitalised: HashSet<String>,
     starters_before: HashMap<String, HashSet<String>>,
+    after_capitalised_before: HashMap<String, HashSet<String>>,
     not_after_conditional: HashSet<String>,
     /// The candidates of `verb_first_pronouns`, compiled when first needed.
     verb_first: Option<(String, OnceLock<Option<Regex>>)>,
@@ -432,6 +441,11 @@ impl SentenceJoin {
                     determiners: o.determiners.iter().map(|w| w.to_lowercase()).collect(),
                     noun_followers: o.noun_followers.iter().map(|w| w.to_lowercase()).collect(),
                     before_capitalised: o.before_capitalised.into_iter().collect(),
+                    after_capitalised_before: o
+                        .after_capitalised_before
+                        .into_iter()
+                        .map(|(k, v)| (k, lower_set(v)))
+                        .collect(),
                     starters_before: o
                         .starters_before
                         .into_iter()
@@ -846,7 +860,12 @@ impl Check for SentenceJoin {
             };
             if lang.not_before.contains(&next)
                 || conditional.is_some_and(|w| {
-                    !w.contains(&next)
+                    !(w.contains(&next)
+                        || (article
+                            && lang
+                                .after_capitalised_before
+                                .get(starter)
+                                .is_some_and(|w| w.contains(&next))))
                         || (capitalised && !article)
                         || lang.not_after_conditional.contains(&lower_prev)
                 })
