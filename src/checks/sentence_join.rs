@@ -419,7 +419,7 @@ impl SentenceJoin {
                 Lang {
                     pattern,
                     re: OnceLock::new(),
-                    not_after: o.not_after.iter().map(|w| w.to_lowercase()).collect(),
+                    not_after: lower_set(o.not_after),
                     names: o.names,
                     skip_title_case: o.skip_title_case,
                     next_lowercase: o.next_lowercase,
@@ -427,19 +427,15 @@ impl SentenceJoin {
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
-                    particles: o.particles.iter().map(|w| w.to_lowercase()).collect(),
+                    particles: lower_set(o.particles),
                     pronouns: o.pronouns.into_iter().collect(),
-                    complement_verbs: o
-                        .complement_verbs
-                        .iter()
-                        .map(|w| w.to_lowercase())
-                        .collect(),
+                    complement_verbs: lower_set(o.complement_verbs),
                     question_words: o.question_words.into_iter().collect(),
-                    naming_words: o.naming_words.iter().map(|w| w.to_lowercase()).collect(),
-                    not_before: o.not_before.iter().map(|w| w.to_lowercase()).collect(),
+                    naming_words: lower_set(o.naming_words),
+                    not_before: lower_set(o.not_before),
                     noun_starters: o.noun_starters.into_iter().collect(),
-                    determiners: o.determiners.iter().map(|w| w.to_lowercase()).collect(),
-                    noun_followers: o.noun_followers.iter().map(|w| w.to_lowercase()).collect(),
+                    determiners: lower_set(o.determiners),
+                    noun_followers: lower_set(o.noun_followers),
                     before_capitalised: o.before_capitalised.into_iter().collect(),
                     after_capitalised_before: o
                         .after_capitalised_before
@@ -449,13 +445,9 @@ impl SentenceJoin {
                     starters_before: o
                         .starters_before
                         .into_iter()
-                        .map(|(k, v)| (k, v.iter().map(|w| w.to_lowercase()).collect()))
+                        .map(|(k, v)| (k, lower_set(v)))
                         .collect(),
-                    not_after_conditional: o
-                        .not_after_conditional
-                        .iter()
-                        .map(|w| w.to_lowercase())
-                        .collect(),
+                    not_after_conditional: lower_set(o.not_after_conditional),
                     verb_first: (!o.verb_first_pronouns.is_empty()).then(|| {
                         let pronouns = alternation(&o.verb_first_pronouns);
                         (
@@ -684,8 +676,12 @@ fn clause_before(text: &str, pos: usize) -> &str {
 fn noun_phrase_ends(text: &str, start: usize, determiners: &HashSet<String>) -> bool {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..start];
-    let mut words = before.split(' ').rev().skip(1);
-    words.by_ref().take(2).any(|w| determiners.contains(w))
+    before
+        .split(' ')
+        .rev()
+        .skip(1)
+        .take(2)
+        .any(|w| determiners.contains(w))
 }
 
 /// The text of the clause after `pos`: up to the next `ends_clause`.
@@ -1014,9 +1010,7 @@ impl SentenceJoin {
             self.report(ctx, prev_start..end, prev_end, out);
         }
     }
-}
 
-impl SentenceJoin {
     /// The joins after a verb at the end of its clause (`clause_final`):
     /// `…, sodass es an der Grenze arbeiten kann Teamchef Vasseur sagte`,
     /// `Die Feuerwehr konnte die Menschen aus dem Haus retten Ermittler
@@ -1057,16 +1051,14 @@ impl SentenceJoin {
             }
             // the word before: letters, after a blank or the start of a
             // clause
-            let Some(prev_end) = verb_start.checked_sub(1) else {
+            let Some(prev) = word_before(text, verb_start) else {
                 continue;
             };
-            let prev_start = word_start(text, prev_end);
-            let prev = &text[prev_start..prev_end];
-            if prev.is_empty()
-                || !text[..prev_start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| c.is_whitespace() || ends_clause(c))
+            let prev_start = verb_start - 1 - prev.len();
+            if !text[..prev_start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || ends_clause(c))
             {
                 continue;
             }
