@@ -60,6 +60,11 @@ struct Options {
     /// languages (`in`: `ein Unfall in` / `Simmelsdorf`, but `log in`).
     #[serde(default)]
     german_open_words: Vec<String>,
+    /// German determiners that also end a sentence (`ein` is a verb
+    /// particle, `sein` a verb): before an inflected adjective they open a
+    /// phrase (`stellt ein kollektives` / `Aufatmen fest`).
+    #[serde(default)]
+    determiners: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -81,8 +86,8 @@ pub struct HardWrap {
     opts: Options,
     /// `open_words`, for lookups.
     open: HashSet<String>,
-    /// `open_words` and `prepositions`: the words before an inflected
-    /// adjective that open a phrase.
+    /// `open_words`, `prepositions` and `determiners`: the words before an
+    /// inflected adjective that open a phrase (not `am`: `am besten`).
     before_adjective: HashSet<String>,
     /// `german_open_words`, for lookups.
     german_open: HashSet<String>,
@@ -101,6 +106,7 @@ impl HardWrap {
         let open: HashSet<String> = opts.open_words.iter().cloned().collect();
         let mut before_adjective = open.clone();
         before_adjective.extend(opts.prepositions.iter().cloned());
+        before_adjective.extend(opts.determiners.iter().cloned());
         let german_open = opts.german_open_words.iter().cloned().collect();
         Ok(HardWrap {
             rule: rule.clone(),
@@ -131,17 +137,52 @@ struct LineStat {
 }
 
 /// A line of code, a table row or a link: its line breaks are meant.
+/// A line of prose (eight words or more, most of them plain words) may
+/// hold an address, `<`, `=`, `()` or an option (`unter www.example.de`,
+/// `(n=689)`, `with --prefix`) and stays prose; indentation, braces, backticks, a table's `|`, `->`, a
+/// shell prompt and a closing `;` make code of any line.
 fn code_like(line: &str) -> bool {
     let t = line.trim_end();
-    line.starts_with("    ")
+    if line.starts_with("    ")
         || line.starts_with('\t')
         || t.ends_with(';')
-        || t.contains(['{', '}', '=', '<', '>', '`', '|'])
-        || t.contains("()")
+        || t.contains(['{', '}', '`', '|'])
         || t.contains("->")
+        || t.contains("$ ")
+    {
+        return true;
+    }
+    (t.contains(['=', '<', '>'])
+        || t.contains("()")
         || t.contains("://")
         || t.contains("www.")
-        || t.contains("$ ")
+        || command_option(t))
+        && !prose(t)
+}
+
+/// Whether `line` holds a command-line option: a space, `-` or `--` and a
+/// letter (`set-option -g mouse on`). Prose writes a dash with a space
+/// after it.
+fn command_option(line: &str) -> bool {
+    line.match_indices(" -").any(|(i, _)| {
+        let rest = line[i + 2..].trim_start_matches('-');
+        rest.starts_with(|c: char| c.is_ascii_alphabetic())
+    })
+}
+
+/// Fewest plain words (letters, maybe one punctuation mark after them)
+/// that make a line prose whatever else it holds.
+const PROSE_WORDS: usize = 8;
+
+/// Whether `line` has at least `PROSE_WORDS` plain words, and they are
+/// most of its words.
+fn prose(line: &str) -> bool {
+    let (plain, words) = line.split_whitespace().fold((0, 0), |(plain, words), w| {
+        let w = w.trim_end_matches([',', '.', ';', ':', '!', '?']);
+        let is_plain = !w.is_empty() && w.chars().all(char::is_alphabetic);
+        (plain + usize::from(is_plain), words + 1)
+    });
+    plain >= PROSE_WORDS && plain * 3 >= words * 2
 }
 
 /// A list item, heading, quotation or table row by its first characters.
@@ -197,15 +238,35 @@ fn open_end(line: &str) -> bool {
 /// letters.
 fn plain_first_word(line: &str, case: fn(char) -> bool) -> Option<&str> {
     let token = line.split_whitespace().next()?;
+    // `unique...`, `with]`: an ellipsis or a closing bracket after it.
     let word = token
-        .strip_suffix([',', '.', ';', ':', '!', '?'])
+        .strip_suffix("...")
+        .or_else(|| token.strip_suffix('…'))
+        .or_else(|| token.strip_suffix([',', '.', ';', ':', '!', '?', ']', ')']))
         .unwrap_or(token);
     // A quotation closing after the word: `kann“,`.
     let word = word
         .strip_suffix(['“', '”', '"', '«', '»', '’'])
         .unwrap_or(word);
     let mut chars = word.chars();
-    (chars.next().is_some_and(case) && chars.all(char::is_alphabetic)).then_some(token)
+    (chars.next().is_some_and(case) && inner_word(chars.as_str())).then_some(token)
+}
+
+/// Whether `rest`, the letters of a word after its first, are letters
+/// with at most single inner hyphens and apostrophes between them
+/// (`multi-year`, `doesn't`, `caster’s`).
+fn inner_word(rest: &str) -> bool {
+    let mut prev_letter = true;
+    for c in rest.chars() {
+        if c.is_alphabetic() {
+            prev_letter = true;
+        } else if matches!(c, '-' | '\'' | '’') && prev_letter {
+            prev_letter = false;
+        } else {
+            return false;
+        }
+    }
+    prev_letter
 }
 
 /// The first word of `line` when it is a plain lower-case word, else `None`.
@@ -453,9 +514,28 @@ impl Check for HardWrap {
 /// Whether `line` ends a sentence: `.`, `!`, `?` or `…`, maybe before a
 /// closing quote or bracket.
 fn closed_end(line: &str) -> bool {
-    line.trim_end()
-        .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')', ']'])
-        .ends_with(['.', '!', '?', '…'])
+    // A footnote mark (`gefährdet.₂`, `gewählt.¹`, `ended.[3]`) or a
+    // reference in brackets after the full stop (`entstehen. (Alexander &
+    // Lück, 2016)`, `Bahnumschlags. (cm)`) leaves the sentence closed.
+    let t = line
+        .trim_end()
+        .trim_end_matches(|c: char| "⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉*†".contains(c));
+    let t = match t.strip_suffix(']') {
+        Some(inner) => match inner.rfind('[') {
+            Some(open) if inner[open + 1..].chars().all(|c| c.is_ascii_digit()) => &inner[..open],
+            _ => t,
+        },
+        None => t,
+    };
+    let closes = |t: &str| {
+        t.trim_end()
+            .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')', ']'])
+            .ends_with(['.', '!', '?', '…'])
+    };
+    closes(t)
+        || t.strip_suffix(')')
+            .and_then(|inner| inner.rfind('(').map(|open| &inner[..open]))
+            .is_some_and(|before| before.ends_with(' ') && closes(before))
 }
 
 /// Whether `line` reads as a title: most of its words (three or more)
@@ -482,6 +562,10 @@ fn capitalised_words(line: &str) -> (usize, usize) {
 
 /// Most words of a line that may be a heading over the next line.
 const HEADING_MAX_WORDS: usize = 8;
+
+/// Fewest letters of a word that a heading names and the next line starts
+/// with (`poetry`); a shorter one is a word of any sentence (`auch`).
+const HEADING_NAME_MIN_CHARS: usize = 5;
 
 impl HardWrap {
     /// Whether `line` ends in one of `open_words`, after which no sentence
@@ -514,6 +598,15 @@ impl HardWrap {
                     .iter()
                     .any(|end| last.len() > end.len() + 2 && last.ends_with(end))
                 && words.next().is_some_and(before_adjective))
+    }
+
+    /// Whether `line` ends in one of `german_open_words` and not in one of
+    /// `open_words`.
+    fn ends_in_german_open(&self, line: &str) -> bool {
+        line.split_whitespace().next_back().is_some_and(|last| {
+            let last = last.to_lowercase();
+            self.german_open.contains(&last) && !self.open.contains(&last)
+        })
     }
 
     /// `join/line-break`: in a document that keeps its paragraphs on one
@@ -554,7 +647,7 @@ impl HardWrap {
             let item = bulleted_item(a);
             let a_trim = item.unwrap_or_else(|| a.trim());
             let starts_sentence = a_trim.chars().next().is_some_and(|c| {
-                c.is_uppercase() || c.is_ascii_digit() || "\"„“«»‚‘'(".contains(c)
+                c.is_uppercase() || c.is_ascii_digit() || "\"„“«»‚‘'([".contains(c)
             }) || (i > 0 && candidate(i - 1));
             // After a word no sentence ends with (`of` / `female`), the
             // next line goes on with the sentence however it ends, unless
@@ -578,9 +671,16 @@ impl HardWrap {
             {
                 continue;
             }
-            let Some(first) = continuing_first_word(b)
-                .or_else(|| open.then(|| upper_first_word(b.trim_start())).flatten())
-            else {
+            // Before a capitalised word, four words that end in `am` or
+            // `bis` may be a label whose value is missing (`Gespeichert von
+            // human am` / `Vegetarier zu sein.`): five make a sentence.
+            let capital_next =
+                open && (crate::text::has_words(a_trim, 5) || !self.ends_in_german_open(a));
+            let Some(first) = continuing_first_word(b).or_else(|| {
+                capital_next
+                    .then(|| upper_first_word(b.trim_start()))
+                    .flatten()
+            }) else {
                 continue;
             };
             // `Fast builds with poetry` / `poetry is a tool ...`: a heading
@@ -590,8 +690,10 @@ impl HardWrap {
             let word = first
                 .trim_end_matches([',', '.', ';', ':', '!', '?', '“', '”', '"', '«', '»', '’']);
             if !crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1)
+                && word.chars().count() >= HEADING_NAME_MIN_CHARS
                 && a_trim
                     .split(|c: char| !c.is_alphanumeric())
+                    .chain(a_trim.split_whitespace())
                     .any(|w| w.eq_ignore_ascii_case(word))
             {
                 continue;
