@@ -222,6 +222,14 @@ struct ClauseFinalOptions {
     determiner_stems: Vec<String>,
     /// Adverbs and prepositions with a verb's ending (`eben`, `unten`).
     not_verbs: Vec<String>,
+    /// The infinitive's particle (`zu`): `zu` and an infinitive end an
+    /// infinitive clause. Lower case; empty for none.
+    #[serde(default)]
+    infinitive_particle: String,
+    /// Words that open an infinitive clause (`um`, `ohne`, `statt`): `um
+    /// die Räume zu wärmen`. Lower case.
+    #[serde(default)]
+    infinitive_openers: Vec<String>,
 }
 
 struct ClauseFinal {
@@ -240,6 +248,8 @@ struct ClauseFinal {
     adjective_stems: HashSet<String>,
     determiner_stems: HashSet<String>,
     not_verbs: HashSet<String>,
+    infinitive_particle: String,
+    infinitive_openers: HashSet<String>,
 }
 
 fn lower_set(words: Vec<String>) -> HashSet<String> {
@@ -274,6 +284,8 @@ impl ClauseFinal {
             adjective_stems: lower_set(o.adjective_stems),
             determiner_stems: lower_set(o.determiner_stems),
             not_verbs: lower_set(o.not_verbs),
+            infinitive_particle: o.infinitive_particle.to_lowercase(),
+            infinitive_openers: lower_set(o.infinitive_openers),
         }
     }
 
@@ -1067,7 +1079,10 @@ impl SentenceJoin {
             // that ends a verb group, goes on after one.
             let auxiliary = cf.auxiliaries.contains(verb);
             let noun_before = prev.chars().next().is_some_and(char::is_uppercase);
-            if !(auxiliary || noun_before || cf.final_auxiliaries.contains(verb)) {
+            // `zu` and an infinitive end an infinitive clause (`um die
+            // Räume zu wärmen Wärmepumpen sind …`).
+            let infinitive = !cf.infinitive_particle.is_empty() && prev == cf.infinitive_particle;
+            if !(auxiliary || noun_before || infinitive || cf.final_auxiliaries.contains(verb)) {
                 continue;
             }
             // the capitalised word: not an acronym, a whole word
@@ -1096,10 +1111,30 @@ impl SentenceJoin {
                     || !cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str()))
                     || lang.not_after.contains(verb)
                     || cf.not_verbs.contains(verb)
+                    || cf.relative_pronouns.contains(verb)
                     || cf.adjective(verb)
                 {
                     continue;
                 }
+            }
+            if infinitive {
+                // an infinitive clause opened by `um`, `ohne`, `statt` or a
+                // comma (`, die Räume zu wärmen`); after `zu` a word with a
+                // verb's ending that is no adjective, determiner or number
+                // (`zu hohen Preisen`, `zu sieben Personen` are phrases)
+                let clause = clause_before(text, verb_start);
+                let clause_start = verb_start - clause.len();
+                let opened = text[..clause_start].ends_with(',')
+                    || clause
+                        .split_whitespace()
+                        .any(|w| cf.infinitive_openers.contains(&w.to_lowercase()));
+                if opened
+                    && !lang.starters.contains(noun)
+                    && !lang.starters_before.contains_key(noun)
+                {
+                    self.report(ctx, verb_start..noun_start + noun_len, verb_end, out);
+                }
+                continue;
             }
             // not a starter: the main search has those
             let lower_prev = prev.to_lowercase();
