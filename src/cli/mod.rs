@@ -196,6 +196,18 @@ pub(crate) struct Prepared {
 /// Loads the configuration and the rules and compiles the linter; `None`
 /// after printing why it could not (the run exits 2).
 pub(crate) fn prepare(args: &InputArgs) -> io::Result<Option<Prepared>> {
+    // Before the rules: the built-in files and the linter's sets compile
+    // on the worker threads.
+    if let Some(n) = args.jobs {
+        let n = n.max(1);
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+        {
+            eprintln!("error: cannot start {n} worker threads: {e}");
+            return Ok(None);
+        }
+    }
     let cwd = std::env::current_dir()?;
     let config = match find_config(args, &cwd) {
         Ok(c) => c,
@@ -241,17 +253,6 @@ pub(crate) fn prepare(args: &InputArgs) -> io::Result<Option<Prepared>> {
         .as_ref()
         .map(|c| c.severity.clone())
         .unwrap_or_default();
-    // Before the linter: its sets compile on the worker threads.
-    if let Some(n) = args.jobs {
-        let n = n.max(1);
-        if let Err(e) = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-        {
-            eprintln!("error: cannot start {n} worker threads: {e}");
-            return Ok(None);
-        }
-    }
     let linter = match Linter::new(&set) {
         Ok(l) => Arc::new(l.with_severities(severities.clone())),
         Err(msg) => {

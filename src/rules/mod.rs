@@ -269,15 +269,56 @@ impl RuleSet {
 
     /// The rules compiled into the binary.
     pub fn builtin() -> Result<Self, Vec<RuleError>> {
+        Self::load_files(
+            BUILTIN_RULES,
+            LoadOptions {
+                builtin: true,
+                verify_examples: false,
+            },
+        )
+    }
+
+    /// Loads rule files given as (path, text). The files parse and compile
+    /// in parallel (half of a short run's start-up went into the built-in
+    /// ones, one after the other); their rules join in file order, and an
+    /// id that two files define is an error, as when they load one by one.
+    fn load_files(files: &[(&str, &str)], opts: LoadOptions) -> Result<Self, Vec<RuleError>> {
+        use rayon::prelude::*;
+        let parts: Vec<Result<RuleSet, Vec<RuleError>>> = files
+            .par_iter()
+            .map(|(path, source)| {
+                let mut part = RuleSet::new();
+                part.load_str(path, source, opts).map(|()| part)
+            })
+            .collect();
         let mut set = RuleSet::new();
-        let opts = LoadOptions {
-            builtin: true,
-            verify_examples: false,
-        };
         let mut errors = Vec::new();
-        for (path, source) in BUILTIN_RULES {
-            if let Err(e) = set.load_str(path, source, opts) {
-                errors.extend(e);
+        let mut seen: HashMap<Arc<str>, String> = HashMap::new();
+        for part in parts {
+            let part = match part {
+                Ok(part) => part,
+                Err(e) => {
+                    errors.extend(e);
+                    continue;
+                }
+            };
+            for entry in part.entries {
+                let rule = &entry.rule;
+                if let Some(first) = seen.get(&rule.id) {
+                    errors.push(RuleError {
+                        path: rule.origin.path.clone(),
+                        line: rule.origin.line,
+                        column: 1,
+                        message: format!(
+                            "duplicate rule id `{}` (first defined at {first})",
+                            rule.id
+                        ),
+                    });
+                    continue;
+                }
+                let at = format!("{}:{}", rule.origin.path, rule.origin.line);
+                seen.insert(rule.id.clone(), at);
+                set.entries.push(entry);
             }
         }
         if errors.is_empty() {
@@ -936,6 +977,108 @@ mod tests {
         let mut set = RuleSet::new();
         set.load_str("r.toml", src, USER)?;
         Ok(set)
+    }
+
+    /// A line rule's hand-written `requires` must hold a literal of every
+    /// line its pattern matches, or the prefilter would hide matches: lines
+    /// made of the pattern's own words, in random order, case and
+    /// punctuation, are matched and checked.
+    #[test]
+    fn hand_written_requires_cover_every_match() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut checked = 0;
+        for (path, text) in BUILTIN_RULES {
+            let doc: toml::Table = text.parse().expect("a rule file");
+            for rule in doc["rule"].as_array().expect("[[rule]] tables") {
+                let Some(requires) = rule.get("requires").and_then(|r| r.as_array()) else {
+                    continue;
+                };
+                let literals: Vec<String> = requires
+                    .iter()
+                    .map(|l| l.as_str().expect("a literal").to_ascii_lowercase())
+                    .collect();
+                let pattern = rule["pattern"].as_str().expect("a pattern");
+                let re = regex::Regex::new(&format!("^(?:{pattern})$")).expect("compiles");
+                let mut words: Vec<&str> = pattern
+                    .split(|c: char| !c.is_alphabetic() && c != '-')
+                    .filter(|w| w.chars().count() > 1)
+                    .collect();
+                words.sort_unstable();
+                words.dedup();
+                words.extend(["fb", "x", "1.234", "12", "…", "..."]);
+                let seps = [" ", " | ", ", ", ": ", " · ", " / ", " - "];
+                let mut matched = 0;
+                for _ in 0..20_000 {
+                    let mut line = String::new();
+                    if next(5) == 0 {
+                        line.push_str(["* ", "- ", "• ", "[", "> "][next(5)]);
+                    }
+                    for k in 0..1 + next(5) {
+                        if k > 0 {
+                            line.push_str(seps[next(seps.len())]);
+                        }
+                        let w = words[next(words.len())];
+                        match next(10) {
+                            0 => line.push_str(&w.to_uppercase()),
+                            1..=4 => {
+                                let mut c = w.chars();
+                                line.extend(c.next().into_iter().flat_map(char::to_uppercase));
+                                line.push_str(c.as_str());
+                            }
+                            _ => line.push_str(w),
+                        }
+                    }
+                    if next(5) == 0 {
+                        line.push_str([":", "!", "?", ".", "]"][next(5)]);
+                    }
+                    if re.is_match(&line) {
+                        matched += 1;
+                        let lower = line.to_ascii_lowercase();
+                        assert!(
+                            literals.iter().any(|l| lower.contains(l.as_str())),
+                            "{path}: `{line}` matches, but holds none of its `requires`"
+                        );
+                    }
+                }
+                checked += matched;
+            }
+        }
+        assert!(checked > 1000, "only {checked} lines matched");
+    }
+
+    /// Files that load in parallel keep their order, and an id two of them
+    /// define is reported at the second, naming the first.
+    #[test]
+    fn files_load_in_order_and_duplicates_are_errors() {
+        let rule = |id: &str| {
+            format!(
+                "[[rule]]\nid = \"{id}\"\nseverity = \"error\"\nkind = \"phrases\"\nphrases = [\"x y z\"]\nmessage = \"m\"\n"
+            )
+        };
+        let (a, b, c) = (rule("html/one"), rule("html/two"), rule("html/one"));
+        let set = RuleSet::load_files(&[("a.toml", &a), ("b.toml", &b)], USER).expect("loads");
+        let ids: Vec<&str> = set.rules().map(|r| &*r.id).collect();
+        assert_eq!(ids, ["html/one", "html/two"]);
+        let Err(errors) =
+            RuleSet::load_files(&[("a.toml", &a), ("b.toml", &b), ("c.toml", &c)], USER)
+        else {
+            panic!("a duplicate id loads");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, "c.toml");
+        assert!(
+            errors[0]
+                .message
+                .contains("duplicate rule id `html/one` (first defined at a.toml:1)"),
+            "{}",
+            errors[0].message
+        );
     }
 
     /// The literals build.rs derived for the built-in line patterns are
