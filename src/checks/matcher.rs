@@ -20,6 +20,7 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use std::sync::Mutex;
 
 /// The caches of one search, as each thread takes them from the pool.
 struct Caches {
@@ -27,6 +28,15 @@ struct Caches {
     /// Made on first use: the PikeVM's cache is as large as the NFA, and
     /// most searches never need it.
     pike: Option<PikeCache>,
+}
+
+impl Caches {
+    fn new(dfa: Option<&DFA>) -> Self {
+        Caches {
+            dfa: dfa.map(DFA::create_cache),
+            pike: None,
+        }
+    }
 }
 
 type MakeCaches = Box<dyn Fn() -> Caches + Send + Sync>;
@@ -38,6 +48,9 @@ pub struct Matcher {
     pike: PikeVM,
     anchored: Anchored,
     caches: Pool<Caches, MakeCaches>,
+    /// One set of caches for all threads, for a single pattern: see
+    /// [`Matcher::is_match`]. `None` for a set.
+    shared: Option<Mutex<Option<Caches>>>,
 }
 
 impl Matcher {
@@ -91,10 +104,7 @@ impl Matcher {
             .ok();
         let make: MakeCaches = {
             let dfa = dfa.clone();
-            Box::new(move || Caches {
-                dfa: dfa.as_ref().map(DFA::create_cache),
-                pike: None,
-            })
+            Box::new(move || Caches::new(dfa.as_ref()))
         };
         Ok(Matcher {
             dfa,
@@ -105,20 +115,36 @@ impl Matcher {
                 Anchored::No
             },
             caches: Pool::new(make),
+            shared: (patterns.len() == 1).then(|| Mutex::new(None)),
         })
     }
 
     /// Whether the pattern matches somewhere in `haystack`.
+    ///
+    /// A single pattern searches with caches that all threads share while
+    /// no other thread holds them, and with its thread's own only then:
+    /// a line pattern runs on the few lines holding its literals, so two
+    /// threads seldom meet in it, and its lazy DFA, the largest part of a
+    /// worker's memory (megabytes for the longest patterns), is kept once
+    /// rather than once per thread.
     pub fn is_match(&self, haystack: &str) -> bool {
         let input = Input::new(haystack).anchored(self.anchored).earliest(true);
+        if let Some(Ok(mut shared)) = self.shared.as_ref().map(Mutex::try_lock) {
+            let caches = shared.get_or_insert_with(|| Caches::new(self.dfa.as_ref()));
+            return self.search(caches, &input);
+        }
         let mut caches = self.caches.get();
+        self.search(&mut caches, &input)
+    }
+
+    fn search(&self, caches: &mut Caches, input: &Input<'_>) -> bool {
         if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
-            && let Ok(found) = dfa.try_search_fwd(cache, &input)
+            && let Ok(found) = dfa.try_search_fwd(cache, input)
         {
             return found.is_some();
         }
         let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
-        self.pike.is_match(pike, input)
+        self.pike.is_match(pike, input.clone())
     }
 
     /// The patterns of a set ([`Matcher::many`]) that match `haystack`.
@@ -178,6 +204,23 @@ mod tests {
             for h in haystacks {
                 assert_eq!(ours.is_match(h), theirs.is_match(h), "{pattern} on {h:?}");
             }
+            // Threads at once: one holds the shared caches, the others
+            // search with their own, and all answer alike.
+            std::thread::scope(|scope| {
+                for _ in 0..4 {
+                    scope.spawn(|| {
+                        for _ in 0..200 {
+                            for h in haystacks {
+                                assert_eq!(
+                                    ours.is_match(h),
+                                    theirs.is_match(h),
+                                    "{pattern} on {h:?}"
+                                );
+                            }
+                        }
+                    });
+                }
+            });
         }
     }
 
