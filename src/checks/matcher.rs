@@ -20,7 +20,11 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternSet};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError, TryLockError};
+
+/// Worker threads per cache slot of a single pattern (see
+/// [`Matcher::is_match`]).
+const THREADS_PER_SLOT: usize = 4;
 
 /// The caches of one search, as each thread takes them from the pool.
 struct Caches {
@@ -48,9 +52,10 @@ pub struct Matcher {
     pike: PikeVM,
     anchored: Anchored,
     caches: Pool<Caches, MakeCaches>,
-    /// One set of caches for all threads, for a single pattern: see
-    /// [`Matcher::is_match`]. `None` for a set.
-    shared: Option<Mutex<Option<Caches>>>,
+    /// The caches of a single pattern, shared by the threads (one slot per
+    /// [`THREADS_PER_SLOT`] worker threads): see [`Matcher::is_match`].
+    /// Empty for a set.
+    shared: Box<[Mutex<Option<Caches>>]>,
 }
 
 impl Matcher {
@@ -115,22 +120,43 @@ impl Matcher {
                 Anchored::No
             },
             caches: Pool::new(make),
-            shared: (patterns.len() == 1).then(|| Mutex::new(None)),
+            shared: if patterns.len() == 1 {
+                let slots = rayon::current_num_threads().div_ceil(THREADS_PER_SLOT);
+                (0..slots.max(1)).map(|_| Mutex::new(None)).collect()
+            } else {
+                Box::default()
+            },
         })
     }
 
     /// Whether the pattern matches somewhere in `haystack`.
     ///
-    /// A single pattern searches with caches that all threads share while
-    /// no other thread holds them, and with its thread's own only then:
-    /// a line pattern runs on the few lines holding its literals, so two
-    /// threads seldom meet in it, and its lazy DFA, the largest part of a
-    /// worker's memory (megabytes for the longest patterns), is kept once
-    /// rather than once per thread.
+    /// A single pattern searches with caches the threads share: a free
+    /// slot if there is one, else the thread waits for its own. A line
+    /// pattern runs on the few lines holding its literals, and a search
+    /// takes well under a microsecond, so threads seldom wait; its lazy
+    /// DFA, the largest part of a worker's memory (megabytes for the longest
+    /// patterns, growing with the text it meets), is kept once per four
+    /// threads rather than once per thread. (Taking a thread's own cache
+    /// whenever the slot was busy kept 25 MB of such caches on a 1 GB
+    /// shard with two threads.)
     pub fn is_match(&self, haystack: &str) -> bool {
         let input = Input::new(haystack).anchored(self.anchored).earliest(true);
-        if let Some(Ok(mut shared)) = self.shared.as_ref().map(Mutex::try_lock) {
-            let caches = shared.get_or_insert_with(|| Caches::new(self.dfa.as_ref()));
+        let slots = self.shared.len();
+        if slots > 0 {
+            let home = rayon::current_thread_index().unwrap_or(0) % slots;
+            let mut guard = (0..slots)
+                .find_map(|k| match self.shared[(home + k) % slots].try_lock() {
+                    Ok(guard) => Some(guard),
+                    Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+                    Err(TryLockError::WouldBlock) => None,
+                })
+                .unwrap_or_else(|| {
+                    self.shared[home]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                });
+            let caches = guard.get_or_insert_with(|| Caches::new(self.dfa.as_ref()));
             return self.search(caches, &input);
         }
         let mut caches = self.caches.get();
