@@ -51,11 +51,16 @@ pub struct Matcher {
     dfa: Option<DFA>,
     pike: PikeVM,
     anchored: Anchored,
-    caches: Pool<Caches, MakeCaches>,
-    /// The caches of a single pattern, shared by the threads (one slot per
-    /// [`THREADS_PER_SLOT`] worker threads): see [`Matcher::is_match`].
-    /// Empty for a set.
-    shared: Box<[Mutex<Option<Caches>>]>,
+    caches: CacheStore,
+}
+
+/// Where a matcher keeps its search caches (see [`Matcher::with_caches`]).
+enum CacheStore {
+    /// A set, run on every line: one set of caches per thread.
+    PerThread(Pool<Caches, MakeCaches>),
+    /// A single pattern: slots the threads share, one per
+    /// [`THREADS_PER_SLOT`] worker threads.
+    Shared(Box<[Mutex<Option<Caches>>]>),
 }
 
 impl Matcher {
@@ -107,9 +112,13 @@ impl Matcher {
             )
             .build_from_nfa(nfa)
             .ok();
-        let make: MakeCaches = {
+        let caches = if patterns.len() == 1 {
+            let slots = rayon::current_num_threads().div_ceil(THREADS_PER_SLOT);
+            CacheStore::Shared((0..slots.max(1)).map(|_| Mutex::new(None)).collect())
+        } else {
             let dfa = dfa.clone();
-            Box::new(move || Caches::new(dfa.as_ref()))
+            let make: MakeCaches = Box::new(move || Caches::new(dfa.as_ref()));
+            CacheStore::PerThread(Pool::new(make))
         };
         Ok(Matcher {
             dfa,
@@ -119,75 +128,66 @@ impl Matcher {
             } else {
                 Anchored::No
             },
-            caches: Pool::new(make),
-            shared: if patterns.len() == 1 {
-                let slots = rayon::current_num_threads().div_ceil(THREADS_PER_SLOT);
-                (0..slots.max(1)).map(|_| Mutex::new(None)).collect()
-            } else {
-                Box::default()
-            },
+            caches,
         })
     }
 
-    /// Whether the pattern matches somewhere in `haystack`.
-    ///
-    /// A single pattern searches with caches the threads share: a free
-    /// slot if there is one, else the thread waits for its own. A line
-    /// pattern runs on the few lines holding its literals, and a search
-    /// takes well under a microsecond, so threads seldom wait; its lazy
-    /// DFA, the largest part of a worker's memory (megabytes for the longest
-    /// patterns, growing with the text it meets), is kept once per four
-    /// threads rather than once per thread. (Taking a thread's own cache
-    /// whenever the slot was busy kept 25 MB of such caches on a 1 GB
-    /// shard with two threads.)
-    pub fn is_match(&self, haystack: &str) -> bool {
-        let input = Input::new(haystack).anchored(self.anchored).earliest(true);
-        let slots = self.shared.len();
-        if slots > 0 {
-            let home = rayon::current_thread_index().unwrap_or(0) % slots;
-            let mut guard = (0..slots)
-                .find_map(|k| match self.shared[(home + k) % slots].try_lock() {
-                    Ok(guard) => Some(guard),
-                    Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
-                    Err(TryLockError::WouldBlock) => None,
-                })
-                .unwrap_or_else(|| {
-                    self.shared[home]
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                });
-            let caches = guard.get_or_insert_with(|| Caches::new(self.dfa.as_ref()));
-            return self.search(caches, &input);
-        }
-        let mut caches = self.caches.get();
-        self.search(&mut caches, &input)
+    /// Runs `search` with caches of this thread's: for a set, its own; for
+    /// a single pattern, a free slot if there is one, else the thread
+    /// waits for its own slot. A line pattern runs on the few lines holding
+    /// its literals, and a search takes well under a microsecond, so
+    /// threads seldom wait; its lazy DFA, the largest part of a worker's
+    /// memory (megabytes for the longest patterns, growing with the text it
+    /// meets), is kept once per four threads rather than once per thread.
+    /// (Taking a thread's own cache whenever the slot was busy kept 25 MB
+    /// of such caches on a 1 GB shard with two threads.)
+    fn with_caches<R>(&self, search: impl FnOnce(&mut Caches) -> R) -> R {
+        let slots = match &self.caches {
+            CacheStore::PerThread(pool) => return search(&mut pool.get()),
+            CacheStore::Shared(slots) => slots,
+        };
+        let n = slots.len();
+        let home = rayon::current_thread_index().unwrap_or(0) % n;
+        let mut guard = (0..n)
+            .find_map(|k| match slots[(home + k) % n].try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            })
+            .unwrap_or_else(|| slots[home].lock().unwrap_or_else(PoisonError::into_inner));
+        search(guard.get_or_insert_with(|| Caches::new(self.dfa.as_ref())))
     }
 
-    fn search(&self, caches: &mut Caches, input: &Input<'_>) -> bool {
-        if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
-            && let Ok(found) = dfa.try_search_fwd(cache, input)
-        {
-            return found.is_some();
-        }
-        let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
-        self.pike.is_match(pike, input.clone())
+    /// Whether the pattern matches somewhere in `haystack`.
+    pub fn is_match(&self, haystack: &str) -> bool {
+        let input = Input::new(haystack).anchored(self.anchored).earliest(true);
+        self.with_caches(|caches| {
+            if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
+                && let Ok(found) = dfa.try_search_fwd(cache, &input)
+            {
+                return found.is_some();
+            }
+            let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
+            self.pike.is_match(pike, input)
+        })
     }
 
     /// The patterns of a set ([`Matcher::many`]) that match `haystack`.
     pub fn matches(&self, haystack: &str) -> PatternSet {
         let input = Input::new(haystack).anchored(self.anchored);
         let mut set = PatternSet::new(self.pike.pattern_len());
-        let mut caches = self.caches.get();
-        if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
-            && dfa
-                .try_which_overlapping_matches(cache, &input, &mut set)
-                .is_ok()
-        {
-            return set;
-        }
-        set.clear();
-        let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
-        self.pike.which_overlapping_matches(pike, &input, &mut set);
+        self.with_caches(|caches| {
+            if let (Some(dfa), Some(cache)) = (&self.dfa, caches.dfa.as_mut())
+                && dfa
+                    .try_which_overlapping_matches(cache, &input, &mut set)
+                    .is_ok()
+            {
+                return;
+            }
+            set.clear();
+            let pike = caches.pike.get_or_insert_with(|| self.pike.create_cache());
+            self.pike.which_overlapping_matches(pike, &input, &mut set);
+        });
         set
     }
 }

@@ -309,10 +309,7 @@ impl RuleSet {
                         path: rule.origin.path.clone(),
                         line: rule.origin.line,
                         column: 1,
-                        message: format!(
-                            "duplicate rule id `{}` (first defined at {first})",
-                            rule.id
-                        ),
+                        message: duplicate_id(&rule.id, first),
                     });
                     continue;
                 }
@@ -554,6 +551,11 @@ impl RuleSet {
     }
 }
 
+/// The error for a rule id defined a second time; `first` is where.
+fn duplicate_id(id: &str, first: &str) -> String {
+    format!("duplicate rule id `{id}` (first defined at {first})")
+}
+
 /// `html/leftover-tag` matches itself, `html/`, `html` and `html/leftover`
 /// does not: prefixes end at a `/`.
 pub fn selector_matches(selector: &str, id: &str) -> bool {
@@ -577,10 +579,7 @@ fn build_rule(
     let id = spec.id.get_ref().clone();
     validate_id(&id).map_err(|m| (Some(id_span.clone()), m))?;
     if let Some(first) = seen.get(&id) {
-        return Err((
-            Some(id_span),
-            format!("duplicate rule id `{id}` (first defined at {first})"),
-        ));
+        return Err((Some(id_span), duplicate_id(&id, first)));
     }
     let kind_span = spec.kind.span();
     let kind = *spec.kind.get_ref();
