@@ -747,6 +747,10 @@ struct Coordinator<'a> {
     next_seq: u64,
     next_out: u64,
     in_flight: usize,
+    /// The most jobs in flight: two per worker thread keep every worker
+    /// busy while the next job waits, and bound the memory of a shard's
+    /// chunks in flight (each a megabyte of records and the documents
+    /// decoded from it) to a few per thread.
     limit: usize,
     pending: BTreeMap<u64, Output>,
     writer: Option<ShardWriter>,
@@ -1103,7 +1107,7 @@ pub fn run(
 ) -> io::Result<()> {
     let corpus = corpus_pass(&linter, &sources, &opts, &progress);
     let mut co = Coordinator {
-        limit: rayon::current_num_threads() * 4,
+        limit: rayon::current_num_threads() * 2,
         linter,
         opts,
         corpus,
