@@ -60,12 +60,17 @@ struct LangOptions {
     /// writes articles in small letters inside a sentence, names included.
     #[serde(default)]
     after_capitalised_any: Vec<String>,
-    /// Nouns, matched as the end of the capitalised word, after which one
-    /// of `after_capitalised_any` opens a title or a name rather than a
-    /// sentence (`in seinem Buch Der Wille zum Wissen`, `bei der
-    /// Puppentruppe Das Helmi`). Lower case.
+    /// Nouns after which a starter opens a title or a name rather than a
+    /// sentence (`in seinem Buch Der Wille zum Wissen`, `vor der Straße An
+    /// der Wuhlheide`). Lower case.
     #[serde(default)]
     title_nouns: Vec<String>,
+    /// Whether a title noun also counts as the end of a compound
+    /// (`Puppentruppe Das Helmi`, `Kinderbuch Die`), as German writes them;
+    /// otherwise only the whole word counts (English `Leadership The`
+    /// names no title).
+    #[serde(default)]
+    compound_title_nouns: bool,
     /// Words of `not_after` that also end a clause as a verb's particle
     /// (`stellen wir vor`, `zog ins Endspiel ein`): before one of the
     /// `after_capitalised` starters they count (`zog ins Endspiel ein
@@ -349,6 +354,7 @@ struct Lang {
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
     title_nouns: Vec<String>,
+    compound_title_nouns: bool,
     particles: HashSet<String>,
     pronouns: HashSet<String>,
     complement_verbs: HashSet<String>,
@@ -439,6 +445,7 @@ impl SentenceJoin {
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
+                    compound_title_nouns: o.compound_title_nouns,
                     particles: lower_set(o.particles),
                     pronouns: o.pronouns.into_iter().collect(),
                     complement_verbs: lower_set(o.complement_verbs),
@@ -792,21 +799,27 @@ impl Check for SentenceJoin {
                 .is_some_and(char::is_uppercase);
             // An acronym counts as a capitalised word: `according to the CDC It`.
             let acronym = capitalised && prev.chars().all(char::is_uppercase);
+            let lower_prev = prev.to_lowercase();
+            // A noun that names a title or a place (`Buch Der Wille`,
+            // `Straße An der Wuhlheide`): a title or a name goes on.
+            let title_noun = capitalised
+                && lang.title_nouns.iter().any(|n| {
+                    *n == lower_prev
+                        || (lang.compound_title_nouns && lower_prev.ends_with(n.as_str()))
+                });
+            // A title in sentence case goes on in lower case (`Buch Über
+            // die Liebe`); where titles are in Title Case (`next_lowercase`),
+            // a lower-case word ends it (`Art Project The learners`).
             let strong_anyway = lang.after_capitalised.contains(starter)
                 || (lang.after_capitalised_before_lowercase.contains(starter)
-                    && next_word_lowercase);
-            let lower_prev = prev.to_lowercase();
+                    && next_word_lowercase
+                    && (lang.next_lowercase || !title_noun));
             // An article after a capitalised word and before another
             // (`Lawinenbulletins Die Woche`) starts a sentence. After two
             // capitalised words (`Martha Grimes Die Frau im Pelzmantel`) or
-            // a noun that names a title (`Buch Der Wille`), a title or a
-            // name goes on.
-            let title_before = capitalised
-                && (follows_capitalised_word(text, compound_start)
-                    || lang
-                        .title_nouns
-                        .iter()
-                        .any(|n| lower_prev.ends_with(n.as_str())));
+            // a title noun, a title or a name goes on.
+            let title_before =
+                capitalised && (title_noun || follows_capitalised_word(text, compound_start));
             let article =
                 capitalised && !title_before && lang.after_capitalised_any.contains(starter);
             // A preposition before a number (`im Schienengüterverkehr Mit
