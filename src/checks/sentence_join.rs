@@ -235,6 +235,12 @@ struct ClauseFinalOptions {
     /// die Räume zu wärmen`. Lower case.
     #[serde(default)]
     infinitive_openers: Vec<String>,
+    /// Participles that always close their clause (`worden`, `gewesen`):
+    /// after one, a capitalised word opens a sentence without an
+    /// auxiliary earlier in the clause (`eingestellt oder behindert
+    /// worden Rheinmetall stellt`). Lower case.
+    #[serde(default)]
+    closing_participles: Vec<String>,
 }
 
 struct ClauseFinal {
@@ -255,6 +261,7 @@ struct ClauseFinal {
     not_verbs: HashSet<String>,
     infinitive_particle: String,
     infinitive_openers: HashSet<String>,
+    closing_participles: HashSet<String>,
 }
 
 fn lower_set(words: Vec<String>) -> HashSet<String> {
@@ -291,6 +298,7 @@ impl ClauseFinal {
             not_verbs: lower_set(o.not_verbs),
             infinitive_particle: o.infinitive_particle.to_lowercase(),
             infinitive_openers: lower_set(o.infinitive_openers),
+            closing_participles: lower_set(o.closing_participles),
         }
     }
 
@@ -1095,7 +1103,13 @@ impl SentenceJoin {
             // `zu` and an infinitive end an infinitive clause (`um die
             // Räume zu wärmen Wärmepumpen sind …`).
             let infinitive = !cf.infinitive_particle.is_empty() && prev == cf.infinitive_particle;
-            if !(auxiliary || noun_before || infinitive || cf.final_auxiliaries.contains(verb)) {
+            let closing = cf.closing_participles.contains(verb);
+            if !(auxiliary
+                || noun_before
+                || infinitive
+                || closing
+                || cf.final_auxiliaries.contains(verb))
+            {
                 continue;
             }
             // the capitalised word: not an acronym, a whole word
@@ -1209,7 +1223,7 @@ impl SentenceJoin {
                         framed = false;
                     }
                 }
-                if !(subordinate || framed) {
+                if !(subordinate || framed || closing) {
                     continue;
                 }
             }
