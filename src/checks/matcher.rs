@@ -23,7 +23,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternSet};
 use std::sync::{Mutex, PoisonError, TryLockError};
 
 /// Worker threads per cache slot of a single pattern (see
-/// [`Matcher::is_match`]).
+/// [`Matcher::with_caches`]).
 const THREADS_PER_SLOT: usize = 4;
 
 /// The caches of one search, as each thread takes them from the pool.
@@ -230,8 +230,8 @@ mod tests {
             for h in haystacks {
                 assert_eq!(ours.is_match(h), theirs.is_match(h), "{pattern} on {h:?}");
             }
-            // Threads at once: one holds the shared caches, the others
-            // search with their own, and all answer alike.
+            // Threads at once, more than the slots: a thread takes a free
+            // slot or waits for its own, and all answer alike.
             std::thread::scope(|scope| {
                 for _ in 0..4 {
                     scope.spawn(|| {

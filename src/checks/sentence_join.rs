@@ -270,11 +270,17 @@ fn lower_set(words: Vec<String>) -> HashSet<String> {
 
 impl ClauseFinal {
     fn new(o: ClauseFinalOptions) -> Self {
-        // The last two bytes of a verb ending (`en`) or an auxiliary
-        // (`kann`, `wird`), a bit set: the words before a space are read
-        // only after those.
+        // The last two bytes of a verb ending (`en`), an auxiliary
+        // (`kann`, `wird`) or a participle that closes its clause, a bit
+        // set: the words before a space are read only after those.
         let mut tails = vec![0u64; 1024].into_boxed_slice();
-        for w in o.verb_endings.iter().chain(&o.auxiliaries) {
+        for w in o
+            .verb_endings
+            .iter()
+            .chain(&o.auxiliaries)
+            .chain(&o.final_auxiliaries)
+            .chain(&o.closing_participles)
+        {
             if let [.., a, b] = w.as_bytes() {
                 let pair = usize::from(u16::from_be_bytes([*a, *b]));
                 tails[pair / 64] |= 1 << (pair % 64);
