@@ -178,6 +178,22 @@ struct LangOptions {
     /// nahe an der Grenze arbeiten kann Teamchef Vasseur sagte`).
     #[serde(default)]
     clause_final: Option<ClauseFinalOptions>,
+    /// A capitalised gerund after a word in small letters, before an
+    /// article, a possessive or a particle, opens a sentence (`on top
+    /// instead Removing the closet doors`): a name with a gerund's
+    /// ending (`Reading`, `Boeing`) seldom goes on with one.
+    #[serde(default)]
+    gerunds: Option<GerundOptions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GerundOptions {
+    /// The gerund's ending (`ing`). Lower case.
+    ending: String,
+    /// The words that may follow the gerund (`the`, `your`, `up`).
+    /// Lower case.
+    before: Vec<String>,
 }
 
 /// German puts the verbs of a subordinate clause, and the participle or
@@ -241,6 +257,33 @@ struct ClauseFinalOptions {
     /// worden Rheinmetall stellt`). Lower case.
     #[serde(default)]
     closing_participles: Vec<String>,
+    /// The prefix of a past participle (`ge`), after a separable prefix
+    /// or none (`gestellt`, `eingestellt`). A word with it that ends in
+    /// one of `participle_endings` is a participle too, besides the words
+    /// with a `verb_endings` ending. Lower case; empty for none.
+    #[serde(default)]
+    participle_prefix: String,
+    /// How a participle that `verb_endings` does not take ends (`t`).
+    #[serde(default)]
+    participle_endings: Vec<String>,
+    /// Prefixes that a main clause splits off its verb (`an`, `aus`,
+    /// `vor`): `sie legen den Test vor`. A verb written with one
+    /// (`vorlegen`, `vorgelegt`, `vorzulegen`) is an infinitive, a
+    /// participle or the verb of a subordinate clause, and ends its
+    /// clause without an auxiliary before it (`einen Test vorlegen
+    /// Kunden müssen`). Words that only look so (`herrschen`,
+    /// `antworten`) go into `not_verbs`. Lower case.
+    #[serde(default)]
+    separable_prefixes: Vec<String>,
+    /// Pronouns that the main search counts only before some words
+    /// (`starters_before`: the polite `Sie`), and that open a sentence
+    /// after a verb that cannot be finite, before a word in small
+    /// letters: a participle or a verb that keeps its separable prefix
+    /// (`zwischen den Bewässerungen austrocknen Sie brauchen`). After
+    /// any other verb the pronoun may be its subject (`unter dem Titel
+    /// gelangen Sie direkt`). Case as written.
+    #[serde(default)]
+    pronouns: Vec<String>,
 }
 
 struct ClauseFinal {
@@ -262,6 +305,10 @@ struct ClauseFinal {
     infinitive_particle: String,
     infinitive_openers: HashSet<String>,
     closing_participles: HashSet<String>,
+    participle_prefix: String,
+    participle_endings: Vec<String>,
+    separable_prefixes: Vec<String>,
+    pronouns: HashSet<String>,
 }
 
 fn lower_set(words: Vec<String>) -> HashSet<String> {
@@ -280,10 +327,21 @@ impl ClauseFinal {
             .chain(&o.auxiliaries)
             .chain(&o.final_auxiliaries)
             .chain(&o.closing_participles)
+            .chain(&o.participle_endings)
         {
-            if let [.., a, b] = w.as_bytes() {
-                let pair = usize::from(u16::from_be_bytes([*a, *b]));
-                tails[pair / 64] |= 1 << (pair % 64);
+            match w.as_bytes() {
+                [.., a, b] => {
+                    let pair = usize::from(u16::from_be_bytes([*a, *b]));
+                    tails[pair / 64] |= 1 << (pair % 64);
+                }
+                // a one-letter ending (`t`): after any byte
+                [b] => {
+                    for a in 0..=u8::MAX {
+                        let pair = usize::from(u16::from_be_bytes([a, *b]));
+                        tails[pair / 64] |= 1 << (pair % 64);
+                    }
+                }
+                [] => {}
             }
         }
         ClauseFinal {
@@ -305,7 +363,54 @@ impl ClauseFinal {
             infinitive_particle: o.infinitive_particle.to_lowercase(),
             infinitive_openers: lower_set(o.infinitive_openers),
             closing_participles: lower_set(o.closing_participles),
+            participle_prefix: o.participle_prefix.to_lowercase(),
+            participle_endings: o.participle_endings,
+            separable_prefixes: o
+                .separable_prefixes
+                .into_iter()
+                .map(|w| w.to_lowercase())
+                .collect(),
+            pronouns: o.pronouns.into_iter().collect(),
         }
+    }
+
+    /// `word` (lower case) without a separable prefix that leaves a
+    /// verb's stem behind (three letters or more), or `None`.
+    fn separable_rest<'w>(&self, word: &'w str) -> Option<&'w str> {
+        self.separable_prefixes
+            .iter()
+            .filter_map(|p| word.strip_prefix(p.as_str()))
+            .find(|rest| rest.chars().count() >= 4)
+    }
+
+    /// Whether `word` (lower case) is a past participle that
+    /// `verb_endings` does not take: the participle prefix, maybe after
+    /// a separable prefix, a stem and a participle ending (`gestellt`,
+    /// `abgestimmt`).
+    fn participle(&self, word: &str) -> bool {
+        if self.participle_prefix.is_empty() {
+            return false;
+        }
+        let rest = self.separable_rest(word).unwrap_or(word);
+        rest.strip_prefix(self.participle_prefix.as_str())
+            .is_some_and(|stem| {
+                stem.chars().count() >= 4
+                    && self
+                        .participle_endings
+                        .iter()
+                        .any(|e| stem.ends_with(e.as_str()))
+            })
+    }
+
+    /// Whether `word` (lower case), a verb form, keeps its separable
+    /// prefix (`vorlegen`, `eingetroffen`, `aufzulegen`), so it ends its
+    /// clause.
+    fn unsplit(&self, word: &str) -> bool {
+        self.separable_rest(word).is_some()
+            && !self
+                .verb_suffixes
+                .iter()
+                .any(|e| word.ends_with(e.as_str()))
     }
 
     /// Whether `word` (lower case) is an inflected adjective, participle
@@ -392,6 +497,8 @@ struct Lang {
     attribution_verbs: HashSet<String>,
     after_noun_phrase: HashSet<String>,
     starters: HashSet<String>,
+    /// The candidates of `gerunds`, compiled when first needed.
+    gerunds: Option<(String, OnceLock<Option<Regex>>)>,
 }
 
 pub struct SentenceJoin {
@@ -500,6 +607,16 @@ impl SentenceJoin {
                     attribution_verbs: lower_set(o.attribution_verbs),
                     after_noun_phrase: o.after_noun_phrase.into_iter().collect(),
                     starters: o.starters.into_iter().collect(),
+                    gerunds: o.gerunds.map(|g| {
+                        let before = alternation(&g.before);
+                        (
+                            format!(
+                                r" \p{{Lu}}\p{{Ll}}{{3,}}{} (?:{before}) ",
+                                regex::escape(&g.ending)
+                            ),
+                            OnceLock::new(),
+                        )
+                    }),
                 },
             );
         }
@@ -971,6 +1088,11 @@ impl Check for SentenceJoin {
         if let Some(cf) = &lang.clause_final {
             self.clause_final(lang, cf, ctx, out);
         }
+        if let Some((pattern, re)) = &lang.gerunds
+            && let Some(re) = re.get_or_init(|| regex(pattern).ok())
+        {
+            self.gerunds(lang, re, ctx, out);
+        }
     }
 }
 
@@ -980,6 +1102,47 @@ impl SentenceJoin {
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
         d.fix = Some(Fix::new(self.applicability, vec![Edit::insert(end, ".")]));
         out.push(d);
+    }
+
+    /// The joins before a capitalised gerund (`gerunds`): `on top
+    /// instead Removing the closet doors`. The word before it must be a
+    /// whole word in small letters that can end a sentence, outside a
+    /// line in Title Case.
+    fn gerunds(&self, lang: &Lang, re: &Regex, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        let text = ctx.text;
+        for m in re.find_iter(text) {
+            let start = m.start() + 1;
+            let end = start + text[start..].find(' ').unwrap_or(0);
+            let gerund = &text[start..end];
+            // the listed ones are the main search's
+            if lang.starters.contains(gerund) {
+                continue;
+            }
+            let Some(prev) = word_before(text, start) else {
+                continue;
+            };
+            let prev_start = m.start() - prev.len();
+            let lower_prev = prev.to_lowercase();
+            if prev.chars().count() < 2
+                || !prev.chars().all(char::is_lowercase)
+                || !text[..prev_start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(char::is_whitespace)
+                || lang.not_after.contains(&lower_prev)
+                || lang.title_nouns.contains(&lower_prev)
+                || (!lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words))
+            {
+                continue;
+            }
+            if lang.skip_title_case {
+                let line = ctx.lines.content(text, ctx.lines.line_of(prev_start));
+                if title_case(&text[line]) {
+                    continue;
+                }
+            }
+            self.report(ctx, prev_start..end, m.start(), out);
+        }
     }
 
     /// The joins before a question or a command (`verb_first_pronouns`):
@@ -1094,10 +1257,11 @@ impl SentenceJoin {
                 continue;
             };
             let prev_start = verb_start - 1 - prev.len();
+            // (or the last part of a compound: `Antigen-Schnelltest`)
             if !text[..prev_start]
                 .chars()
                 .next_back()
-                .is_none_or(|c| c.is_whitespace() || ends_clause(c))
+                .is_none_or(|c| c.is_whitespace() || c == '-' || ends_clause(c))
             {
                 continue;
             }
@@ -1109,7 +1273,12 @@ impl SentenceJoin {
             // `zu` and an infinitive end an infinitive clause (`um die
             // Räume zu wärmen Wärmepumpen sind …`).
             let infinitive = !cf.infinitive_particle.is_empty() && prev == cf.infinitive_particle;
+            // A participle with the participle prefix (`gestellt`), and
+            // a verb that keeps its separable prefix (`vorlegen`), which
+            // ends its clause with no auxiliary before it.
+            let participle = cf.participle(verb);
             let closing = cf.closing_participles.contains(verb);
+            let unsplit = cf.unsplit(verb) && !cf.not_verbs.contains(verb);
             if !(auxiliary
                 || noun_before
                 || infinitive
@@ -1141,7 +1310,7 @@ impl SentenceJoin {
                 if rest.next() != Some(' ')
                     || !rest.next().is_some_and(char::is_lowercase)
                     || (1..=2).contains(&words(clause_after(after_noun)))
-                    || !cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str()))
+                    || !(participle || cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str())))
                     || lang.not_after.contains(verb)
                     || cf.not_verbs.contains(verb)
                     || cf.relative_pronouns.contains(verb)
@@ -1174,7 +1343,8 @@ impl SentenceJoin {
             // After a starter the verb is the second word of a sentence
             // (`Dazu gehören Volksbanken`).
             if lang.starters.contains(noun)
-                || lang.starters_before.contains_key(noun)
+                || (lang.starters_before.contains_key(noun)
+                    && !(cf.pronouns.contains(noun) && (unsplit || participle || closing)))
                 || lang.not_after.contains(&lower_prev)
                 || lang.starters.contains(prev)
                 || cf.conjunctions.contains(&lower_prev)
@@ -1229,7 +1399,7 @@ impl SentenceJoin {
                         framed = false;
                     }
                 }
-                if !(subordinate || framed || closing) {
+                if !(subordinate || framed || closing || unsplit) {
                     continue;
                 }
             }
