@@ -60,6 +60,12 @@ struct LangOptions {
     /// writes articles in small letters inside a sentence, names included.
     #[serde(default)]
     after_capitalised_any: Vec<String>,
+    /// Capitalised words that end a sentence and start no name: after one,
+    /// a starter of `after_capitalised` or `after_capitalised_before_lowercase`
+    /// counts whatever follows it (English weekdays: `it was learned
+    /// Tuesday The Hyogo police`). Case as written.
+    #[serde(default)]
+    time_words: Vec<String>,
     /// Nouns after which a starter opens a title or a name rather than a
     /// sentence (`in seinem Buch Der Wille zum Wissen`, `vor der Straße An
     /// der Wuhlheide`). Lower case.
@@ -178,22 +184,40 @@ struct LangOptions {
     /// nahe an der Grenze arbeiten kann Teamchef Vasseur sagte`).
     #[serde(default)]
     clause_final: Option<ClauseFinalOptions>,
-    /// A capitalised gerund after a word in small letters, before an
-    /// article, a possessive or a particle, opens a sentence (`on top
-    /// instead Removing the closet doors`): a name with a gerund's
-    /// ending (`Reading`, `Boeing`) seldom goes on with one.
+    /// Capitalised words of a shape that no list names, which open a
+    /// sentence after a word in small letters: a gerund before an article
+    /// or a particle (`on top instead Removing the closet doors`), an
+    /// adverb made of an adjective (`stellte eine Hebelmarke fest
+    /// Umgehend alarmierte er`).
     #[serde(default)]
-    gerunds: Option<GerundOptions>,
+    shapes: Vec<ShapeOptions>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct GerundOptions {
-    /// The gerund's ending (`ing`). Lower case.
+struct ShapeOptions {
+    /// How the word ends (`ing`, `lich`). Lower case.
     ending: String,
-    /// The words that may follow the gerund (`the`, `your`, `up`).
-    /// Lower case.
+    /// The fewest letters of the word.
+    #[serde(default)]
+    min_letters: usize,
+    /// The words that may follow it (`the`, `your`, `up`); when empty,
+    /// any word in small letters, maybe after a comma. Lower case.
+    #[serde(default)]
     before: Vec<String>,
+    /// Endings of words with the shape that are nouns or names (`abend`,
+    /// `trend`). Lower case.
+    #[serde(default)]
+    not_endings: Vec<String>,
+}
+
+/// A compiled [`ShapeOptions`].
+struct Shape {
+    /// The candidates' pattern, compiled when first needed.
+    pattern: String,
+    re: OnceLock<Option<Regex>>,
+    min_letters: usize,
+    not_endings: Vec<String>,
 }
 
 /// German puts the verbs of a subordinate clause, and the participle or
@@ -472,6 +496,7 @@ struct Lang {
     after_capitalised: HashSet<String>,
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
+    time_words: HashSet<String>,
     title_nouns: Vec<String>,
     compound_title_nouns: bool,
     particles: HashSet<String>,
@@ -497,8 +522,7 @@ struct Lang {
     attribution_verbs: HashSet<String>,
     after_noun_phrase: HashSet<String>,
     starters: HashSet<String>,
-    /// The candidates of `gerunds`, compiled when first needed.
-    gerunds: Option<(String, OnceLock<Option<Regex>>)>,
+    shapes: Vec<Shape>,
 }
 
 pub struct SentenceJoin {
@@ -565,6 +589,7 @@ impl SentenceJoin {
                     after_capitalised: o.after_capitalised.into_iter().collect(),
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
+                    time_words: o.time_words.into_iter().collect(),
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     compound_title_nouns: o.compound_title_nouns,
                     particles: lower_set(o.particles),
@@ -607,16 +632,24 @@ impl SentenceJoin {
                     attribution_verbs: lower_set(o.attribution_verbs),
                     after_noun_phrase: o.after_noun_phrase.into_iter().collect(),
                     starters: o.starters.into_iter().collect(),
-                    gerunds: o.gerunds.map(|g| {
-                        let before = alternation(&g.before);
-                        (
-                            format!(
-                                r" \p{{Lu}}\p{{Ll}}{{3,}}{} (?:{before}) ",
-                                regex::escape(&g.ending)
-                            ),
-                            OnceLock::new(),
-                        )
-                    }),
+                    shapes: o
+                        .shapes
+                        .into_iter()
+                        .map(|sh| {
+                            let word = format!(r" \p{{Lu}}\p{{Ll}}+{}", regex::escape(&sh.ending));
+                            let pattern = if sh.before.is_empty() {
+                                format!(r"{word},? \p{{Ll}}")
+                            } else {
+                                format!(r"{word} (?:{}) ", alternation(&sh.before))
+                            };
+                            Shape {
+                                pattern,
+                                re: OnceLock::new(),
+                                min_letters: sh.min_letters,
+                                not_endings: sh.not_endings,
+                            }
+                        })
+                        .collect(),
                 },
             );
         }
@@ -960,7 +993,13 @@ impl Check for SentenceJoin {
                 && !title_before
                 && next_digit
                 && lang.after_capitalised_before_lowercase.contains(starter);
-            let strong = strong_anyway || article || before_number;
+            // After a weekday (`learned Tuesday The Hyogo police`): it
+            // ends a sentence, and no name goes on from it.
+            let after_time = capitalised
+                && lang.time_words.contains(prev)
+                && (lang.after_capitalised.contains(starter)
+                    || lang.after_capitalised_before_lowercase.contains(starter));
+            let strong = strong_anyway || article || before_number || after_time;
             // A particle ends a clause whose verb stands before it (`brannte
             // vollkommen aus Die Kinder`); right after a line's first word
             // it is a preposition (`Claudia bei Die Trendfarben`, a list of
@@ -991,6 +1030,7 @@ impl Check for SentenceJoin {
             if lang.next_lowercase
                 && !next_word_lowercase
                 && !comma
+                && !after_time
                 && (capitalised
                     || !(lang.before_capitalised.contains(starter)
                         || (lang.after_noun_phrase.contains(starter)
@@ -1088,10 +1128,10 @@ impl Check for SentenceJoin {
         if let Some(cf) = &lang.clause_final {
             self.clause_final(lang, cf, ctx, out);
         }
-        if let Some((pattern, re)) = &lang.gerunds
-            && let Some(re) = re.get_or_init(|| regex(pattern).ok())
-        {
-            self.gerunds(lang, re, ctx, out);
+        for shape in &lang.shapes {
+            if let Some(re) = shape.re.get_or_init(|| regex(&shape.pattern).ok()) {
+                self.shaped(lang, shape, re, ctx, out);
+            }
         }
     }
 }
@@ -1104,18 +1144,32 @@ impl SentenceJoin {
         out.push(d);
     }
 
-    /// The joins before a capitalised gerund (`gerunds`): `on top
-    /// instead Removing the closet doors`. The word before it must be a
-    /// whole word in small letters that can end a sentence, outside a
+    /// The joins before a capitalised word of a shape (`shapes`): `on
+    /// top instead Removing the closet doors`. The word before it must be
+    /// a whole word in small letters that can end a sentence, outside a
     /// line in Title Case.
-    fn gerunds(&self, lang: &Lang, re: &Regex, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    fn shaped(
+        &self,
+        lang: &Lang,
+        shape: &Shape,
+        re: &Regex,
+        ctx: &Ctx<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let text = ctx.text;
         for m in re.find_iter(text) {
             let start = m.start() + 1;
-            let end = start + text[start..].find(' ').unwrap_or(0);
-            let gerund = &text[start..end];
+            let end = start + text[start..].find([' ', ',']).unwrap_or(0);
+            let word = &text[start..end];
+            let lower = word.to_lowercase();
             // the listed ones are the main search's
-            if lang.starters.contains(gerund) {
+            if lang.starters.contains(word)
+                || word.chars().count() < shape.min_letters
+                || shape
+                    .not_endings
+                    .iter()
+                    .any(|e| lower.ends_with(e.as_str()))
+            {
                 continue;
             }
             let Some(prev) = word_before(text, start) else {
