@@ -66,6 +66,12 @@ struct LangOptions {
     /// Tuesday The Hyogo police`). Case as written.
     #[serde(default)]
     time_words: Vec<String>,
+    /// Endings of the adjectives that open a name of two words
+    /// (`Europäischen Union`, `Deutschen Wetterdienst`): such a name is
+    /// whole, so a title does not go on after it as it does after two
+    /// capitalised words (`Stephen Kings Die Arena`). Lower case.
+    #[serde(default)]
+    name_adjective_endings: Vec<String>,
     /// Nouns after which a starter opens a title or a name rather than a
     /// sentence (`in seinem Buch Der Wille zum Wissen`, `vor der Straße An
     /// der Wuhlheide`). Lower case.
@@ -497,6 +503,7 @@ struct Lang {
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
     time_words: HashSet<String>,
+    name_adjective_endings: Vec<String>,
     title_nouns: Vec<String>,
     compound_title_nouns: bool,
     particles: HashSet<String>,
@@ -590,6 +597,7 @@ impl SentenceJoin {
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     time_words: o.time_words.into_iter().collect(),
+                    name_adjective_endings: o.name_adjective_endings,
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     compound_title_nouns: o.compound_title_nouns,
                     particles: lower_set(o.particles),
@@ -982,8 +990,17 @@ impl Check for SentenceJoin {
             // (`Lawinenbulletins Die Woche`) starts a sentence. After two
             // capitalised words (`Martha Grimes Die Frau im Pelzmantel`) or
             // a title noun, a title or a name goes on.
-            let title_before =
-                capitalised && (title_noun || follows_capitalised_word(text, compound_start));
+            // A name opened by an adjective (`der Europäischen Union Der
+            // Grundsatz`) is whole.
+            let title_before = capitalised
+                && (title_noun
+                    || (follows_capitalised_word(text, compound_start)
+                        && !word_before(text, compound_start).is_some_and(|w| {
+                            let w = w.to_lowercase();
+                            lang.name_adjective_endings
+                                .iter()
+                                .any(|e| w.ends_with(e.as_str()))
+                        })));
             let article =
                 capitalised && !title_before && lang.after_capitalised_any.contains(starter);
             // A preposition before a number (`im Schienengüterverkehr Mit
