@@ -710,12 +710,18 @@ fn word_before(text: &str, start: usize) -> Option<&str> {
 }
 
 /// Start of the hyphenated compound whose last part starts at `start`
-/// (`time-` in `time-consuming`): parts of letters, joined by single
-/// hyphens. `start` itself when the word stands alone.
+/// (`time-` in `time-consuming`, `G7-` in `G7-Präsidentschaft`): parts of
+/// letters and digits, joined by single hyphens. `start` itself when the
+/// word stands alone.
 fn compound_start(text: &str, start: usize) -> usize {
     let mut from = start;
     while let Some(before) = text[..from].strip_suffix('-') {
-        let part = word_start(before, before.len());
+        let part = before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphanumeric() || c == '\u{AD}')
+            .last()
+            .map_or(before.len(), |(i, _)| i);
         if part == before.len() {
             break;
         }
