@@ -66,6 +66,12 @@ struct LangOptions {
     /// Tuesday The Hyogo police`). Case as written.
     #[serde(default)]
     time_words: Vec<String>,
+    /// Labels that open a caption's credit or a note (`Photo:`, `Foto:`,
+    /// `Tipp:`): after a word in small letters they count as starters,
+    /// but only before a colon (`at one of the daily briefings Photo:
+    /// Jonathan Nackstrand/AFP`). Case as written.
+    #[serde(default)]
+    labels: Vec<String>,
     /// Endings of the adjectives that open a name of two words
     /// (`Europäischen Union`, `Deutschen Wetterdienst`): such a name is
     /// whole, so a title does not go on after it as it does after two
@@ -503,6 +509,7 @@ struct Lang {
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
     time_words: HashSet<String>,
+    labels: HashSet<String>,
     name_adjective_endings: Vec<String>,
     title_nouns: Vec<String>,
     compound_title_nouns: bool,
@@ -571,7 +578,19 @@ impl SentenceJoin {
             // literal ` Die`/` The` lets the regex engine skip ahead to
             // candidates. Runs of spaces are layout (table cells), not a
             // join.
-            let word = format!(r" (?:{starters})[,:]? [\p{{L}}\p{{N}}„“‚»\x22']");
+            let mut word = format!(r" (?:{starters})[,:]? [\p{{L}}\p{{N}}„“‚»\x22']");
+            // Labels only with their colon: a label without one must not
+            // take the space before the next candidate (`Preis So wird`).
+            let labels: Vec<String> = o
+                .labels
+                .iter()
+                .filter(|w| !o.starters.contains(w))
+                .cloned()
+                .collect();
+            if !labels.is_empty() {
+                let labels = alternation(&labels);
+                word.push_str(&format!(r"| (?:{labels}): [\p{{L}}\p{{N}}„“‚»\x22']"));
+            }
             let pattern = if o.contractions.is_empty() {
                 word
             } else {
@@ -597,6 +616,7 @@ impl SentenceJoin {
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     time_words: o.time_words.into_iter().collect(),
+                    labels: o.labels.into_iter().collect(),
                     name_adjective_endings: o.name_adjective_endings,
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     compound_title_nouns: o.compound_title_nouns,
@@ -945,6 +965,23 @@ impl Check for SentenceJoin {
             // `However, the`, `Genauer: Vom`
             let comma = matches!(m.as_bytes().get(1 + starter_len), Some(b',' | b':'));
             let next_digit = next_char.is_some_and(|c| c.is_ascii_digit());
+            // A label counts after a word in small letters that is no
+            // article or adjective (`ein wichtiger Hinweis: Sie ist es`).
+            if lang.labels.contains(starter) && !lang.starters.contains(starter) {
+                let prev = word_before(text, whole.start() + 1).unwrap_or("");
+                let lower = prev.to_lowercase();
+                if !prev.chars().next().is_some_and(char::is_lowercase)
+                    || lang.determiners.contains(&lower)
+                    || (lang
+                        .adjective_endings
+                        .iter()
+                        .any(|e| lower.ends_with(e.as_str()))
+                        && word_before(text, whole.start() - prev.len())
+                            .is_some_and(|w| lang.determiners.contains(&w.to_lowercase())))
+                {
+                    continue;
+                }
+            }
             // The pronoun `I` is capitalised anywhere: `day However, I get`.
             let next_word_lowercase = next_char.is_some_and(char::is_lowercase)
                 || (next_char == Some('I')
