@@ -954,7 +954,17 @@ impl Check for SentenceJoin {
         let Some(re) = lang.re.get_or_init(|| regex(&lang.pattern).ok()) else {
             return;
         };
-        for whole in re.find_iter(text) {
+        // The next candidate may start at the space after this one's
+        // starter: a starter can be the word before another (`vor dem
+        // Aus Damit DJs`).
+        let mut at = 0;
+        let candidates = std::iter::from_fn(|| {
+            let whole = re.find_at(text, at)?;
+            let m = whole.as_str();
+            at = whole.start() + 1 + m[1..].find(' ').unwrap_or(m.len() - 1);
+            Some(whole)
+        });
+        for whole in candidates {
             let m = whole.as_str();
             let starter_len = m[1..]
                 .find([',', ':', ' ', '\'', '’'])
