@@ -411,7 +411,8 @@ impl ClauseFinal {
     }
 
     /// `word` (lower case) without a separable prefix that leaves a
-    /// verb's stem behind (three letters or more), or `None`.
+    /// verb's stem and ending behind (four letters or more: `vor|legen`,
+    /// not `teil|en`), or `None`.
     fn separable_rest<'w>(&self, word: &'w str) -> Option<&'w str> {
         self.separable_prefixes
             .iter()
