@@ -701,15 +701,35 @@ fn alternation(words: &[String]) -> String {
 
 /// Start of the word ending at `end` (letters, marks, apostrophes inside).
 fn word_start(text: &str, end: usize) -> usize {
-    let mut start = end;
-    for (i, c) in text[..end].char_indices().rev() {
-        if c.is_alphabetic() || c == '\u{AD}' {
-            start = i;
-        } else {
-            break;
-        }
-    }
-    start
+    run_start(text, end, char::is_alphabetic)
+}
+
+/// Start of the run of characters that `keep` takes, or soft hyphens,
+/// ending at `end`; `end` itself when there is none.
+fn run_start(text: &str, end: usize, keep: impl Fn(char) -> bool) -> usize {
+    text[..end]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| keep(c) || c == '\u{AD}')
+        .last()
+        .map_or(end, |(i, _)| i)
+}
+
+/// Whether the word starting at `start` (lower case: `lower`) follows
+/// one of `determiners`, or is an adjective (one of `adjective_endings`)
+/// after one: `mein Ich`, `ein wichtiger Hinweis`.
+fn after_determiner<E: AsRef<str>>(
+    text: &str,
+    start: usize,
+    lower: &str,
+    determiners: &HashSet<String>,
+    adjective_endings: &[E],
+) -> bool {
+    determiners.contains(lower)
+        || (adjective_endings
+            .iter()
+            .any(|e| lower.ends_with(e.as_ref()))
+            && word_before(text, start).is_some_and(|w| determiners.contains(&w.to_lowercase())))
 }
 
 /// The word after a starter ending at `end` (after a comma and spaces),
@@ -737,12 +757,7 @@ fn word_before(text: &str, start: usize) -> Option<&str> {
 fn compound_start(text: &str, start: usize) -> usize {
     let mut from = start;
     while let Some(before) = text[..from].strip_suffix('-') {
-        let part = before
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| c.is_alphanumeric() || c == '\u{AD}')
-            .last()
-            .map_or(before.len(), |(i, _)| i);
+        let part = run_start(before, before.len(), char::is_alphanumeric);
         if part == before.len() {
             break;
         }
@@ -980,15 +995,14 @@ impl Check for SentenceJoin {
             // article or adjective (`ein wichtiger Hinweis: Sie ist es`).
             if lang.labels.contains(starter) && !lang.starters.contains(starter) {
                 let prev = word_before(text, whole.start() + 1).unwrap_or("");
-                let lower = prev.to_lowercase();
                 if !prev.chars().next().is_some_and(char::is_lowercase)
-                    || lang.determiners.contains(&lower)
-                    || (lang
-                        .adjective_endings
-                        .iter()
-                        .any(|e| lower.ends_with(e.as_str()))
-                        && word_before(text, whole.start() - prev.len())
-                            .is_some_and(|w| lang.determiners.contains(&w.to_lowercase())))
+                    || after_determiner(
+                        text,
+                        whole.start() - prev.len(),
+                        &prev.to_lowercase(),
+                        &lang.determiners,
+                        &lang.adjective_endings,
+                    )
                 {
                     continue;
                 }
@@ -1137,13 +1151,14 @@ impl Check for SentenceJoin {
             }
             // `mein wahres Ich`: a noun after its article or possessive.
             if lang.noun_starters.contains(starter)
-                && (lang.determiners.contains(&lower_prev)
-                    || lang.noun_followers.contains(&next)
-                    || (["e", "en", "es", "em", "er"]
-                        .iter()
-                        .any(|e| lower_prev.ends_with(e))
-                        && word_before(text, compound_start)
-                            .is_some_and(|w| lang.determiners.contains(&w.to_lowercase()))))
+                && (lang.noun_followers.contains(&next)
+                    || after_determiner(
+                        text,
+                        compound_start,
+                        &lower_prev,
+                        &lang.determiners,
+                        &["e", "en", "es", "em", "er"],
+                    ))
             {
                 continue;
             }
@@ -1398,12 +1413,7 @@ impl SentenceJoin {
             // `zu` and an infinitive end an infinitive clause (`um die
             // Räume zu wärmen Wärmepumpen sind …`).
             let infinitive = !cf.infinitive_particle.is_empty() && prev == cf.infinitive_particle;
-            // A participle with the participle prefix (`gestellt`), and
-            // a verb that keeps its separable prefix (`vorlegen`), which
-            // ends its clause with no auxiliary before it.
-            let participle = cf.participle(verb);
             let closing = cf.closing_participles.contains(verb);
-            let unsplit = cf.unsplit(verb) && !cf.not_verbs.contains(verb);
             if !(auxiliary
                 || noun_before
                 || infinitive
@@ -1412,6 +1422,11 @@ impl SentenceJoin {
             {
                 continue;
             }
+            // A participle with the participle prefix (`gestellt`), and
+            // a verb that keeps its separable prefix (`vorlegen`), which
+            // ends its clause with no auxiliary before it.
+            let participle = cf.participle(verb);
+            let unsplit = cf.unsplit(verb) && !cf.not_verbs.contains(verb);
             // the capitalised word: not an acronym, a whole word
             let noun_start = verb_end + 1;
             let noun_len = text[noun_start..]
