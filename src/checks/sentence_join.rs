@@ -203,6 +203,47 @@ struct LangOptions {
     /// Umgehend alarmierte er`).
     #[serde(default)]
     shapes: Vec<ShapeOptions>,
+    /// Words written in small letters inside a sentence: capitalised
+    /// after a word in small letters, one opens a sentence (`That's a
+    /// horrible thing to say Life is precious`).
+    #[serde(default)]
+    small_words: Option<SmallWordsOptions>,
+}
+
+/// A lexicon of words that a sentence writes in small letters, wherever
+/// they stand but at its start: for English, the common words whose
+/// capitalised form is rare in a large corpus (`life`, `years`,
+/// `health`), where names (`Brown`, `Apple`) are capitalised as often as
+/// not.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmallWordsOptions {
+    /// The words, lower case, separated by blanks.
+    words: String,
+    /// Words after which a capitalised word of the lexicon is part of a
+    /// name or a title (`any Illusion spells`, `new Poetry release`):
+    /// quantifiers and adjectives. Lower case.
+    #[serde(default)]
+    not_after: Vec<String>,
+    /// Endings of adjectives, after which the same holds (`temporary
+    /// Trade and Agriculture Commission`). Lower case.
+    #[serde(default)]
+    not_after_endings: Vec<String>,
+}
+
+/// A compiled [`SmallWordsOptions`]: the set is built when first needed.
+struct SmallWords {
+    words: String,
+    set: OnceLock<HashSet<String>>,
+    not_after: HashSet<String>,
+    not_after_endings: Vec<String>,
+}
+
+impl SmallWords {
+    fn set(&self) -> &HashSet<String> {
+        self.set
+            .get_or_init(|| self.words.split_whitespace().map(str::to_owned).collect())
+    }
 }
 
 #[derive(Deserialize)]
@@ -221,15 +262,27 @@ struct ShapeOptions {
     /// `trend`). Lower case.
     #[serde(default)]
     not_endings: Vec<String>,
+    /// Whether the word before may be a capitalised one too (a German
+    /// noun: `in vierter Generation Vorwiegend eingerichtet`), when it
+    /// follows no other capitalised word and is no title noun.
+    #[serde(default)]
+    after_nouns: bool,
 }
 
 /// A compiled [`ShapeOptions`].
 struct Shape {
+    ending: String,
+    min_letters: usize,
+    not_endings: Vec<String>,
+    after_nouns: bool,
+}
+
+/// The shapes that take the same words after them, searched in one pass.
+struct ShapeGroup {
     /// The candidates' pattern, compiled when first needed.
     pattern: String,
     re: OnceLock<Option<Regex>>,
-    min_letters: usize,
-    not_endings: Vec<String>,
+    shapes: Vec<Shape>,
 }
 
 /// German puts the verbs of a subordinate clause, and the participle or
@@ -537,7 +590,8 @@ struct Lang {
     attribution_verbs: HashSet<String>,
     after_noun_phrase: HashSet<String>,
     starters: HashSet<String>,
-    shapes: Vec<Shape>,
+    shapes: Vec<ShapeGroup>,
+    small_words: Option<SmallWords>,
 }
 
 pub struct SentenceJoin {
@@ -661,24 +715,13 @@ impl SentenceJoin {
                     attribution_verbs: lower_set(o.attribution_verbs),
                     after_noun_phrase: o.after_noun_phrase.into_iter().collect(),
                     starters: o.starters.into_iter().collect(),
-                    shapes: o
-                        .shapes
-                        .into_iter()
-                        .map(|sh| {
-                            let word = format!(r" \p{{Lu}}\p{{Ll}}+{}", regex::escape(&sh.ending));
-                            let pattern = if sh.before.is_empty() {
-                                format!(r"{word},? \p{{Ll}}")
-                            } else {
-                                format!(r"{word} (?:{}) ", alternation(&sh.before))
-                            };
-                            Shape {
-                                pattern,
-                                re: OnceLock::new(),
-                                min_letters: sh.min_letters,
-                                not_endings: sh.not_endings,
-                            }
-                        })
-                        .collect(),
+                    shapes: shape_groups(o.shapes),
+                    small_words: o.small_words.map(|sw| SmallWords {
+                        words: sw.words.to_lowercase(),
+                        set: OnceLock::new(),
+                        not_after: lower_set(sw.not_after),
+                        not_after_endings: sw.not_after_endings,
+                    }),
                 },
             );
         }
@@ -688,6 +731,42 @@ impl SentenceJoin {
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
+}
+
+/// The shapes grouped by the words that may follow them, each group with
+/// one pattern: a capitalised word with one of the endings, then one of
+/// the words, or any word in small letters (maybe after a comma).
+fn shape_groups(shapes: Vec<ShapeOptions>) -> Vec<ShapeGroup> {
+    let mut groups: Vec<(Vec<String>, Vec<Shape>)> = Vec::new();
+    for sh in shapes {
+        let shape = Shape {
+            ending: sh.ending.to_lowercase(),
+            min_letters: sh.min_letters,
+            not_endings: sh.not_endings,
+            after_nouns: sh.after_nouns,
+        };
+        match groups.iter_mut().find(|(before, _)| *before == sh.before) {
+            Some((_, group)) => group.push(shape),
+            None => groups.push((sh.before, vec![shape])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(before, shapes)| {
+            let endings: Vec<String> = shapes.iter().map(|s| s.ending.clone()).collect();
+            let word = format!(r" \p{{Lu}}\p{{Ll}}+(?:{})", alternation(&endings));
+            let pattern = if before.is_empty() {
+                format!(r"{word},? \p{{Ll}}")
+            } else {
+                format!(r"{word} (?:{}) ", alternation(&before))
+            };
+            ShapeGroup {
+                pattern,
+                re: OnceLock::new(),
+                shapes,
+            }
+        })
+        .collect()
 }
 
 /// `words` as a regex alternation of literals.
@@ -1214,10 +1293,13 @@ impl Check for SentenceJoin {
         if let Some(cf) = &lang.clause_final {
             self.clause_final(lang, cf, ctx, out);
         }
-        for shape in &lang.shapes {
-            if let Some(re) = shape.re.get_or_init(|| regex(&shape.pattern).ok()) {
-                self.shaped(lang, shape, re, ctx, out);
+        for group in &lang.shapes {
+            if let Some(re) = group.re.get_or_init(|| regex(&group.pattern).ok()) {
+                self.shaped(lang, &group.shapes, re, ctx, out);
             }
+        }
+        if let Some(sw) = &lang.small_words {
+            self.small_word(lang, sw, ctx, out);
         }
     }
 }
@@ -1237,7 +1319,7 @@ impl SentenceJoin {
     fn shaped(
         &self,
         lang: &Lang,
-        shape: &Shape,
+        shapes: &[Shape],
         re: &Regex,
         ctx: &Ctx<'_>,
         out: &mut Vec<Diagnostic>,
@@ -1248,6 +1330,14 @@ impl SentenceJoin {
             let end = start + text[start..].find([' ', ',']).unwrap_or(0);
             let word = &text[start..end];
             let lower = word.to_lowercase();
+            // the shape of the longest ending the word has
+            let Some(shape) = shapes
+                .iter()
+                .filter(|s| lower.ends_with(s.ending.as_str()))
+                .max_by_key(|s| s.ending.len())
+            else {
+                continue;
+            };
             // the listed ones are the main search's
             if lang.starters.contains(word)
                 || word.chars().count() < shape.min_letters
@@ -1263,8 +1353,22 @@ impl SentenceJoin {
             };
             let prev_start = m.start() - prev.len();
             let lower_prev = prev.to_lowercase();
+            let mut rest = prev.chars();
+            let noun = shape.after_nouns
+                && rest.next().is_some_and(char::is_uppercase)
+                && rest.all(char::is_lowercase);
+            if noun
+                && (follows_capitalised_word(text, prev_start)
+                    || lang
+                        .title_nouns
+                        .iter()
+                        .any(|n| lower_prev.ends_with(n.as_str()))
+                    || title_case(&text[ctx.lines.content(text, ctx.lines.line_of(prev_start))]))
+            {
+                continue;
+            }
             if prev.chars().count() < 2
-                || !prev.chars().all(char::is_lowercase)
+                || !(noun || prev.chars().all(char::is_lowercase))
                 || !text[..prev_start]
                     .chars()
                     .next_back()
@@ -1282,6 +1386,118 @@ impl SentenceJoin {
                 }
             }
             self.report(ctx, prev_start..end, m.start(), out);
+        }
+    }
+
+    /// The joins before a capitalised word of the lexicon (`small_words`):
+    /// `That's a horrible thing to say Life is a precious thing`. The word
+    /// before must be a whole word in small letters that can end a
+    /// sentence, and no capitalised word may follow within three words
+    /// (`Read more Letters to the Editor` is a title). A word the
+    /// document capitalises twice after a word is a name or a term there
+    /// (`use Illusion spells`, `Dinosaur Eggs … not Eggs`).
+    fn small_word(&self, lang: &Lang, sw: &SmallWords, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        let text = ctx.text;
+        let set = sw.set();
+        // Every capitalised word of the lexicon after a letter, and how
+        // often the document writes it so; the candidates follow a small
+        // letter.
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        let mut seen: HashMap<&str, u32> = HashMap::default();
+        // The lexicon is in ASCII: a capital, then small letters.
+        let bytes = text.as_bytes();
+        let mut lower = [0u8; 32];
+        spaces_before_capitals(bytes, |at| {
+            let start = at + 1;
+            let len = 1 + bytes[start + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_lowercase())
+                .count();
+            let end = start + len;
+            if len < 2
+                || len > lower.len()
+                || !bytes[start].is_ascii_uppercase()
+                || text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                return;
+            }
+            let before = &text[..at];
+            let comma = before.ends_with(',');
+            let Some(letter) = before
+                .strip_suffix(',')
+                .unwrap_or(before)
+                .chars()
+                .next_back()
+            else {
+                return;
+            };
+            if !letter.is_alphabetic() {
+                return;
+            }
+            lower[..len].copy_from_slice(&bytes[start..end]);
+            lower[0] = lower[0].to_ascii_lowercase();
+            if !std::str::from_utf8(&lower[..len]).is_ok_and(|w| set.contains(w)) {
+                return;
+            }
+            *seen.entry(&text[start..end]).or_default() += 1;
+            if !comma && letter.is_lowercase() {
+                hits.push((start, end));
+            }
+        });
+        for (start, end) in hits {
+            let word = &text[start..end];
+            if seen.get(word).is_some_and(|&n| n > 1) || lang.starters.contains(word) {
+                continue;
+            }
+            // a lower-case word or a comma after it, and no capitalised
+            // word (but `I`) within three words
+            let after = &text[end..];
+            let mut next = after.chars();
+            if !(next.next() == Some(',')
+                || (after.starts_with(' ') && next.next().is_some_and(char::is_lowercase)))
+            {
+                continue;
+            }
+            let title = after
+                .split_whitespace()
+                .take(3)
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .any(|w| w != "I" && w.chars().next().is_some_and(char::is_uppercase));
+            if title {
+                continue;
+            }
+            let Some(prev) = word_before(text, start) else {
+                continue;
+            };
+            let prev_start = start - 1 - prev.len();
+            if prev.chars().count() < 2
+                || !prev.chars().all(char::is_lowercase)
+                || !text[..prev_start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(char::is_whitespace)
+                || lang.not_after.contains(prev)
+                || lang.determiners.contains(prev)
+                || lang.title_nouns.iter().any(|n| n == prev)
+                || sw.not_after.contains(prev)
+                || sw
+                    .not_after_endings
+                    .iter()
+                    .any(|e| prev.ends_with(e.as_str()))
+                || (!lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words))
+            {
+                continue;
+            }
+            if lang.skip_title_case {
+                let line = ctx.lines.content(text, ctx.lines.line_of(prev_start));
+                if title_case(&text[line]) {
+                    continue;
+                }
+            }
+            self.report(ctx, prev_start..end, start - 1, out);
         }
     }
 
