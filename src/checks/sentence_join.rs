@@ -152,6 +152,14 @@ struct LangOptions {
     /// sind` does).
     #[serde(default)]
     after_capitalised_before: HashMap<String, Vec<String>>,
+    /// More words for `starters_before` that count when the clause goes
+    /// on after them, with two words or more before a punctuation mark:
+    /// German `Sie` before a verb in the plural is the polite `Sie` or
+    /// `they`, which opens a main clause (`die Smart Glasses Sie können
+    /// wie eine Brille aufgesetzt werden`) and ends a subordinate one
+    /// with its verb (`wenn Sie können,`, `was Sie haben wollen`).
+    #[serde(default)]
+    starters_before_clause: HashMap<String, Vec<String>>,
     /// Words after which a starter of `starters_before` is an object, not
     /// a subject (`ob er Sie kennt`, `was Sie hat`), and which never end
     /// a clause before a verb of `verb_first_pronouns`. Lower case.
@@ -578,6 +586,7 @@ struct Lang {
     noun_followers: HashSet<String>,
     before_capitalised: HashSet<String>,
     starters_before: HashMap<String, HashSet<String>>,
+    starters_before_clause: HashMap<String, HashSet<String>>,
     after_capitalised_before: HashMap<String, HashSet<String>>,
     not_after_conditional: HashSet<String>,
     /// The candidates of `verb_first_pronouns`, compiled when first needed.
@@ -687,6 +696,11 @@ impl SentenceJoin {
                     before_capitalised: o.before_capitalised.into_iter().collect(),
                     after_capitalised_before: o
                         .after_capitalised_before
+                        .into_iter()
+                        .map(|(k, v)| (k, lower_set(v)))
+                        .collect(),
+                    starters_before_clause: o
+                        .starters_before_clause
                         .into_iter()
                         .map(|(k, v)| (k, lower_set(v)))
                         .collect(),
@@ -820,6 +834,26 @@ fn next_word(text: &str, end: usize) -> String {
         .next()
         .unwrap_or_default()
         .to_lowercase()
+}
+
+/// Whether, after the starter ending at `end` and the word after it, its
+/// clause goes on: two more words on the line, no punctuation mark after
+/// the first, which is no conjunction (`Sie können dafür Zuschüsse`, not
+/// `Sie können,` or `Sie haben wollen.`).
+fn clause_goes_on(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches(' ');
+    let rest = rest.trim_start_matches(char::is_alphabetic);
+    let line = rest.split('\n').next().unwrap_or_default();
+    let mut words = line.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some(first), Some(second)) => {
+            line.starts_with(' ')
+                && first.chars().all(char::is_alphanumeric)
+                && !matches!(first, "und" | "oder" | "and" | "or")
+                && second.starts_with(char::is_alphanumeric)
+        }
+        _ => false,
+    }
 }
 
 /// The word before the one starting at `start`, one space apart.
@@ -996,6 +1030,38 @@ fn noun_phrase_ends(text: &str, start: usize, determiners: &HashSet<String>) -> 
         .any(|w| determiners.contains(w))
 }
 
+/// How many starters a document looks up with [`written_small_elsewhere`]:
+/// each lookup reads up to 100 KB around the starter.
+const MAX_SMALL_CHECKS: usize = 64;
+
+/// Whether the document writes the starter at `starter` in small letters
+/// before the word that follows it here, within 50 KB either side (`the
+/// GAA` beside `closed doors The GAA has`): then the starter is no part of
+/// a name.
+fn written_small_elsewhere(text: &str, starter: Range<usize>) -> bool {
+    let bytes = text.as_bytes();
+    let next = starter.end + 1;
+    let len = bytes
+        .get(next..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    if len == 0 || !bytes[starter.clone()].is_ascii() {
+        return false;
+    }
+    let mut needle = bytes[starter.start..next + len].to_ascii_lowercase();
+    needle[starter.len() + 1..].copy_from_slice(&bytes[next..next + len]);
+    let from = starter.start.saturating_sub(50_000);
+    let to = (next + len + 50_000).min(bytes.len());
+    let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+    memchr::memmem::find_iter(&bytes[from..to], &needle).any(|at| {
+        let at = from + at;
+        !is_word(at.checked_sub(1).and_then(|i| bytes.get(i)))
+            && !is_word(bytes.get(at + needle.len()))
+    })
+}
+
 /// The text of the clause after `pos`: up to the next `ends_clause`.
 fn clause_after(text: &str) -> &str {
     text.split(ends_clause).next().unwrap_or_default()
@@ -1052,6 +1118,7 @@ impl Check for SentenceJoin {
         // The next candidate may start at the space after this one's
         // starter: a starter can be the word before another (`vor dem
         // Aus Damit DJs`).
+        let mut small_checks = 0;
         let mut at = 0;
         let candidates = std::iter::from_fn(|| {
             let whole = re.find_at(text, at)?;
@@ -1191,6 +1258,8 @@ impl Check for SentenceJoin {
             // `However, the` and `However, I` alike: a comma marks the start.
             // `under the 75kb limit The AMP validator`: after a noun that
             // ends a phrase with its article, a name cannot go on.
+            // `behind closed doors The GAA has`: a document that writes
+            // `the GAA` elsewhere does not name `The GAA`.
             if lang.next_lowercase
                 && !next_word_lowercase
                 && !comma
@@ -1198,7 +1267,11 @@ impl Check for SentenceJoin {
                 && (capitalised
                     || !(lang.before_capitalised.contains(starter)
                         || (lang.after_noun_phrase.contains(starter)
-                            && noun_phrase_ends(text, compound_start, &lang.determiners))))
+                            && (noun_phrase_ends(text, compound_start, &lang.determiners)
+                                || (small_checks < MAX_SMALL_CHECKS && {
+                                    small_checks += 1;
+                                    written_small_elsewhere(text, starter_range.clone())
+                                })))))
             {
                 continue;
             }
@@ -1221,7 +1294,16 @@ impl Check for SentenceJoin {
                             && lang
                                 .after_capitalised_before
                                 .get(starter)
-                                .is_some_and(|w| w.contains(&next))))
+                                .is_some_and(|w| w.contains(&next)))
+                        || (lang
+                            .starters_before_clause
+                            .get(starter)
+                            .is_some_and(|w| w.contains(&next))
+                            && !lang
+                                .clause_final
+                                .as_ref()
+                                .is_some_and(|cf| cf.auxiliaries.contains(&lower_prev))
+                            && clause_goes_on(text, starter_range.end)))
                         || (capitalised && !article)
                         || lang.not_after_conditional.contains(&lower_prev)
                 })
@@ -1400,8 +1482,8 @@ impl SentenceJoin {
         let text = ctx.text;
         let set = sw.set();
         // Every capitalised word of the lexicon after a letter, and how
-        // often the document writes it so; the candidates follow a small
-        // letter.
+        // often the document writes it inside a sentence; the candidates
+        // follow a small letter.
         let mut hits: Vec<(usize, usize)> = Vec::new();
         let mut seen: HashMap<&str, u32> = HashMap::default();
         // The lexicon is in ASCII: a capital, then small letters.
@@ -1442,7 +1524,15 @@ impl SentenceJoin {
             if !std::str::from_utf8(&lower[..len]).is_ok_and(|w| set.contains(w)) {
                 return;
             }
-            *seen.entry(&text[start..end]).or_default() += 1;
+            // written so after a small letter, or ending a run of
+            // capitalised words (`Dinosaur Eggs are`), not inside one
+            // (`World Health Organization`)
+            let mut after = text[end..].chars();
+            if letter.is_lowercase()
+                || (after.next() == Some(' ') && after.next().is_some_and(char::is_lowercase))
+            {
+                *seen.entry(&text[start..end]).or_default() += 1;
+            }
             if !comma && letter.is_lowercase() {
                 hits.push((start, end));
             }
@@ -1630,18 +1720,26 @@ impl SentenceJoin {
             // Räume zu wärmen Wärmepumpen sind …`).
             let infinitive = !cf.infinitive_particle.is_empty() && prev == cf.infinitive_particle;
             let closing = cf.closing_participles.contains(verb);
+            // A participle with the participle prefix (`gestellt`), and
+            // a verb that keeps its separable prefix (`vorlegen`), which
+            // ends its clause with no auxiliary before it; before one of
+            // `pronouns`, whatever came before it (`gut geeignet Sie`).
+            let participle = cf.participle(verb);
+            let pronoun_next = participle
+                && cf.pronouns.iter().any(|p| {
+                    text[verb_end + 1..]
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|rest| rest.starts_with(' '))
+                });
             if !(auxiliary
                 || noun_before
                 || infinitive
                 || closing
+                || pronoun_next
                 || cf.final_auxiliaries.contains(verb))
             {
                 continue;
             }
-            // A participle with the participle prefix (`gestellt`), and
-            // a verb that keeps its separable prefix (`vorlegen`), which
-            // ends its clause with no auxiliary before it.
-            let participle = cf.participle(verb);
             let unsplit = cf.unsplit(verb) && !cf.not_verbs.contains(verb);
             // the capitalised word: not an acronym, a whole word
             let noun_start = verb_end + 1;
@@ -1755,7 +1853,11 @@ impl SentenceJoin {
                         framed = false;
                     }
                 }
-                if !(subordinate || framed || closing || unsplit) {
+                // after a participle with `ge`, a pronoun that cannot be
+                // its subject needs no frame (`für das Containerleben
+                // geeignet Sie werden`)
+                let pronoun_after_participle = participle && cf.pronouns.contains(noun);
+                if !(subordinate || framed || closing || unsplit || pronoun_after_participle) {
                     continue;
                 }
             }
