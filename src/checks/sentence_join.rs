@@ -856,6 +856,22 @@ fn clause_goes_on(text: &str, end: usize) -> bool {
     }
 }
 
+/// Whether `rest` opens with a blank, a capitalised word, a blank and a
+/// word in small letters (` Gastgeberin wollte`).
+fn noun_then_small(rest: &str) -> bool {
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    if !chars.next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let after = rest.trim_start_matches(char::is_alphabetic);
+    after
+        .strip_prefix(' ')
+        .is_some_and(|w| w.starts_with(char::is_lowercase))
+}
+
 /// The word before the one starting at `start`, one space apart.
 fn word_before(text: &str, start: usize) -> Option<&str> {
     let end = text[..start].strip_suffix(' ')?.len();
@@ -1206,9 +1222,19 @@ impl Check for SentenceJoin {
             // a title noun, a title or a name goes on.
             // A name opened by an adjective (`der Europäischen Union Der
             // Grundsatz`) is whole.
+            // A person's name, not in the genitive, before an article, a
+            // noun and a word in small letters is whole (`allen voran
+            // Dorothea Wierer Die Gastgeberin wollte`): a title goes on
+            // after its author's name in the genitive (`Stephen Kings Die
+            // Arena`).
+            let name_before = !prev.ends_with('s')
+                && lang.after_capitalised_any.contains(starter)
+                && noun_then_small(&text[starter_range.end..])
+                && !title_case(&text[ctx.lines.content(text, ctx.lines.line_of(prev_start))]);
             let title_before = capitalised
                 && (title_noun
                     || (follows_capitalised_word(text, compound_start)
+                        && !name_before
                         && !word_before(text, compound_start).is_some_and(|w| {
                             let w = w.to_lowercase();
                             lang.name_adjective_endings
@@ -1760,10 +1786,33 @@ impl SentenceJoin {
                 // words end the clause after the noun, they are the verbs
                 // of the clause and the word before the noun its adjective
                 // (`die der Armee enormen Auftrieb verleihen könnten.`).
+                // Or an inflected adjective and its noun (`beachten
+                // Allergene Zutaten werden`): inside a sentence German
+                // writes the adjective small.
                 let mut rest = after_noun.strip_prefix(',').unwrap_or(after_noun).chars();
-                if rest.next() != Some(' ')
-                    || !rest.next().is_some_and(char::is_lowercase)
-                    || (1..=2).contains(&words(clause_after(after_noun)))
+                let space = rest.next() == Some(' ');
+                let next = rest.next();
+                let attributive = next.is_some_and(char::is_uppercase)
+                    && !after_noun.starts_with(',')
+                    && noun.chars().count() >= 5
+                    && lang
+                        .adjective_endings
+                        .iter()
+                        .any(|e| noun.ends_with(e.as_str()));
+                let clause_rest = if attributive {
+                    let from = after_noun[1..]
+                        .find(|c: char| !c.is_alphabetic())
+                        .map_or(after_noun.len(), |i| i + 1);
+                    &after_noun[from..]
+                } else {
+                    after_noun
+                };
+                // (not in a line of capitalised words: a tag cloud)
+                let attributive = attributive
+                    && !title_case(&text[ctx.lines.content(text, ctx.lines.line_of(noun_start))]);
+                if !space
+                    || !(next.is_some_and(char::is_lowercase) || attributive)
+                    || (1..=2).contains(&words(clause_after(clause_rest)))
                     || !(participle || cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str())))
                     || lang.not_after.contains(verb)
                     || cf.not_verbs.contains(verb)
