@@ -110,6 +110,10 @@ struct LangOptions {
     /// within three words before the starter, what follows is a name.
     #[serde(default)]
     naming_words: Vec<String>,
+    /// Pronouns of polite address, capitalised inside a sentence (`Du`,
+    /// `Sie`): after a starter they count as a word in small letters.
+    #[serde(default)]
+    polite_pronouns: Vec<String>,
     /// Starters that also count as contractions (`It's`, `They’re`); a
     /// possessive (`Today's Word`) is no sentence start.
     #[serde(default)]
@@ -587,6 +591,7 @@ struct Lang {
     before_capitalised: HashSet<String>,
     starters_before: HashMap<String, HashSet<String>>,
     starters_before_clause: HashMap<String, HashSet<String>>,
+    polite_pronouns: Vec<String>,
     after_capitalised_before: HashMap<String, HashSet<String>>,
     not_after_conditional: HashSet<String>,
     /// The candidates of `verb_first_pronouns`, compiled when first needed.
@@ -699,6 +704,7 @@ impl SentenceJoin {
                         .into_iter()
                         .map(|(k, v)| (k, lower_set(v)))
                         .collect(),
+                    polite_pronouns: o.polite_pronouns,
                     starters_before_clause: o
                         .starters_before_clause
                         .into_iter()
@@ -1170,12 +1176,21 @@ impl Check for SentenceJoin {
                 }
             }
             // The pronoun `I` is capitalised anywhere: `day However, I get`.
+            // So is the polite `Du` or `Sie` (`Kosten Wenn Du die
+            // Redaktion`), written with a capital inside a sentence.
             let next_word_lowercase = next_char.is_some_and(char::is_lowercase)
                 || (next_char == Some('I')
                     && !text[whole.end()..]
                         .chars()
                         .next()
-                        .is_some_and(char::is_alphanumeric));
+                        .is_some_and(char::is_alphanumeric))
+                || (!lang.polite_pronouns.is_empty()
+                    && lang.polite_pronouns.iter().any(|p| {
+                        let next = whole.end() - next_char.map_or(0, char::len_utf8);
+                        text[next..]
+                            .strip_prefix(p.as_str())
+                            .is_some_and(|rest| rest.starts_with([' ', ',']))
+                    }));
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
