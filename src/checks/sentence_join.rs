@@ -1177,20 +1177,24 @@ impl Check for SentenceJoin {
             }
             // The pronoun `I` is capitalised anywhere: `day However, I get`.
             // So is the polite `Du` or `Sie` (`Kosten Wenn Du die
-            // Redaktion`), written with a capital inside a sentence.
+            // Redaktion`), written with a capital inside a sentence, and
+            // a weekday or a month (`for women On Tuesday, the owner`).
             let next_word_lowercase = next_char.is_some_and(char::is_lowercase)
                 || (next_char == Some('I')
                     && !text[whole.end()..]
                         .chars()
                         .next()
                         .is_some_and(char::is_alphanumeric))
-                || (!lang.polite_pronouns.is_empty()
-                    && lang.polite_pronouns.iter().any(|p| {
+                || lang
+                    .polite_pronouns
+                    .iter()
+                    .chain(&lang.time_words)
+                    .any(|p| {
                         let next = whole.end() - next_char.map_or(0, char::len_utf8);
                         text[next..]
                             .strip_prefix(p.as_str())
                             .is_some_and(|rest| rest.starts_with([' ', ',']))
-                    }));
+                    });
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
@@ -1604,8 +1608,21 @@ impl SentenceJoin {
                 continue;
             };
             let prev_start = start - 1 - prev.len();
+            // (or a weekday or a month after a word in small letters:
+            // `last February School administrators`, not `$20m Sunday
+            // Service`)
+            let time = lang.time_words.contains(prev)
+                && word_before(text, prev_start).is_some_and(|w| {
+                    let from = prev_start - 1 - w.len();
+                    w.len() >= 2
+                        && w.chars().all(char::is_lowercase)
+                        && text[..from]
+                            .chars()
+                            .next_back()
+                            .is_none_or(char::is_whitespace)
+                });
             if prev.chars().count() < 2
-                || !prev.chars().all(char::is_lowercase)
+                || !(prev.chars().all(char::is_lowercase) || time)
                 || !text[..prev_start]
                     .chars()
                     .next_back()
@@ -1614,10 +1631,11 @@ impl SentenceJoin {
                 || lang.determiners.contains(prev)
                 || lang.title_nouns.iter().any(|n| n == prev)
                 || sw.not_after.contains(prev)
-                || sw
-                    .not_after_endings
-                    .iter()
-                    .any(|e| prev.ends_with(e.as_str()))
+                || (!time
+                    && sw
+                        .not_after_endings
+                        .iter()
+                        .any(|e| prev.ends_with(e.as_str())))
                 || (!lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words))
             {
                 continue;
