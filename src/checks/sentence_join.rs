@@ -913,6 +913,15 @@ fn follows_capitalised_word(text: &str, start: usize) -> bool {
         .is_some_and(char::is_uppercase)
 }
 
+/// Whether the word at `start` follows a verb of naming (`named`), or
+/// stands in a line in Title Case where the language skips those.
+fn named_or_title(lang: &Lang, ctx: &Ctx<'_>, start: usize) -> bool {
+    let text = ctx.text;
+    (!lang.naming_words.is_empty() && named(text, start, &lang.naming_words))
+        || (lang.skip_title_case
+            && title_case(&text[ctx.lines.content(text, ctx.lines.line_of(start))]))
+}
+
 /// Whether one of `naming` is among the three words before `start` on its
 /// line (`nannten sie ihn` before `Der Coach`).
 fn named(text: &str, start: usize, naming: &HashSet<String>) -> bool {
@@ -1502,15 +1511,9 @@ impl SentenceJoin {
                     .is_none_or(char::is_whitespace)
                 || lang.not_after.contains(&lower_prev)
                 || lang.title_nouns.contains(&lower_prev)
-                || (!lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words))
+                || named_or_title(lang, ctx, prev_start)
             {
                 continue;
-            }
-            if lang.skip_title_case {
-                let line = ctx.lines.content(text, ctx.lines.line_of(prev_start));
-                if title_case(&text[line]) {
-                    continue;
-                }
             }
             self.report(ctx, prev_start..end, m.start(), out);
         }
@@ -1636,15 +1639,9 @@ impl SentenceJoin {
                         .not_after_endings
                         .iter()
                         .any(|e| prev.ends_with(e.as_str())))
-                || (!lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words))
+                || named_or_title(lang, ctx, prev_start)
             {
                 continue;
-            }
-            if lang.skip_title_case {
-                let line = ctx.lines.content(text, ctx.lines.line_of(prev_start));
-                if title_case(&text[line]) {
-                    continue;
-                }
             }
             self.report(ctx, prev_start..end, start - 1, out);
         }
