@@ -253,8 +253,12 @@ struct SmallWords {
 
 impl SmallWords {
     fn set(&self) -> &HashSet<String> {
-        self.set
-            .get_or_init(|| self.words.split_whitespace().map(str::to_owned).collect())
+        self.set.get_or_init(|| {
+            self.words
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect()
+        })
     }
 }
 
@@ -591,7 +595,7 @@ struct Lang {
     before_capitalised: HashSet<String>,
     starters_before: HashMap<String, HashSet<String>>,
     starters_before_clause: HashMap<String, HashSet<String>>,
-    polite_pronouns: Vec<String>,
+    polite_pronouns: HashSet<String>,
     after_capitalised_before: HashMap<String, HashSet<String>>,
     not_after_conditional: HashSet<String>,
     /// The candidates of `verb_first_pronouns`, compiled when first needed.
@@ -704,7 +708,7 @@ impl SentenceJoin {
                         .into_iter()
                         .map(|(k, v)| (k, lower_set(v)))
                         .collect(),
-                    polite_pronouns: o.polite_pronouns,
+                    polite_pronouns: o.polite_pronouns.into_iter().collect(),
                     starters_before_clause: o
                         .starters_before_clause
                         .into_iter()
@@ -737,7 +741,7 @@ impl SentenceJoin {
                     starters: o.starters.into_iter().collect(),
                     shapes: shape_groups(o.shapes),
                     small_words: o.small_words.map(|sw| SmallWords {
-                        words: sw.words.to_lowercase(),
+                        words: sw.words,
                         set: OnceLock::new(),
                         not_after: lower_set(sw.not_after),
                         not_after_endings: sw.not_after_endings,
@@ -918,8 +922,7 @@ fn follows_capitalised_word(text: &str, start: usize) -> bool {
 fn named_or_title(lang: &Lang, ctx: &Ctx<'_>, start: usize) -> bool {
     let text = ctx.text;
     (!lang.naming_words.is_empty() && named(text, start, &lang.naming_words))
-        || (lang.skip_title_case
-            && title_case(&text[ctx.lines.content(text, ctx.lines.line_of(start))]))
+        || (lang.skip_title_case && line_in_title_case(ctx, start))
 }
 
 /// Whether one of `naming` is among the three words before `start` on its
@@ -1106,6 +1109,11 @@ fn words(text: &str) -> usize {
         .count()
 }
 
+/// Whether the line holding byte `pos` is in Title Case ([`title_case`]).
+fn line_in_title_case(ctx: &Ctx<'_>, pos: usize) -> bool {
+    title_case(&ctx.text[ctx.lines.content(ctx.text, ctx.lines.line_of(pos))])
+}
+
 /// Whether most words of the line are capitalised (a Title Case headline).
 fn title_case(line: &str) -> bool {
     let words: Vec<&str> = line
@@ -1194,16 +1202,15 @@ impl Check for SentenceJoin {
                         .chars()
                         .next()
                         .is_some_and(char::is_alphanumeric))
-                || lang
-                    .polite_pronouns
-                    .iter()
-                    .chain(&lang.time_words)
-                    .any(|p| {
-                        let next = whole.end() - next_char.map_or(0, char::len_utf8);
-                        text[next..]
-                            .strip_prefix(p.as_str())
-                            .is_some_and(|rest| rest.starts_with([' ', ',']))
-                    });
+                || (next_char.is_some_and(char::is_uppercase) && {
+                    let rest = &text[whole.end() - next_char.map_or(0, char::len_utf8)..];
+                    let len = rest
+                        .find(|c: char| !c.is_alphabetic())
+                        .unwrap_or(rest.len());
+                    let word = &rest[..len];
+                    rest[len..].starts_with([' ', ','])
+                        && (lang.polite_pronouns.contains(word) || lang.time_words.contains(word))
+                });
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
             let prev = &text[prev_start..prev_end];
@@ -1217,7 +1224,7 @@ impl Check for SentenceJoin {
                     .chars()
                     .next()
                     .is_some_and(char::is_uppercase)
-                && title_case(&text[ctx.lines.content(text, ctx.lines.line_of(prev_start))])
+                && line_in_title_case(ctx, prev_start)
             {
                 continue;
             }
@@ -1258,7 +1265,7 @@ impl Check for SentenceJoin {
             let name_before = !prev.ends_with('s')
                 && lang.after_capitalised_any.contains(starter)
                 && noun_then_small(&text[starter_range.end..])
-                && !title_case(&text[ctx.lines.content(text, ctx.lines.line_of(prev_start))]);
+                && !line_in_title_case(ctx, prev_start);
             let title_before = capitalised
                 && (title_noun
                     || (follows_capitalised_word(text, compound_start)
@@ -1413,11 +1420,8 @@ impl Check for SentenceJoin {
             {
                 continue;
             }
-            if lang.skip_title_case {
-                let line = ctx.lines.content(text, ctx.lines.line_of(prev_start));
-                if title_case(&text[line]) {
-                    continue;
-                }
+            if lang.skip_title_case && line_in_title_case(ctx, prev_start) {
+                continue;
             }
             self.report(ctx, prev_start..starter_range.end, prev_end, out);
         }
@@ -1499,7 +1503,7 @@ impl SentenceJoin {
                         .title_nouns
                         .iter()
                         .any(|n| lower_prev.ends_with(n.as_str()))
-                    || title_case(&text[ctx.lines.content(text, ctx.lines.line_of(prev_start))]))
+                    || line_in_title_case(ctx, prev_start))
             {
                 continue;
             }
@@ -1838,8 +1842,7 @@ impl SentenceJoin {
                     after_noun
                 };
                 // (not in a line of capitalised words: a tag cloud)
-                let attributive = attributive
-                    && !title_case(&text[ctx.lines.content(text, ctx.lines.line_of(noun_start))]);
+                let attributive = attributive && !line_in_title_case(ctx, noun_start);
                 if !space
                     || !(next.is_some_and(char::is_lowercase) || attributive)
                     || (1..=2).contains(&words(clause_after(clause_rest)))
