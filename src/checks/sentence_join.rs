@@ -420,6 +420,11 @@ fn lower_set(words: Vec<String>) -> HashSet<String> {
     words.into_iter().map(|w| w.to_lowercase()).collect()
 }
 
+/// Each list of the map as a set of lower-case words.
+fn lower_map(map: HashMap<String, Vec<String>>) -> HashMap<String, HashSet<String>> {
+    map.into_iter().map(|(k, v)| (k, lower_set(v))).collect()
+}
+
 impl ClauseFinal {
     fn new(o: ClauseFinalOptions) -> Self {
         // The last two bytes of a verb ending (`en`), an auxiliary
@@ -703,22 +708,10 @@ impl SentenceJoin {
                     determiners: lower_set(o.determiners),
                     noun_followers: lower_set(o.noun_followers),
                     before_capitalised: o.before_capitalised.into_iter().collect(),
-                    after_capitalised_before: o
-                        .after_capitalised_before
-                        .into_iter()
-                        .map(|(k, v)| (k, lower_set(v)))
-                        .collect(),
+                    after_capitalised_before: lower_map(o.after_capitalised_before),
                     polite_pronouns: o.polite_pronouns.into_iter().collect(),
-                    starters_before_clause: o
-                        .starters_before_clause
-                        .into_iter()
-                        .map(|(k, v)| (k, lower_set(v)))
-                        .collect(),
-                    starters_before: o
-                        .starters_before
-                        .into_iter()
-                        .map(|(k, v)| (k, lower_set(v)))
-                        .collect(),
+                    starters_before_clause: lower_map(o.starters_before_clause),
+                    starters_before: lower_map(o.starters_before),
                     not_after_conditional: lower_set(o.not_after_conditional),
                     verb_first: (!o.verb_first_pronouns.is_empty()).then(|| {
                         let pronouns = alternation(&o.verb_first_pronouns);
