@@ -389,6 +389,14 @@ struct ClauseFinalOptions {
     /// gelangen Sie direkt`). Case as written.
     #[serde(default)]
     pronouns: Vec<String>,
+    /// Finite verbs that are no infinitive (`ist`, `wäre`, `gibt`): a
+    /// main clause puts one second, after one part of the sentence. A
+    /// verb that ends its clause, a capitalised word (maybe an adjective
+    /// and its noun) and one of these, with the clause going on, are two
+    /// sentences (`Aufnahmen machen Theoretisch wäre es`), with no
+    /// auxiliary earlier in the clause needed. Lower case.
+    #[serde(default)]
+    second_verbs: Vec<String>,
 }
 
 struct ClauseFinal {
@@ -414,6 +422,7 @@ struct ClauseFinal {
     participle_endings: Vec<String>,
     separable_prefixes: Vec<String>,
     pronouns: HashSet<String>,
+    second_verbs: HashSet<String>,
 }
 
 fn lower_set(words: Vec<String>) -> HashSet<String> {
@@ -481,6 +490,7 @@ impl ClauseFinal {
                 .map(|w| w.to_lowercase())
                 .collect(),
             pronouns: o.pronouns.into_iter().collect(),
+            second_verbs: lower_set(o.second_verbs),
         }
     }
 
@@ -522,6 +532,52 @@ impl ClauseFinal {
                 .verb_suffixes
                 .iter()
                 .any(|e| word.ends_with(e.as_str()))
+    }
+
+    /// Whether `rest`, the text from the space before a capitalised
+    /// word, goes on with one of `second_verbs` and more of its clause:
+    /// ` Theoretisch wäre es`, or after an adjective with one of
+    /// `adjective_endings` and its noun, ` Iranisches Öl wird derweil`.
+    fn second_verb_follows(&self, rest: &str, adjective_endings: &[String]) -> bool {
+        if self.second_verbs.is_empty() {
+            return false;
+        }
+        // the word after the space at the start of `rest`, and what follows it
+        let word = |r: &'_ str| -> Option<(usize, usize)> {
+            let r = r.strip_prefix(' ')?;
+            let len = r.find(|c: char| !c.is_alphabetic()).unwrap_or(r.len());
+            Some((1, 1 + len))
+        };
+        let Some((start, end)) = word(rest) else {
+            return false;
+        };
+        let first = &rest[start..end];
+        let mut after = &rest[end..];
+        let (mut verb_start, mut verb_end) = match word(after) {
+            Some(w) => w,
+            None => return false,
+        };
+        if after[verb_start..].starts_with(char::is_uppercase) {
+            // an adjective and its noun
+            if first.chars().count() < 5
+                || !adjective_endings
+                    .iter()
+                    .any(|e| first.ends_with(e.as_str()))
+            {
+                return false;
+            }
+            after = &after[verb_end..];
+            (verb_start, verb_end) = match word(after) {
+                Some(w) => w,
+                None => return false,
+            };
+        }
+        let verb = &after[verb_start..verb_end];
+        let tail = &after[verb_end..];
+        self.second_verbs.contains(verb)
+            && tail
+                .strip_prefix(' ')
+                .is_some_and(|t| t.starts_with(char::is_alphabetic))
     }
 
     /// Whether `word` (lower case) is an inflected adjective, participle
@@ -1784,16 +1840,29 @@ impl SentenceJoin {
                         .strip_prefix(p.as_str())
                         .is_some_and(|rest| rest.starts_with(' '))
                 });
+            let unsplit = cf.unsplit(verb) && !cf.not_verbs.contains(verb);
+            // A capitalised word and a finite verb that a main clause puts
+            // second, after a verb that can only end a clause: after a
+            // noun, or a participle, a verb with its prefix or a listed
+            // one after any word (`Aufnahmen machen Theoretisch wäre es`,
+            // `schwer gemacht Iranisches Öl wird`).
+            let second = !auxiliary
+                && (noun_before
+                    || participle
+                    || unsplit
+                    || cf.verbs.contains(verb)
+                    || cf.verb_suffixes.iter().any(|e| verb.ends_with(e.as_str())))
+                && cf.second_verb_follows(&text[verb_end..], &lang.adjective_endings);
             if !(auxiliary
                 || noun_before
                 || infinitive
                 || closing
                 || pronoun_next
+                || second
                 || cf.final_auxiliaries.contains(verb))
             {
                 continue;
             }
-            let unsplit = cf.unsplit(verb) && !cf.not_verbs.contains(verb);
             // the capitalised word: not an acronym, a whole word
             let noun_start = verb_end + 1;
             let noun_len = text[noun_start..]
@@ -1859,7 +1928,7 @@ impl SentenceJoin {
                     || clause
                         .split_whitespace()
                         .any(|w| cf.infinitive_openers.contains(&w.to_lowercase()));
-                if opened
+                if (opened || second)
                     && !lang.starters.contains(noun)
                     && !lang.starters_before.contains_key(noun)
                 {
@@ -1874,9 +1943,10 @@ impl SentenceJoin {
             if lang.starters.contains(noun)
                 || (lang.starters_before.contains_key(noun)
                     && !(cf.pronouns.contains(noun) && (unsplit || participle || closing)))
-                || lang.not_after.contains(&lower_prev)
+                || (lang.not_after.contains(&lower_prev)
+                    && !(second && cf.conjunctions.contains(&lower_prev)))
                 || lang.starters.contains(prev)
-                || cf.conjunctions.contains(&lower_prev)
+                || (cf.conjunctions.contains(&lower_prev) && !second)
                 || cf.auxiliaries.contains(&lower_prev)
             {
                 continue;
@@ -1932,7 +2002,13 @@ impl SentenceJoin {
                 // its subject needs no frame (`für das Containerleben
                 // geeignet Sie werden`)
                 let pronoun_after_participle = participle && cf.pronouns.contains(noun);
-                if !(subordinate || framed || closing || unsplit || pronoun_after_participle) {
+                if !(subordinate
+                    || framed
+                    || closing
+                    || unsplit
+                    || pronoun_after_participle
+                    || second)
+                {
                     continue;
                 }
             }
