@@ -689,6 +689,12 @@ impl HardWrap {
             // anyway.
             let word = first
                 .trim_end_matches([',', '.', ';', ':', '!', '?', '“', '”', '"', '«', '»', '’']);
+            // A line of five words or fewer before `I` is a heading as
+            // often (`What I use now` / `I currently have …`), unless it
+            // ends in a word no sentence ends with.
+            if word == "I" && !open && !crate::text::has_words(a_trim, 6) {
+                continue;
+            }
             if !crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1)
                 && word.chars().count() >= HEADING_NAME_MIN_CHARS
                 && a_trim
@@ -704,7 +710,7 @@ impl HardWrap {
             let start = b_range.start + (b.len() - b.trim_start().len());
             let mut d = self.finding(text, ctx, end..start, first);
             d.message = format!("line break inside a sentence, before `{word}`");
-            found.push(d);
+            found.push((i, d));
         }
         // Only now, and only when there is something to report, the dearer
         // look at the whole document's line lengths.
@@ -712,9 +718,25 @@ impl HardWrap {
             return;
         }
         let stats: Vec<LineStat> = (0..n).map(|i| self.stat(content(i))).collect();
-        if self.runs(&stats).is_empty() {
-            out.append(&mut found); // no wrap width: `join/hard-wrap` is silent
-        }
+        let runs = self.runs(&stats);
+        // A break in or next to a run of lines of one width, or after a
+        // line of a run's width, is a wrap: `join/hard-wrap`'s. Elsewhere
+        // in the document (a hard-wrapped quotation or address block above
+        // paragraphs on one line each) it is a break of its own.
+        let wrapped = |i: usize| {
+            let chars = stats[i].chars;
+            runs.iter().any(|r| {
+                r.lines.contains(&i)
+                    || r.lines.contains(&(i + 1))
+                    || (chars <= r.width + SLACK && chars + (r.width / 5).max(10) >= r.width)
+            })
+        };
+        out.extend(
+            found
+                .into_iter()
+                .filter(|(i, _)| !wrapped(*i))
+                .map(|(_, d)| d),
+        );
     }
 
     /// A finding on the break `brk` (the line break and the spaces around
