@@ -400,6 +400,10 @@ fn upper_first_word(line: &str) -> Option<&str> {
     let word = token
         .strip_suffix([',', '.', ';', ':', '!', '?'])
         .unwrap_or(token);
+    // A quotation closing after the word: `Heizkörper-Thermostat“,`.
+    let word = word
+        .strip_suffix(['“', '”', '"', '«', '»', '’'])
+        .unwrap_or(word);
     let mut chars = word.chars();
     (chars.next().is_some_and(char::is_uppercase)
         && !word.ends_with('-')
@@ -589,6 +593,8 @@ impl HardWrap {
         let Some(last) = words.next() else {
             return false;
         };
+        // `sollten sie “den` / `Schutz`: a quotation opens before it
+        let last = last.trim_start_matches(['"', '“', '„', '‚', '‘', '»', '«', '(']);
         open(last)
             || (german && self.german_open.contains(lower(last).as_ref()))
             || (german
