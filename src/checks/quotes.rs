@@ -96,8 +96,22 @@ enum Problem {
         open: Mark,
         close: Mark,
         expected: char,
-        by_document: bool,
+        whose: Whose,
     },
+}
+
+/// Whose convention a [`Problem::Style`]'s expected closing mark is.
+#[derive(Debug, Clone, Copy)]
+enum Whose {
+    /// The document's own style.
+    Document,
+    /// The language's.
+    Language,
+    /// No language's but the usual one: a quotation closed with its own
+    /// opening mark (`“…“`, `„…„`) in a language without a convention
+    /// listed, closed with `”`, as Spanish, Portuguese, Italian, Polish or
+    /// Hungarian do.
+    Any,
 }
 
 /// The closing mark that belongs to `open` by the conventions of the
@@ -585,8 +599,16 @@ impl Check for QuoteBalance {
         for (open, close) in pairs {
             let by_document = own.iter().find(|(o, _)| *o == open.ch).map(|&(_, c)| c);
             let conventional = conventional_close(open.ch, ctx.lang);
-            let Some(expected) = by_document.or(conventional) else {
+            // `“…“` and `„…„` are no language's convention: the opening
+            // mark in the closing place.
+            let same = (close.ch == open.ch && matches!(open.ch, '“' | '„')).then_some('”');
+            let Some(expected) = by_document.or(conventional).or(same) else {
                 continue;
+            };
+            let whose = match (by_document, conventional) {
+                (Some(_), _) => Whose::Document,
+                (None, Some(_)) => Whose::Language,
+                (None, None) => Whose::Any,
             };
             // A pair the language's convention closes so is never wrong,
             // whatever most of the document does.
@@ -597,7 +619,7 @@ impl Check for QuoteBalance {
                         open,
                         close,
                         expected,
-                        by_document: by_document.is_some(),
+                        whose,
                     },
                     out,
                 );
@@ -692,18 +714,26 @@ impl QuoteBalance {
                 open,
                 close,
                 expected,
-                by_document,
+                whose,
             } => {
                 let mut d = rule.finding(ctx.text, ctx.lines, span(&close), None);
-                let whose = if by_document {
-                    "this document closes them"
-                } else {
-                    "the language closes them"
+                d.message = match whose {
+                    Whose::Document | Whose::Language => {
+                        let whose = if matches!(whose, Whose::Document) {
+                            "this document closes them"
+                        } else {
+                            "the language closes them"
+                        };
+                        format!(
+                            "quotation opened with `{}` is closed with `{}`; {whose} with `{expected}`",
+                            open.ch, close.ch
+                        )
+                    }
+                    Whose::Any => format!(
+                        "quotation opened with `{}` is closed with the same mark; the usual closing mark is `{expected}`",
+                        open.ch
+                    ),
                 };
-                d.message = format!(
-                    "quotation opened with `{}` is closed with `{}`; {whose} with `{expected}`",
-                    open.ch, close.ch
-                );
                 d.help = Some(format!("close the quotation with `{expected}`"));
                 d.labels.push(Label {
                     span: span(&open),
