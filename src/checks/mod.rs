@@ -396,6 +396,20 @@ fn regex(pattern: &str) -> Result<regex::Regex, CompileError> {
         .map_err(|e| CompileError::new(Field::Pattern, regex_error(&e)))
 }
 
+/// [`regex`] as the regex crate's own engine, for anchored searches at
+/// chosen positions (which the regex crate's API does not offer): the same
+/// syntax, matches and limits.
+fn meta_regex(pattern: &str) -> Result<regex_automata::meta::Regex, CompileError> {
+    regex_automata::meta::Regex::builder()
+        .configure(
+            regex_automata::meta::Config::new()
+                .nfa_size_limit(Some(NFA_LIMIT))
+                .hybrid_cache_capacity(DFA_CACHE),
+        )
+        .build(pattern)
+        .map_err(|e| CompileError::new(Field::Pattern, format!("invalid regex: {e}")))
+}
+
 /// The regex crate's error, on one line.
 fn regex_error(e: &regex::Error) -> String {
     let text = e.to_string();

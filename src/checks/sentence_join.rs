@@ -11,11 +11,12 @@
 //! Known names that begin with such a word (`Die Zeit`, `The Times`) are
 //! exceptions. All lists are per language, in the rule's `options`.
 
-use super::{Check, CompileError, Ctx, Field, applicability, options, regex};
+use super::{Check, CompileError, Ctx, Field, applicability, meta_regex, options, regex};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use regex::Regex;
+use regex_automata::{Anchored, Input};
 use serde::Deserialize;
 // foldhash: the word sets are looked up on every candidate, and SipHash
 // was a tenth of the check.
@@ -297,7 +298,7 @@ struct Shape {
 struct ShapeGroup {
     /// The candidates' pattern, compiled when first needed.
     pattern: String,
-    re: OnceLock<Option<Regex>>,
+    re: OnceLock<Option<regex_automata::meta::Regex>>,
     shapes: Vec<Shape>,
 }
 
@@ -631,7 +632,13 @@ struct Lang {
     /// language first needs it: a run in one language never compiles the
     /// others' (five regexes were a tenth of a short run's start-up).
     pattern: String,
-    re: OnceLock<Option<Regex>>,
+    re: OnceLock<Option<regex_automata::meta::Regex>>,
+    /// The letters each alternative of `pattern` opens with, after its
+    /// space (`Die`, `Aujourd` of `Aujourd'hui`), when every one opens
+    /// with a capital that [`spaces_before_capitals`] finds: then a match
+    /// starts only at such a space before one of these words, and the
+    /// pattern runs anchored there instead of over every byte.
+    firsts: Option<HashSet<String>>,
     not_after: HashSet<String>,
     names: Vec<String>,
     skip_title_case: bool,
@@ -731,6 +738,22 @@ impl SentenceJoin {
                 let contractions = alternation(&o.contractions);
                 format!(r"{word}| (?:{contractions})['’]\p{{Ll}}")
             };
+            let openers = all.iter().chain(&labels).chain(&o.contractions);
+            let firsts = openers
+                .clone()
+                .all(|w| {
+                    w.bytes()
+                        .next()
+                        .is_some_and(|b| b.is_ascii_uppercase() || b == 0xC3)
+                })
+                .then(|| {
+                    openers
+                        .map(|w| {
+                            let end = w.find(|c: char| !c.is_alphabetic()).unwrap_or(w.len());
+                            w[..end].to_string()
+                        })
+                        .collect()
+                });
             // Built-in options compile in the test suite; a user's here,
             // so that an error points at their file.
             if !rule.origin.builtin {
@@ -742,6 +765,7 @@ impl SentenceJoin {
                 Lang {
                     pattern,
                     re: OnceLock::new(),
+                    firsts,
                     not_after: lower_set(o.not_after),
                     names: o.names,
                     skip_title_case: o.skip_title_case,
@@ -1054,7 +1078,14 @@ fn attribution(text: &str, start: usize) -> bool {
 /// follows (ASCII, or the lead byte of Ä, Ö, Ü), testing eight bytes at a
 /// time (SWAR): German text has a space every six bytes, and a loop or
 /// memchr that stops at each cost several times more.
-fn spaces_before_capitals(bytes: &[u8], mut f: impl FnMut(usize)) {
+fn spaces_before_capitals(bytes: &[u8], f: impl FnMut(usize)) {
+    spaces_before::<false>(bytes, f);
+}
+
+/// [`spaces_before_capitals`], or with `WIDE` the spaces before an ASCII
+/// capital or the lead byte of any character from U+00C0 on (every
+/// capital beyond ASCII: `Ł`, `Č`, Cyrillic `А`).
+fn spaces_before<const WIDE: bool>(bytes: &[u8], mut f: impl FnMut(usize)) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -1071,7 +1102,14 @@ fn spaces_before_capitals(bytes: &[u8], mut f: impl FnMut(usize)) {
         let low = next & LOW7;
         // A..Z: at least 0x41 and at most 0x5A, below 0x80
         let upper = (low + ONES * 0x3F) & !(low + ONES * 0x25) & !next & HIGH;
-        let mut mask = zero(this ^ (ONES * 0x20)) & (upper | zero(next ^ (ONES * 0xC3)));
+        // a lead byte of 0xC3 (Ä, Ö, Ü, É …), or with `WIDE` of 0xC3 or
+        // more: the high bit set and at least 0x43 below it
+        let lead = if WIDE {
+            next & (low + ONES * 0x3D) & HIGH
+        } else {
+            zero(next ^ (ONES * 0xC3))
+        };
+        let mut mask = zero(this ^ (ONES * 0x20)) & (upper | lead);
         while mask != 0 {
             f(at + mask.trailing_zeros() as usize / 8);
             mask &= mask - 1;
@@ -1079,7 +1117,9 @@ fn spaces_before_capitals(bytes: &[u8], mut f: impl FnMut(usize)) {
         at += 8;
     }
     for i in at..bytes.len().saturating_sub(1) {
-        if bytes[i] == b' ' && (bytes[i + 1].is_ascii_uppercase() || bytes[i + 1] == 0xC3) {
+        let next = bytes[i + 1];
+        if bytes[i] == b' ' && (next.is_ascii_uppercase() || next == 0xC3 || (WIDE && next > 0xC3))
+        {
             f(i);
         }
     }
@@ -1200,22 +1240,45 @@ impl Check for SentenceJoin {
         let text = ctx.text;
         // Plain matches, parsed by hand: capture groups would cost a second
         // regex engine on every hit.
-        let Some(re) = lang.re.get_or_init(|| regex(&lang.pattern).ok()) else {
+        let Some(re) = lang.re.get_or_init(|| meta_regex(&lang.pattern).ok()) else {
             return;
         };
+        // Where a match may start: a space before a capital and one of the
+        // words the alternatives open with (or, when some alternative opens
+        // otherwise, anywhere).
+        let mut spaces = Vec::new();
+        if lang.firsts.is_some() {
+            spaces_before_capitals(text.as_bytes(), |at| spaces.push(at));
+        }
+        let mut spaces = spaces.into_iter();
         // The next candidate may start at the space after this one's
         // starter: a starter can be the word before another (`vor dem
         // Aus Damit DJs`).
         let mut small_checks = 0;
         let mut at = 0;
         let candidates = std::iter::from_fn(|| {
-            let whole = re.find_at(text, at)?;
-            let m = whole.as_str();
+            let whole = match &lang.firsts {
+                Some(firsts) => spaces
+                    .by_ref()
+                    .filter(|&space| space >= at)
+                    .find_map(|space| {
+                        let word = &text[space + 1..];
+                        let end = word
+                            .find(|c: char| !c.is_alphabetic())
+                            .unwrap_or(word.len());
+                        if !firsts.contains(&word[..end]) {
+                            return None;
+                        }
+                        re.search(&Input::new(text).range(space..).anchored(Anchored::Yes))
+                    })?,
+                None => re.search(&Input::new(text).range(at..))?,
+            };
+            let m = &text[whole.range()];
             at = whole.start() + 1 + m[1..].find(' ').unwrap_or(m.len() - 1);
             Some(whole)
         });
         for whole in candidates {
-            let m = whole.as_str();
+            let m = &text[whole.range()];
             let starter_len = m[1..]
                 .find([',', ':', ' ', '\'', '’'])
                 .unwrap_or(m.len() - 1);
@@ -1482,9 +1545,14 @@ impl Check for SentenceJoin {
         if let Some(cf) = &lang.clause_final {
             self.clause_final(lang, cf, ctx, out);
         }
+        // the spaces before any capital, for the shapes
+        let mut spaces = Vec::new();
+        if !lang.shapes.is_empty() {
+            spaces_before::<true>(text.as_bytes(), |at| spaces.push(at));
+        }
         for group in &lang.shapes {
-            if let Some(re) = group.re.get_or_init(|| regex(&group.pattern).ok()) {
-                self.shaped(lang, &group.shapes, re, ctx, out);
+            if let Some(re) = group.re.get_or_init(|| meta_regex(&group.pattern).ok()) {
+                self.shaped(lang, &group.shapes, re, &spaces, ctx, out);
             }
         }
         if let Some(sw) = &lang.small_words {
@@ -1509,12 +1577,38 @@ impl SentenceJoin {
         &self,
         lang: &Lang,
         shapes: &[Shape],
-        re: &Regex,
+        re: &regex_automata::meta::Regex,
+        spaces: &[usize],
         ctx: &Ctx<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
         let text = ctx.text;
-        for m in re.find_iter(text) {
+        // The pattern's matches, in order, not overlapping: each starts at
+        // a space before a capital (`spaces`), and its word's small letters
+        // end in one of the shapes' endings; only there does it run,
+        // anchored.
+        let mut last_end = 0;
+        let matches = spaces.iter().filter_map(|&space| {
+            if space < last_end {
+                return None;
+            }
+            let word = &text[space + 1..];
+            let mut chars = word.char_indices();
+            chars.next()?;
+            let run_end = chars
+                .find(|(_, c)| !c.is_lowercase())
+                .map_or(word.len(), |(i, _)| i);
+            if !shapes
+                .iter()
+                .any(|s| word[..run_end].ends_with(s.ending.as_str()))
+            {
+                return None;
+            }
+            let m = re.search(&Input::new(text).range(space..).anchored(Anchored::Yes))?;
+            last_end = m.end();
+            Some(m)
+        });
+        for m in matches {
             let start = m.start() + 1;
             let end = start + text[start..].find([' ', ',']).unwrap_or(0);
             let word = &text[start..end];
@@ -2058,6 +2152,22 @@ mod tests {
             spaces_before_capitals(&bytes[skip..], |at| found.push(at + skip));
             let want: Vec<usize> = plain.iter().copied().filter(|&i| i >= skip).collect();
             assert_eq!(found, want, "from byte {skip}");
+        }
+        // and before any byte from 0xC3 on
+        let text =
+            "ein Haus Äpfel  Öl x Y\u{e4}b über Łódź Tag. Zu z  A\u{c3}\u{a9} Москва Ende \u{ff} Z";
+        let bytes = text.as_bytes();
+        let plain: Vec<usize> = (0..bytes.len() - 1)
+            .filter(|&i| {
+                bytes[i] == b' ' && (bytes[i + 1].is_ascii_uppercase() || bytes[i + 1] >= 0xC3)
+            })
+            .collect();
+        assert!(plain.len() > 8);
+        for skip in 0..9 {
+            let mut found = Vec::new();
+            spaces_before::<true>(&bytes[skip..], |at| found.push(at + skip));
+            let want: Vec<usize> = plain.iter().copied().filter(|&i| i >= skip).collect();
+            assert_eq!(found, want, "wide, from byte {skip}");
         }
     }
 
