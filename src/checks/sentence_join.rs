@@ -1246,11 +1246,13 @@ impl Check for SentenceJoin {
         // Where a match may start: a space before a capital and one of the
         // words the alternatives open with (or, when some alternative opens
         // otherwise, anywhere).
-        let mut spaces = Vec::new();
-        if lang.firsts.is_some() {
-            spaces_before_capitals(text.as_bytes(), |at| spaces.push(at));
+        // (The starters, `clause_final` and `small_words` read the same
+        // spaces: scanned once.)
+        let mut caps = Vec::new();
+        if lang.firsts.is_some() || lang.clause_final.is_some() || lang.small_words.is_some() {
+            spaces_before_capitals(text.as_bytes(), |at| caps.push(at));
         }
-        let mut spaces = spaces.into_iter();
+        let mut spaces = caps.iter().copied();
         // The next candidate may start at the space after this one's
         // starter: a starter can be the word before another (`vor dem
         // Aus Damit DJs`).
@@ -1543,7 +1545,7 @@ impl Check for SentenceJoin {
             self.verb_first(lang, re, ctx, out);
         }
         if let Some(cf) = &lang.clause_final {
-            self.clause_final(lang, cf, ctx, out);
+            self.clause_final(lang, cf, &caps, ctx, out);
         }
         // the spaces before any capital, for the shapes
         let mut spaces = Vec::new();
@@ -1556,7 +1558,7 @@ impl Check for SentenceJoin {
             }
         }
         if let Some(sw) = &lang.small_words {
-            self.small_word(lang, sw, ctx, out);
+            self.small_word(lang, sw, &caps, ctx, out);
         }
     }
 }
@@ -1673,7 +1675,15 @@ impl SentenceJoin {
     /// (`Read more Letters to the Editor` is a title). A word the
     /// document capitalises twice after a word is a name or a term there
     /// (`use Illusion spells`, `Dinosaur Eggs … not Eggs`).
-    fn small_word(&self, lang: &Lang, sw: &SmallWords, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    /// `caps`: the spaces before a capital ([`spaces_before_capitals`]).
+    fn small_word(
+        &self,
+        lang: &Lang,
+        sw: &SmallWords,
+        caps: &[usize],
+        ctx: &Ctx<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let text = ctx.text;
         let set = sw.set();
         // Every capitalised word of the lexicon after a letter, and how
@@ -1684,7 +1694,7 @@ impl SentenceJoin {
         // The lexicon is in ASCII: a capital, then small letters.
         let bytes = text.as_bytes();
         let mut lower = [0u8; 32];
-        spaces_before_capitals(bytes, |at| {
+        for &at in caps {
             let start = at + 1;
             let len = 1 + bytes[start + 1..]
                 .iter()
@@ -1699,7 +1709,7 @@ impl SentenceJoin {
                     .next()
                     .is_some_and(char::is_alphanumeric)
             {
-                return;
+                continue;
             }
             let before = &text[..at];
             let comma = before.ends_with(',');
@@ -1709,15 +1719,15 @@ impl SentenceJoin {
                 .chars()
                 .next_back()
             else {
-                return;
+                continue;
             };
             if !letter.is_alphabetic() {
-                return;
+                continue;
             }
             lower[..len].copy_from_slice(&bytes[start..end]);
             lower[0] = lower[0].to_ascii_lowercase();
             if !std::str::from_utf8(&lower[..len]).is_ok_and(|w| set.contains(w)) {
-                return;
+                continue;
             }
             // written so after a small letter, or ending a run of
             // capitalised words (`Dinosaur Eggs are`), not inside one
@@ -1731,7 +1741,7 @@ impl SentenceJoin {
             if !comma && letter.is_lowercase() {
                 hits.push((start, end));
             }
-        });
+        }
         for (start, end) in hits {
             let word = &text[start..end];
             if seen.get(word).is_some_and(|&n| n > 1) || lang.starters.contains(word) {
@@ -1866,10 +1876,12 @@ impl SentenceJoin {
     /// `…, sodass es an der Grenze arbeiten kann Teamchef Vasseur sagte`,
     /// `Die Feuerwehr konnte die Menschen aus dem Haus retten Ermittler
     /// untersuchten`.
+    /// `caps`: the spaces before a capital ([`spaces_before_capitals`]).
     fn clause_final(
         &self,
         lang: &Lang,
         cf: &ClauseFinal,
+        caps: &[usize],
         ctx: &Ctx<'_>,
         out: &mut Vec<Diagnostic>,
     ) {
@@ -1878,9 +1890,7 @@ impl SentenceJoin {
         // A space between a small letter that can end a verb and a capital
         // (ASCII or Ä, Ö, Ü): scanned by hand, as a regex would walk every
         // byte of German text, where such spaces are everywhere.
-        let mut candidates = Vec::new();
-        spaces_before_capitals(bytes, |at| candidates.push(at));
-        for verb_end in candidates {
+        for &verb_end in caps {
             let Some(&[a, b]) = bytes.get(verb_end.saturating_sub(2)..verb_end) else {
                 continue;
             };
