@@ -1992,7 +1992,9 @@ impl SentenceJoin {
                 let mut rest = after_noun.strip_prefix(',').unwrap_or(after_noun).chars();
                 let space = rest.next() == Some(' ');
                 let next = rest.next();
-                let attributive = next.is_some_and(char::is_uppercase)
+                // (after a space only: `after_noun[1..]` below skips it)
+                let attributive = space
+                    && next.is_some_and(char::is_uppercase)
                     && !after_noun.starts_with(',')
                     && noun.chars().count() >= 5
                     && lang
