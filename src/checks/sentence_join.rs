@@ -543,22 +543,18 @@ impl ClauseFinal {
         if self.second_verbs.is_empty() {
             return false;
         }
-        // the word after the space at the start of `rest`, and what follows it
-        let word = |r: &'_ str| -> Option<(usize, usize)> {
+        // the word after the space at the start of `r`, and what follows it
+        fn word(r: &str) -> Option<(&str, &str)> {
             let r = r.strip_prefix(' ')?;
-            let len = r.find(|c: char| !c.is_alphabetic()).unwrap_or(r.len());
-            Some((1, 1 + len))
-        };
-        let Some((start, end)) = word(rest) else {
+            Some(r.split_at(r.find(|c: char| !c.is_alphabetic()).unwrap_or(r.len())))
+        }
+        let Some((first, after)) = word(rest) else {
             return false;
         };
-        let first = &rest[start..end];
-        let mut after = &rest[end..];
-        let (mut verb_start, mut verb_end) = match word(after) {
-            Some(w) => w,
-            None => return false,
+        let Some((mut verb, mut tail)) = word(after) else {
+            return false;
         };
-        if after[verb_start..].starts_with(char::is_uppercase) {
+        if verb.starts_with(char::is_uppercase) {
             // an adjective and its noun
             if first.chars().count() < 5
                 || !adjective_endings
@@ -567,14 +563,11 @@ impl ClauseFinal {
             {
                 return false;
             }
-            after = &after[verb_end..];
-            (verb_start, verb_end) = match word(after) {
-                Some(w) => w,
-                None => return false,
+            let Some(next) = word(tail) else {
+                return false;
             };
+            (verb, tail) = next;
         }
-        let verb = &after[verb_start..verb_end];
-        let tail = &after[verb_end..];
         self.second_verbs.contains(verb)
             && tail
                 .strip_prefix(' ')
@@ -741,11 +734,7 @@ impl SentenceJoin {
             let openers = all.iter().chain(&labels).chain(&o.contractions);
             let firsts = openers
                 .clone()
-                .all(|w| {
-                    w.bytes()
-                        .next()
-                        .is_some_and(|b| b.is_ascii_uppercase() || b == 0xC3)
-                })
+                .all(|w| w.bytes().next().is_some_and(capital_lead::<false>))
                 .then(|| {
                     openers
                         .map(|w| {
@@ -1082,6 +1071,13 @@ fn spaces_before_capitals(bytes: &[u8], f: impl FnMut(usize)) {
     spaces_before::<false>(bytes, f);
 }
 
+/// Whether `b` is a byte [`spaces_before`] finds after a space: an ASCII
+/// capital or the lead byte 0xC3 (Ä, Ö, Ü, É …), with `WIDE` any lead
+/// byte from 0xC3 on.
+fn capital_lead<const WIDE: bool>(b: u8) -> bool {
+    b.is_ascii_uppercase() || b == 0xC3 || (WIDE && b > 0xC3)
+}
+
 /// [`spaces_before_capitals`], or with `WIDE` the spaces before an ASCII
 /// capital or the lead byte of any character from U+00C0 on (every
 /// capital beyond ASCII: `Ł`, `Č`, Cyrillic `А`).
@@ -1117,9 +1113,7 @@ fn spaces_before<const WIDE: bool>(bytes: &[u8], mut f: impl FnMut(usize)) {
         at += 8;
     }
     for i in at..bytes.len().saturating_sub(1) {
-        let next = bytes[i + 1];
-        if bytes[i] == b' ' && (next.is_ascii_uppercase() || next == 0xC3 || (WIDE && next > 0xC3))
-        {
+        if bytes[i] == b' ' && capital_lead::<WIDE>(bytes[i + 1]) {
             f(i);
         }
     }
