@@ -196,7 +196,9 @@ impl AfterMarker {
                 break;
             }
             let mark = bullet(line);
-            if style.is_some_and(|(first, at)| first != mark && indent <= at) {
+            let lead = lead(line);
+            // A table row is no headline, and a style change ends the list.
+            if lead == Some('|') || style.is_some_and(|(first, at)| first != lead && indent <= at) {
                 resumes = Some(line);
                 break;
             }
@@ -216,7 +218,7 @@ impl AfterMarker {
                 }
                 sentences.push(out.len());
             }
-            style.get_or_insert((mark, indent));
+            style.get_or_insert((lead, indent));
             out.push(span);
         }
         // Titles that end in a full stop (`Japan is a safe country.`) are
@@ -245,9 +247,15 @@ impl AfterMarker {
         // (Also when it is the only one: a fix that took the headlines
         // above it must not take it on the next pass.) A paragraph with a
         // headline after it is the teaser of the headline above it.
-        let teaser = || next_line(ctx, i).is_some_and(|l| self.headline_like(l));
+        // That holds only for a lone headline (or a kicker and its
+        // headline): under a run of headlines without teasers, a headline,
+        // a paragraph and a headline are the article's own sections
+        // (questions and answers, a heading per part).
+        let teaser = || out.len() <= 2 && next_line(ctx, i).is_some_and(|l| self.headline_like(l));
         let heading = resumes.zip(out.last()).is_some_and(|(next, last)| {
-            prose(next) && shares_content_word(&text[last.clone()], next) && !teaser()
+            let last = &text[last.clone()];
+            // An item of a bulleted list is a link, not a heading.
+            bullet(last).is_none() && prose(next) && shares_content_word(last, next) && !teaser()
         });
         (out, heading)
     }
@@ -299,6 +307,27 @@ fn words(line: &str) -> usize {
     line.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphabetic))
         .count()
+}
+
+/// What a line opens with, for the style of a list: its bullet, a table's
+/// `|`, an arrow such as `=>` (`⇒`), or the number of a numbered item
+/// (`2. `, `3) `: `#`).
+fn lead(line: &str) -> Option<char> {
+    if let Some(b) = bullet(line) {
+        return Some(b);
+    }
+    let bytes = line.as_bytes();
+    if bytes.first() == Some(&b'|') {
+        return Some('|');
+    }
+    if ["=>", "->", ">>"].iter().any(|a| line.starts_with(a)) {
+        return Some('⇒');
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    ((1..=3).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && bytes.get(digits + 1) == Some(&b' '))
+    .then_some('#')
 }
 
 /// The bullet a list item opens with: one of `▶ ► ▸ • · > – — - → » * + ○ ■ ▪`
