@@ -543,11 +543,31 @@ fn closed_end(line: &str) -> bool {
 }
 
 /// Whether `line` reads as a title: most of its words (three or more)
-/// start with a capital, as English headings are written.
+/// start with a capital, as English headings are written, and of the
+/// others at most one is more than a small word (`of`, `the`, `and`): a
+/// title capitalises its verbs and adverbs, where `The Harris County
+/// Sheriff's Office is now` is a sentence about a name.
 fn title_case(line: &str) -> bool {
     let (caps, words) = capitalised_words(line);
-    words >= 3 && caps * 5 >= words * 3
+    words >= 3 && caps * 5 >= words * 3 && {
+        let lower = line
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .filter(|w| {
+                let w = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                !TITLE_SMALL_WORDS.contains(&w)
+            })
+            .count();
+        lower <= 1
+    }
 }
+
+/// Words English titles keep in lower case: articles, short prepositions
+/// and conjunctions.
+const TITLE_SMALL_WORDS: [&str; 22] = [
+    "a", "an", "the", "and", "but", "or", "nor", "for", "of", "in", "on", "at", "to", "by", "up",
+    "as", "vs", "via", "with", "from", "into", "over",
+];
 
 /// Whether four in five words of `line` start with a capital: a title
 /// even in German.
@@ -672,7 +692,11 @@ impl HardWrap {
                 || structure_start(b)
                 || code_like(a)
                 || code_like(b)
-                || (title_case(a_trim) && (!german || mostly_capitalised(a_trim)))
+                || (if german {
+                    crate::text::has_words(a_trim, 3) && mostly_capitalised(a_trim)
+                } else {
+                    title_case(a_trim)
+                })
                 || a_trim.ends_with(')')
             {
                 continue;
