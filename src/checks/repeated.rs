@@ -44,10 +44,16 @@ impl RepeatedLine {
 /// Whether `line` is a label or a field of structured text, which repeats
 /// by design: it ends with a colon (`Wir suchen Studierende der folgenden
 /// Fachrichtungen:`), or starts with a short key and a colon (`- Ort:
-/// Gaststätte Felsenblick, ...` under each of several events).
+/// Gaststätte Felsenblick, ...` under each of several events). A
+/// paragraph is neither, whatever it starts or ends with (`Viertens: …`,
+/// `… Here are a few tips:`).
 fn is_field(line: &str) -> bool {
-    line.ends_with(':') || field_key(line).is_some()
+    (line.ends_with(':') || field_key(line).is_some())
+        && !crate::text::has_words(line, FIELD_MAX_WORDS + 1)
 }
+
+/// Most words of a label or field line.
+const FIELD_MAX_WORDS: usize = 20;
 
 /// The key of a field line (`Frühstück: Haferflocken` → `Frühstück`).
 fn field_key(line: &str) -> Option<&str> {
