@@ -136,7 +136,8 @@ fn close_with(close: &Mark, expected: char) -> Fix {
 }
 
 /// For each opening mark, the closing mark the document uses for it: the
-/// one of at least [`STYLE_MIN_PAIRS`] pairs and two thirds of them.
+/// one of at least [`STYLE_MIN_PAIRS`] pairs and two thirds of them. The
+/// opening mark again (`“…“`) is no style, however often it is typed.
 fn document_closes(pairs: &[(Mark, Mark)]) -> Vec<(char, char)> {
     let mut out = Vec::new();
     for open in ['„', '“'] {
@@ -145,7 +146,7 @@ fn document_closes(pairs: &[(Mark, Mark)]) -> Vec<(char, char)> {
             .filter(|(o, _)| o.ch == open)
             .map(|(_, c)| c.ch)
             .collect();
-        for close in ['“', '”'] {
+        for close in ['“', '”'].into_iter().filter(|&c| c != open) {
             let n = closers.iter().filter(|&&c| c == close).count();
             if n >= STYLE_MIN_PAIRS && n * 3 >= closers.len() * 2 {
                 out.push((open, close));
