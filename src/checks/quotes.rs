@@ -135,6 +135,54 @@ fn close_with(close: &Mark, expected: char) -> Fix {
     )
 }
 
+/// Verbs of saying that open the attribution after a quotation (`…,
+/// said the officer.`, `…, sagte Müller.`).
+const ATTRIBUTION_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "explains",
+    "explained",
+    "added",
+    "adds",
+    "told",
+    "wrote",
+    "writes",
+    "noted",
+    "sagte",
+    "sagt",
+    "erklärte",
+    "erklärt",
+    "betonte",
+    "betont",
+    "meinte",
+    "meint",
+    "schrieb",
+    "schreibt",
+];
+
+/// Most words after the verb of an attribution that ends a paragraph.
+const ATTRIBUTION_MAX_WORDS: usize = 8;
+
+/// Whether `text` (a quotation that is still open, to the end of its
+/// paragraph) ends with an attribution after a comma: a verb of saying,
+/// then a name, a title or a pronoun (capitalised, or `he`, `she`,
+/// `they`, `er`, `sie`), and a few words more at most. `said nothing` is
+/// part of a quotation.
+fn ends_with_attribution(text: &str) -> bool {
+    let Some(comma) = text.rfind(", ") else {
+        return false;
+    };
+    let mut words = text[comma + 2..].split_whitespace();
+    let (Some(verb), Some(who)) = (words.next(), words.next()) else {
+        return false;
+    };
+    ATTRIBUTION_VERBS.contains(&verb)
+        && (who.chars().next().is_some_and(char::is_uppercase)
+            || ["he", "she", "they", "er", "sie"].contains(&who))
+        && words.count() < ATTRIBUTION_MAX_WORDS
+        && !text[comma..].contains(|c: char| QUOTES.contains(&c))
+}
+
 /// For each opening mark, the closing mark the document uses for it: the
 /// one of at least [`STYLE_MIN_PAIRS`] pairs and two thirds of them. The
 /// opening mark again (`“…“`) is no style, however often it is typed.
@@ -632,9 +680,14 @@ impl Check for QuoteBalance {
                 let first = ctx.text[next.clone()].trim_start().chars().next();
                 // A quotation over several paragraphs either reopens at the
                 // start of the next one (typographic convention) ...
+                // Not when the paragraph ends with the attribution, which
+                // stands outside the quotation: its closing mark was lost
+                // (`“Once officers were in the area, … speed, said Police
+                // Detective Zabaleta.`).
                 if let (Some(outer), Some(first)) = (open.first(), first)
                     && QUOTES.contains(&first)
                     && family(outer.ch) == family(first)
+                    && !ends_with_attribution(&ctx.text[outer.pos..paragraphs[n].end])
                 {
                     open.remove(0);
                 }
