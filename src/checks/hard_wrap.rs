@@ -65,6 +65,12 @@ struct Options {
     /// phrase (`stellt ein kollektives` / `Aufatmen fest`).
     #[serde(default)]
     determiners: Vec<String>,
+    /// Finite auxiliaries (`wird`, `ist`, `has`): a line that starts with
+    /// one in small letters goes on with the subject of the line before,
+    /// which is then no heading, whatever its capitals (`Im Innenhof des
+    /// Palais Epstein` / `wird vom 9. Februar an die Ausstellung …`).
+    #[serde(default)]
+    continuing_verbs: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -91,6 +97,8 @@ pub struct HardWrap {
     before_adjective: HashSet<String>,
     /// `german_open_words`, for lookups.
     german_open: HashSet<String>,
+    /// `continuing_verbs`, for lookups.
+    continuing_verbs: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -108,12 +116,14 @@ impl HardWrap {
         before_adjective.extend(opts.prepositions.iter().cloned());
         before_adjective.extend(opts.determiners.iter().cloned());
         let german_open = opts.german_open_words.iter().cloned().collect();
+        let continuing_verbs = opts.continuing_verbs.iter().cloned().collect();
         Ok(HardWrap {
             rule: rule.clone(),
             opts,
             open,
             before_adjective,
             german_open,
+            continuing_verbs,
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -692,11 +702,11 @@ impl HardWrap {
                 || structure_start(b)
                 || code_like(a)
                 || code_like(b)
-                || (if german {
+                || ((if german {
                     crate::text::has_words(a_trim, 3) && mostly_capitalised(a_trim)
                 } else {
                     title_case(a_trim)
-                })
+                }) && !lower_first_word(b).is_some_and(|w| self.continuing_verbs.contains(w)))
                 || a_trim.ends_with(')')
             {
                 continue;
