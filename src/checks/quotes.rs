@@ -135,6 +135,16 @@ fn close_with(close: &Mark, expected: char) -> Fix {
     )
 }
 
+/// Whether `rest` (what follows an open `«` in its paragraph) holds a
+/// nested quotation, `«…»`, and its `»` is the last guillemet: the two
+/// quotations end together.
+fn shares_last_closer(rest: &str) -> bool {
+    let last_open = rest.rfind('«');
+    let last_close = rest.rfind('»');
+    matches!((last_open, last_close), (Some(o), Some(c)) if c > o)
+        && rest.matches('«').count() == rest.matches('»').count()
+}
+
 /// Verbs of saying that open the attribution after a quotation (`…,
 /// said the officer.`, `…, sagte Müller.`).
 const ATTRIBUTION_VERBS: &[&str] = &[
@@ -674,8 +684,19 @@ impl Check for QuoteBalance {
                 );
             }
         }
+        let shares_closer = matches!(ctx.lang, Some("ru" | "uk" | "be"));
         for n in 0..scans.len() {
             let mut open = std::mem::take(&mut scans[n].open);
+            // Russian practice lets a quotation nested at its end share
+            // the closing mark (`«Газпрома «Нефть»`): an outer `«` left
+            // open before a nested pair that ends last is closed.
+            if shares_closer
+                && let [outer] = open[..]
+                && outer.ch == '«'
+                && shares_last_closer(&ctx.text[outer.pos + '«'.len_utf8()..paragraphs[n].end])
+            {
+                open.clear();
+            }
             if let Some(next) = paragraphs.get(n + 1) {
                 let first = ctx.text[next.clone()].trim_start().chars().next();
                 // A quotation over several paragraphs either reopens at the
