@@ -1844,9 +1844,17 @@ impl SentenceJoin {
             let Some(before) = text[..prev_start].strip_suffix(' ') else {
                 continue;
             };
-            let first = word_start(before, before.len());
+            // A number or its unit is a word here too (`auf 11,2% kamen
+            // Schaut man`, `11,2 % kamen`).
+            let mut first = word_start(before, before.len());
             if first == before.len() {
-                continue;
+                first = before.rfind(' ').map_or(0, |i| i + 1);
+                let token = &before[first..];
+                if !(token.starts_with(|c: char| c.is_ascii_digit())
+                    || ["%", "€", "$", "£"].contains(&token))
+                {
+                    continue;
+                }
             }
             let opens = text[..first]
                 .trim_end_matches(' ')
