@@ -163,10 +163,15 @@ impl Spacing {
                 // Three spaces, a space and a tab: layout in a table or a
                 // column list, a slip in a sentence of prose.
                 // (A long run spaces out columns even in a sentence.)
+                // A space and the line's only tab side by side is a slip
+                // in a phrase of any length (`Im Vergleich zum \tVorjahr`):
+                // layout puts tabs alone, and more than one on a line.
+                let mixed = (blanks == " \t" || blanks == "\t ") && text.matches('\t').count() == 1;
+                let min_words = if mixed { 2 } else { CLAUSE_MIN_WORDS };
                 blanks.chars().count() <= 4
                     && blanks.matches('\t').count() <= 1
                     && !line_facts.columns
-                    && (is_sentence(text) || inside_clause(ctx.text, &run, text))
+                    && (is_sentence(text) || inside_clause(ctx.text, &run, text, min_words))
             };
             if artifact {
                 self.emit(ctx, run, " ", out);
@@ -302,12 +307,12 @@ fn columns(line: &str) -> bool {
 }
 
 /// Whether the blank run `run` stands inside a clause of running text: a
-/// line of six words or more, and a word going on after a lower-case word
+/// line of `min_words` words or more, and a word going on after a lower-case word
 /// or a comma, or a lower-case word after a capitalised one (`bitte ich um
 /// Verständnis` is a heading's or a list item's slip too; a column of a
 /// table starts after a digit or a capital, and a column list has fewer
 /// words).
-fn inside_clause(text: &str, run: &std::ops::Range<usize>, line: &str) -> bool {
+fn inside_clause(text: &str, run: &std::ops::Range<usize>, line: &str, min_words: usize) -> bool {
     let before = text[..run.start].chars().next_back();
     let mut after = text[run.end..].chars();
     let next = after.next();
@@ -318,8 +323,14 @@ fn inside_clause(text: &str, run: &std::ops::Range<usize>, line: &str) -> bool {
         Some(c) if c.is_alphabetic() => next.is_some_and(char::is_lowercase),
         _ => false,
     };
-    crate::text::has_words(line, 6) && goes_on && after.next().is_some_and(char::is_alphabetic)
+    crate::text::has_words(line, min_words)
+        && goes_on
+        && after.next().is_some_and(char::is_alphabetic)
 }
+
+/// Fewest words of a line in which three spaces or a space and a tab
+/// inside a clause are a slip: a shorter line may be a label and its value.
+const CLAUSE_MIN_WORDS: usize = 6;
 
 /// Whether `line` is a sentence of prose: six words or more, ending in
 /// sentence punctuation (a closing quote or bracket aside).
