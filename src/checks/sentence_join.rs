@@ -1419,8 +1419,12 @@ impl Check for SentenceJoin {
                     c.is_alphanumeric() || c == '-' || c == '.' || c == '@' || c == '/'
                 })
                 || function_word
-                // `her solo project For protection, with love`: a title
-                || (!capitalised && lang.title_nouns.contains(&lower_prev))
+                // `her solo project For protection, with love`: a title;
+                // not before a conjunction that hardly opens one and a
+                // word in small letters (`and campaign But what happened`)
+                || (!capitalised
+                    && lang.title_nouns.contains(&lower_prev)
+                    && !(lang.before_capitalised.contains(starter) && next_word_lowercase))
             {
                 continue;
             }
@@ -1429,10 +1433,20 @@ impl Check for SentenceJoin {
             // ends a phrase with its article, a name cannot go on.
             // `behind closed doors The GAA has`: a document that writes
             // `the GAA` elsewhere does not name `The GAA`.
+            // `the clean economy In 1978, the`: a preposition or a
+            // conjunction before a number and a comma opens a sentence.
+            let number_comma = next_digit
+                && !capitalised
+                && lang.after_capitalised_before_lowercase.contains(starter)
+                && text[starter_range.end..]
+                    .strip_prefix(' ')
+                    .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
+                    .is_some_and(|rest| rest.starts_with(','));
             if lang.next_lowercase
                 && !next_word_lowercase
                 && !comma
                 && !after_time
+                && !number_comma
                 && (capitalised
                     || !(lang.before_capitalised.contains(starter)
                         || (lang.after_noun_phrase.contains(starter)
@@ -1781,7 +1795,10 @@ impl SentenceJoin {
                     .chars()
                     .next_back()
                     .is_none_or(char::is_whitespace)
-                || lang.not_after.contains(prev)
+                // `,” he said Half the aid`: a verb of saying ends the
+                // attribution after a quotation
+                || (lang.not_after.contains(prev)
+                    && !(lang.attribution_verbs.contains(prev) && attribution(text, prev_start)))
                 || lang.determiners.contains(prev)
                 || lang.title_nouns.iter().any(|n| n == prev)
                 || sw.not_after.contains(prev)
@@ -1987,7 +2004,9 @@ impl SentenceJoin {
                 // small letters (`holen Nachbarn hatten`). When one or two
                 // words end the clause after the noun, they are the verbs
                 // of the clause and the word before the noun its adjective
-                // (`die der Armee enormen Auftrieb verleihen könnten.`).
+                // (`die der Armee enormen Auftrieb verleihen könnten.`),
+                // unless the verb a main clause puts second follows the
+                // noun (`eingerichtet Ziel ist es, …`).
                 // Or an inflected adjective and its noun (`beachten
                 // Allergene Zutaten werden`): inside a sentence German
                 // writes the adjective small.
@@ -2015,7 +2034,7 @@ impl SentenceJoin {
                 let attributive = attributive && !line_in_title_case(ctx, noun_start);
                 if !space
                     || !(next.is_some_and(char::is_lowercase) || attributive)
-                    || (1..=2).contains(&words(clause_after(clause_rest)))
+                    || (!second && (1..=2).contains(&words(clause_after(clause_rest))))
                     || !(participle || cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str())))
                     || lang.not_after.contains(verb)
                     || cf.not_verbs.contains(verb)
