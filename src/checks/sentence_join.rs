@@ -1282,7 +1282,11 @@ impl Check for SentenceJoin {
             let starter_range = whole.start() + 1..whole.start() + 1 + starter_len;
             let next_char = m.chars().next_back();
             // `However, the`, `Genauer: Vom`
-            let comma = matches!(m.as_bytes().get(1 + starter_len), Some(b',' | b':'));
+            // (a label of two words too: `Photo credit: Jane Doe`)
+            let comma = matches!(m.as_bytes().get(1 + starter_len), Some(b',' | b':'))
+                || m[..m.len() - next_char.map_or(0, char::len_utf8)]
+                    .trim_end()
+                    .ends_with(':');
             let next_digit = next_char.is_some_and(|c| c.is_ascii_digit());
             // A label counts after a word in small letters that is no
             // article or adjective (`ein wichtiger Hinweis: Sie ist es`).
