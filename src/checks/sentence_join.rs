@@ -1683,8 +1683,8 @@ impl SentenceJoin {
     /// The joins before a capitalised word of the lexicon (`small_words`):
     /// `That's a horrible thing to say Life is a precious thing`. The word
     /// before must be a whole word in small letters that can end a
-    /// sentence, and no capitalised word may follow within three words
-    /// (`Read more Letters to the Editor` is a title). A word the
+    /// sentence, and no capitalised word but an acronym may follow within
+    /// three words (`Read more Letters to the Editor` is a title). A word the
     /// document capitalises twice after a word is a name or a term there
     /// (`use Illusion spells`, `Dinosaur Eggs … not Eggs`).
     /// `caps`: the spaces before a capital ([`spaces_before_capitals`]).
@@ -1772,7 +1772,12 @@ impl SentenceJoin {
                 .split_whitespace()
                 .take(3)
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-                .any(|w| w != "I" && w.chars().next().is_some_and(char::is_uppercase));
+                .any(|w| {
+                    // (an acronym is no title: `Write a good API`)
+                    w != "I"
+                        && w.chars().next().is_some_and(char::is_uppercase)
+                        && !(w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+                });
             if title {
                 continue;
             }
