@@ -1412,8 +1412,16 @@ impl Check for SentenceJoin {
             let function_word = lang.not_after.contains(&lower_prev)
                 && !(lang.particles.contains(&lower_prev)
                     && (lang.after_capitalised.contains(starter)
-                        || (lang.after_capitalised_any.contains(starter)
-                            && words(clause_before(text, prev_start)) >= 2)))
+                        || (lang.after_capitalised_any.contains(starter) && {
+                            // (a clause with a word in small letters:
+                            // `Lisa Abrams bei In Gedenken an`, a list of
+                            // comments, names its author)
+                            let clause = clause_before(text, prev_start);
+                            words(clause) >= 2
+                                && clause
+                                    .split_whitespace()
+                                    .any(|w| w.starts_with(char::is_lowercase))
+                        })))
                 && !(lang.attribution_verbs.contains(&lower_prev) && attribution(text, prev_start));
             if prev.chars().count() < 2
                 || !(acronym || prev.chars().skip(1).all(char::is_lowercase))
