@@ -2023,7 +2023,8 @@ impl SentenceJoin {
                 // of the clause and the word before the noun its adjective
                 // (`die der Armee enormen Auftrieb verleihen könnten.`),
                 // unless the verb a main clause puts second follows the
-                // noun (`eingerichtet Ziel ist es, …`).
+                // noun (`eingerichtet Ziel ist es, …`), or the noun is one
+                // of `pronouns` (`zu erlangen Sie hilft uns, …`).
                 // Or an inflected adjective and its noun (`beachten
                 // Allergene Zutaten werden`): inside a sentence German
                 // writes the adjective small.
@@ -2051,7 +2052,9 @@ impl SentenceJoin {
                 let attributive = attributive && !line_in_title_case(ctx, noun_start);
                 if !space
                     || !(next.is_some_and(char::is_lowercase) || attributive)
-                    || (!second && (1..=2).contains(&words(clause_after(clause_rest))))
+                    || (!second
+                        && !cf.pronouns.contains(noun)
+                        && (1..=2).contains(&words(clause_after(clause_rest))))
                     || !(participle || cf.verb_endings.iter().any(|e| verb.ends_with(e.as_str())))
                     || lang.not_after.contains(verb)
                     || cf.not_verbs.contains(verb)
@@ -2072,9 +2075,16 @@ impl SentenceJoin {
                     || clause
                         .split_whitespace()
                         .any(|w| cf.infinitive_openers.contains(&w.to_lowercase()));
+                // (`Sie` before a word in small letters too: the
+                // infinitive's objects stand before it, so `zu erlangen
+                // Sie hilft uns` opens a sentence)
                 if (opened || second)
                     && !lang.starters.contains(noun)
-                    && !lang.starters_before.contains_key(noun)
+                    && (!lang.starters_before.contains_key(noun)
+                        || (cf.pronouns.contains(noun)
+                            && after_noun
+                                .strip_prefix(' ')
+                                .is_some_and(|r| r.starts_with(char::is_lowercase))))
                 {
                     self.report(ctx, verb_start..noun_start + noun_len, verb_end, out);
                 }
