@@ -18,6 +18,7 @@ use super::{Check, CompileError, Ctx, Field, options};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
+use foldhash::{HashSet, HashSetExt};
 use serde::Deserialize;
 use std::ops::Range;
 use std::sync::Arc;
@@ -33,12 +34,30 @@ enum Report {
 #[serde(deny_unknown_fields)]
 struct Options {
     report: Report,
+    /// Verbs of saying that open the attribution after a quotation (`…,
+    /// said the officer.`, `…, sagte Müller.`): a paragraph that ends
+    /// with one closes its quotation. Case as written.
+    #[serde(default)]
+    attribution_verbs: Vec<String>,
+    /// Pronouns that may follow such a verb as its subject (`…, said
+    /// he.`), besides capitalised names and titles. Case as written.
+    #[serde(default)]
+    attribution_pronouns: Vec<String>,
+    /// Languages whose practice lets a quotation nested at the end of
+    /// another share its closing guillemet (`«Газпрома «Нефть»`).
+    #[serde(default)]
+    shared_closer_languages: Vec<String>,
 }
 
 /// One scan of the quotation marks serves every quote-balance rule of a
-/// linter: each rule gets the problems of the kind it reports.
+/// linter: each rule gets the problems of the kind it reports. The
+/// options that shape what counts as closed (`attribution_verbs`, ...)
+/// are those of the rules that report unbalanced marks, taken together.
 pub struct QuoteBalance {
     targets: Vec<(Arc<Rule>, Report)>,
+    attribution_verbs: HashSet<String>,
+    attribution_pronouns: HashSet<String>,
+    shared_closer_languages: HashSet<String>,
 }
 
 impl QuoteBalance {
@@ -48,13 +67,25 @@ impl QuoteBalance {
 
     /// One check for several quote-balance rules.
     pub fn combined(rules: &[Arc<Rule>]) -> Result<Self, CompileError> {
-        let mut targets = Vec::new();
+        let mut check = QuoteBalance {
+            targets: Vec::new(),
+            attribution_verbs: HashSet::new(),
+            attribution_pronouns: HashSet::new(),
+            shared_closer_languages: HashSet::new(),
+        };
         for rule in rules {
             let opts: Options =
                 options(rule).map_err(|e| CompileError::new(Field::Options, e.message))?;
-            targets.push((rule.clone(), opts.report));
+            if opts.report == Report::Unbalanced {
+                check.attribution_verbs.extend(opts.attribution_verbs);
+                check.attribution_pronouns.extend(opts.attribution_pronouns);
+                check
+                    .shared_closer_languages
+                    .extend(opts.shared_closer_languages);
+            }
+            check.targets.push((rule.clone(), opts.report));
         }
-        Ok(QuoteBalance { targets })
+        Ok(check)
     }
 }
 
@@ -145,40 +176,18 @@ fn shares_last_closer(rest: &str) -> bool {
         && rest.matches('«').count() == rest.matches('»').count()
 }
 
-/// Verbs of saying that open the attribution after a quotation (`…,
-/// said the officer.`, `…, sagte Müller.`).
-const ATTRIBUTION_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "explains",
-    "explained",
-    "added",
-    "adds",
-    "told",
-    "wrote",
-    "writes",
-    "noted",
-    "sagte",
-    "sagt",
-    "erklärte",
-    "erklärt",
-    "betonte",
-    "betont",
-    "meinte",
-    "meint",
-    "schrieb",
-    "schreibt",
-];
-
 /// Most words after the verb of an attribution that ends a paragraph.
 const ATTRIBUTION_MAX_WORDS: usize = 8;
 
 /// Whether `text` (a quotation that is still open, to the end of its
-/// paragraph) ends with an attribution after a comma: a verb of saying,
-/// then a name, a title or a pronoun (capitalised, or `he`, `she`,
-/// `they`, `er`, `sie`), and a few words more at most. `said nothing` is
-/// part of a quotation.
-fn ends_with_attribution(text: &str) -> bool {
+/// paragraph) ends with an attribution after a comma: one of `verbs`,
+/// then a name, a title or a pronoun (capitalised, or one of
+/// `pronouns`), and a few words more at most. `said nothing` is part of
+/// a quotation.
+fn ends_with_attribution(text: &str, verbs: &HashSet<String>, pronouns: &HashSet<String>) -> bool {
+    if verbs.is_empty() {
+        return false;
+    }
     let Some(comma) = text.rfind(", ") else {
         return false;
     };
@@ -186,9 +195,8 @@ fn ends_with_attribution(text: &str) -> bool {
     let (Some(verb), Some(who)) = (words.next(), words.next()) else {
         return false;
     };
-    ATTRIBUTION_VERBS.contains(&verb)
-        && (who.chars().next().is_some_and(char::is_uppercase)
-            || ["he", "she", "they", "er", "sie"].contains(&who))
+    verbs.contains(verb)
+        && (who.chars().next().is_some_and(char::is_uppercase) || pronouns.contains(who))
         && words.count() < ATTRIBUTION_MAX_WORDS
         && !text[comma..].contains(|c: char| QUOTES.contains(&c))
 }
@@ -684,7 +692,9 @@ impl Check for QuoteBalance {
                 );
             }
         }
-        let shares_closer = matches!(ctx.lang, Some("ru" | "uk" | "be"));
+        let shares_closer = ctx
+            .lang
+            .is_some_and(|l| self.shared_closer_languages.contains(l));
         for n in 0..scans.len() {
             let mut open = std::mem::take(&mut scans[n].open);
             // Russian practice lets a quotation nested at its end share
@@ -708,7 +718,11 @@ impl Check for QuoteBalance {
                 if let (Some(outer), Some(first)) = (open.first(), first)
                     && QUOTES.contains(&first)
                     && family(outer.ch) == family(first)
-                    && !ends_with_attribution(&ctx.text[outer.pos..paragraphs[n].end])
+                    && !ends_with_attribution(
+                        &ctx.text[outer.pos..paragraphs[n].end],
+                        &self.attribution_verbs,
+                        &self.attribution_pronouns,
+                    )
                 {
                     open.remove(0);
                 }
