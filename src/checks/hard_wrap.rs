@@ -71,6 +71,16 @@ struct Options {
     /// Palais Epstein` / `wird vom 9. Februar an die Ausstellung …`).
     #[serde(default)]
     continuing_verbs: Vec<String>,
+    /// Endings of German words in small letters that are inflected
+    /// adjectives and never verbs (`-enen`, `-ische`, `-liche`): a line
+    /// ending in one stops before its noun, whatever stands before it
+    /// (`der zuletzt digital abgehaltenen` / `Synoden`).
+    #[serde(default)]
+    adjective_endings: Vec<String>,
+    /// Endings that look like `adjective_endings` but end verbs
+    /// (`verdienen`, `bedienen`).
+    #[serde(default)]
+    not_adjective_endings: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -606,7 +616,8 @@ impl HardWrap {
     /// ends.
     /// In German, so does a line ending in such a word and an inflected
     /// adjective (`die geplanten` / `Tariferhöhungen`, `zwei neue` /
-    /// `Seminare`).
+    /// `Seminare`), or in a word that only an adjective ends like
+    /// (`adjective_endings`: `digital abgehaltenen` / `Synoden`).
     fn ends_open(&self, line: &str, german: bool) -> bool {
         // `Die` / `Kantonspolizei`: an article that starts a sentence
         // does not end one either.
@@ -630,10 +641,25 @@ impl HardWrap {
             || (german
                 && last.chars().next().is_some_and(char::is_lowercase)
                 && last.chars().all(char::is_alphabetic)
-                && ["e", "en", "er", "es", "em"]
+                && ((["e", "en", "er", "es", "em"]
                     .iter()
                     .any(|end| last.len() > end.len() + 2 && last.ends_with(end))
-                && words.next().is_some_and(before_adjective))
+                    && words.next().is_some_and(before_adjective))
+                    || self.adjective(last)))
+    }
+
+    /// Whether `word` (small letters) ends as only an inflected adjective
+    /// does (`adjective_endings`), with two letters or more of stem.
+    fn adjective(&self, word: &str) -> bool {
+        self.opts
+            .adjective_endings
+            .iter()
+            .any(|e| word.len() >= e.len() + 3 && word.ends_with(e.as_str()))
+            && !self
+                .opts
+                .not_adjective_endings
+                .iter()
+                .any(|e| word.ends_with(e.as_str()))
     }
 
     /// Whether `line` ends in one of `german_open_words` and not in one of
