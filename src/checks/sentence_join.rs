@@ -21,6 +21,7 @@ use serde::Deserialize;
 // foldhash: the word sets are looked up on every candidate, and SipHash
 // was a tenth of the check.
 use foldhash::{HashMap, HashSet};
+use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -1192,25 +1193,39 @@ fn words(text: &str) -> usize {
         .count()
 }
 
+thread_local! {
+    /// The last line [`line_in_title_case`] judged, and its answer. The
+    /// searches ask about the same line for each candidate on it, in
+    /// order, and a paragraph of prose is one line of thousands of bytes:
+    /// judging it again each time took a tenth of a run. Cleared at the
+    /// start of each [`SentenceJoin::run`], so it always belongs to the
+    /// text of the run.
+    static TITLE_LINE: Cell<Option<(usize, bool)>> = const { Cell::new(None) };
+}
+
 /// Whether the line holding byte `pos` is in Title Case ([`title_case`]).
 fn line_in_title_case(ctx: &Ctx<'_>, pos: usize) -> bool {
-    title_case(&ctx.text[ctx.lines.content(ctx.text, ctx.lines.line_of(pos))])
+    let line = ctx.lines.line_of(pos);
+    TITLE_LINE.with(|last| match last.get() {
+        Some((l, answer)) if l == line => answer,
+        _ => {
+            let answer = title_case(&ctx.text[ctx.lines.content(ctx.text, line)]);
+            last.set(Some((line, answer)));
+            answer
+        }
+    })
 }
 
 /// Whether most words of the line are capitalised (a Title Case headline).
 fn title_case(line: &str) -> bool {
-    let words: Vec<&str> = line
-        .split_whitespace()
-        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
-        .collect();
-    if words.len() < 3 {
-        return false;
+    let (mut words, mut capitalised) = (0usize, 0usize);
+    for first in line.split_whitespace().filter_map(|w| w.chars().next()) {
+        if first.is_alphabetic() {
+            words += 1;
+            capitalised += usize::from(first.is_uppercase());
+        }
     }
-    let capitalised = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    capitalised * 10 >= words.len() * 6
+    words >= 3 && capitalised * 10 >= words * 6
 }
 
 impl Check for SentenceJoin {
@@ -1225,6 +1240,7 @@ impl Check for SentenceJoin {
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        TITLE_LINE.with(|last| last.set(None));
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
