@@ -1390,14 +1390,17 @@ impl Check for SentenceJoin {
             // Dorothea Wierer Die Gastgeberin wollte`): a title goes on
             // after its author's name in the genitive (`Stephen Kings Die
             // Arena`).
-            let name_before = !prev.ends_with('s')
-                && lang.after_capitalised_any.contains(starter)
-                && noun_then_small(&text[starter_range.end..])
-                && !line_in_title_case(ctx, prev_start);
+            // (asked only where it matters: judging the line is dear)
+            let name_before = || {
+                !prev.ends_with('s')
+                    && lang.after_capitalised_any.contains(starter)
+                    && noun_then_small(&text[starter_range.end..])
+                    && !line_in_title_case(ctx, prev_start)
+            };
             let title_before = capitalised
                 && (title_noun
                     || (follows_capitalised_word(text, compound_start)
-                        && !name_before
+                        && !name_before()
                         && !word_before(text, compound_start).is_some_and(|w| {
                             let w = w.to_lowercase();
                             lang.name_adjective_endings
