@@ -21,7 +21,6 @@ use serde::Deserialize;
 // foldhash: the word sets are looked up on every candidate, and SipHash
 // was a tenth of the check.
 use foldhash::{HashMap, HashSet};
-use std::cell::Cell;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -1041,6 +1040,13 @@ fn written_inside_a_sentence(text: &str, start: usize, end: usize) -> bool {
     })
 }
 
+/// Whether `word` (small letters), at `start`, is one of the language's
+/// `attribution_verbs` closing the attribution of a quotation
+/// ([`attribution`]): `,” Claverie said`, after which a sentence starts.
+fn ends_attribution(lang: &Lang, text: &str, word: &str, start: usize) -> bool {
+    lang.attribution_verbs.contains(word) && attribution(text, start)
+}
+
 /// Whether the words before `start` (one to three, after a space) follow
 /// a quotation that ends with a comma, a question or an exclamation mark
 /// (`,” Claverie said`, `?" she asked`): an attribution, which ends its
@@ -1193,27 +1199,9 @@ fn words(text: &str) -> usize {
         .count()
 }
 
-thread_local! {
-    /// The last line [`line_in_title_case`] judged, and its answer. The
-    /// searches ask about the same line for each candidate on it, in
-    /// order, and a paragraph of prose is one line of thousands of bytes:
-    /// judging it again each time took a tenth of a run. Cleared at the
-    /// start of each [`SentenceJoin::run`], so it always belongs to the
-    /// text of the run.
-    static TITLE_LINE: Cell<Option<(usize, bool)>> = const { Cell::new(None) };
-}
-
 /// Whether the line holding byte `pos` is in Title Case ([`title_case`]).
 fn line_in_title_case(ctx: &Ctx<'_>, pos: usize) -> bool {
-    let line = ctx.lines.line_of(pos);
-    TITLE_LINE.with(|last| match last.get() {
-        Some((l, answer)) if l == line => answer,
-        _ => {
-            let answer = title_case(&ctx.text[ctx.lines.content(ctx.text, line)]);
-            last.set(Some((line, answer)));
-            answer
-        }
-    })
+    title_case(&ctx.text[ctx.lines.content(ctx.text, ctx.lines.line_of(pos))])
 }
 
 /// Whether most words of the line are capitalised (a Title Case headline).
@@ -1240,7 +1228,6 @@ impl Check for SentenceJoin {
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-        TITLE_LINE.with(|last| last.set(None));
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
@@ -1441,7 +1428,7 @@ impl Check for SentenceJoin {
                                     .split_whitespace()
                                     .any(|w| w.starts_with(char::is_lowercase))
                         })))
-                && !(lang.attribution_verbs.contains(&lower_prev) && attribution(text, prev_start));
+                && !ends_attribution(lang, text, &lower_prev, prev_start);
             if prev.chars().count() < 2
                 || !(acronym || prev.chars().skip(1).all(char::is_lowercase))
                 || (capitalised && !strong)
@@ -1834,7 +1821,7 @@ impl SentenceJoin {
                 // `,” he said Half the aid`: a verb of saying ends the
                 // attribution after a quotation
                 || (lang.not_after.contains(prev)
-                    && !(lang.attribution_verbs.contains(prev) && attribution(text, prev_start)))
+                    && !ends_attribution(lang, text, prev, prev_start))
                 || lang.determiners.contains(prev)
                 || lang.title_nouns.iter().any(|n| n == prev)
                 || sw.not_after.contains(prev)
