@@ -37,8 +37,8 @@ Method
    join-linebreak      a space inside a sentence -> newline        the space back
    hyphen-break        `Produktion` -> `Produk-\\ntion` / `- \\n`    the word whole
    whitespace-run      a space -> ` \\t`, 3-4 spaces, NBSP+space    one space
-   unbalanced-quote    closing mark dropped, or replaced by an      (none)
-                       opening or a foreign mark
+   unbalanced-quote    closing mark dropped, or replaced by an      the pair's closing
+                       opening or a foreign mark                   mark (dropped: none)
    invisible-char      U+200B/200C/2060/FEFF inside a Latin word   removed
    html-entity         &nbsp; &amp; &quot; &#8217; &auml; ...,      the decoded character
                        also upper case (&NBSP; &AMP;)               (&nbsp;: NBSP or space)
@@ -57,8 +57,8 @@ Method
    for whitespace-run, whose rules are `info` by design, an info finding of
    a whitespace/ rule counts too.
 
-   unbalanced-quote has no single obvious repair and is not scored for
-   fixes. The deletion classes (boilerplate-line, repeated-paragraph,
+   A dropped closing mark has no single obvious repair and is not scored
+   for fixes; a replaced one is (the mark of the pair the page had). The deletion classes (boilerplate-line, repeated-paragraph,
    related-block) are scored for it, since deleting the injected lines is
    the only repair that restores the page.
 
@@ -424,13 +424,18 @@ FOREIGN_CLOSERS = {"„": ["”", "»"], "“": ["„", "«"], "»": ["“", "�
 
 
 def inject_unbalanced_quote(doc, rng, ctx):
+    close_for = dict(QUOTE_PAIRS)
+
     def build_for(p, q, opener, inner, variant_prefix):
         def build(rng):
             # A straight quote opens and closes alike: no "opening" variant.
             how = rng.choice(["dropped", "foreign"] + (["opening"] if opener != '"' else []))
             closer = {"dropped": "", "opening": opener,
                       "foreign": rng.choice(FOREIGN_CLOSERS[opener])}[how]
-            return Edit(p, q, opener + inner + closer, f"{variant_prefix}{how}")
+            # A replaced closing mark has one repair: the mark the quotation
+            # opened for. A dropped one could go back at any word.
+            expected = None if how == "dropped" else [opener + inner + close_for[opener]]
+            return Edit(p, q, opener + inner + closer, f"{variant_prefix}{how}", expected=expected)
         return build
 
     cands = []

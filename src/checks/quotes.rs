@@ -7,7 +7,9 @@
 //! Whether a mark opens or closes is read from its neighbours, as Markdown
 //! reads emphasis: a mark with a space before and a letter after opens, one
 //! with a letter or punctuation before and a space after closes. `„` and `‚`
-//! always open; `“` closes in German text when a `„` is open. An `'` or `’`
+//! open, unless one stands in a closing place while a quotation of its kind
+//! is open (`„Das ist gut„ und`: the closing mark typed with the opening
+//! one); `“` closes in German text when a `„` is open. An `'` or `’`
 //! between letters, or after a letter with nothing open, is an apostrophe.
 //!
 //! A quotation that runs over several paragraphs reopens at the start of
@@ -152,6 +154,22 @@ fn conventional_close(open: char, lang: Option<&str>) -> Option<char> {
     match (open, lang) {
         ('„', Some("de")) => Some('“'),
         ('“', Some("en" | "de")) => Some('”'),
+        ('‚', Some("de")) => Some('‘'),
+        ('‘', Some("en" | "de")) => Some('’'),
+        _ => None,
+    }
+}
+
+/// The closing mark of `open` in any language: a straight quote closes
+/// with itself, a guillemet with its mirror (`«…»`, `»…«`), and `“`
+/// with `”` wherever it opens (`„` closes with `“` in some languages and
+/// with `”` in others).
+fn own_close(open: char) -> Option<char> {
+    match open {
+        '"' => Some('"'),
+        '“' => Some('”'),
+        '«' => Some('»'),
+        '»' => Some('«'),
         _ => None,
     }
 }
@@ -389,6 +407,8 @@ fn classify(
         return Role::Ignore;
     }
     match c {
+        // `„Das ist gut„ und`: the closing mark typed with the opening one
+        '„' | '‚' if closes_here && !opens_here && open_has(&|o| closes(o, c)) => Role::Close,
         '„' | '‚' => Role::Open,
         '“' | '”' if prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c)) =>
         {
@@ -594,7 +614,22 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
                 }
             }
             Role::Close => {
-                if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
+                // An opening glyph in the closing place ends the quotation
+                // it belongs to, but wrongly: a pair of typographic double
+                // marks is judged by the style check (`„…„`), any other a
+                // mismatch (`"…„`).
+                let opener_glyph = matches!(c, '„' | '‚');
+                if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c))
+                    && opener_glyph
+                    && !(TYPOGRAPHIC_DOUBLE.contains(&stack[at].ch) && c == '„')
+                {
+                    for inner in stack.drain(at + 1..) {
+                        problems.push(Problem::Unclosed(inner));
+                    }
+                    if let Some(open) = stack.pop() {
+                        problems.push(Problem::Mismatch { open, close: mark });
+                    }
+                } else if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
                     for inner in stack.drain(at + 1..) {
                         problems.push(Problem::Unclosed(inner));
                     }
@@ -666,9 +701,10 @@ impl Check for QuoteBalance {
         for (open, close) in pairs {
             let by_document = own.iter().find(|(o, _)| *o == open.ch).map(|&(_, c)| c);
             let conventional = conventional_close(open.ch, ctx.lang);
-            // `“…“` and `„…„` are no language's convention: the opening
-            // mark in the closing place.
-            let same = (close.ch == open.ch && matches!(open.ch, '“' | '„')).then_some('”');
+            // `“…“`, `„…„` and `“…„` are no language's convention: an
+            // opening mark in the closing place.
+            let same = ((close.ch == open.ch || close.ch == '„') && matches!(open.ch, '“' | '„'))
+                .then_some('”');
             let Some(expected) = by_document.or(conventional).or(same) else {
                 continue;
             };
@@ -796,7 +832,14 @@ impl QuoteBalance {
                 });
                 // Where the language says which mark closes the opening
                 // one, that is the likely repair.
-                d.fix = conventional_close(open.ch, ctx.lang).map(|c| close_with(&close, c));
+                // In any language, a double mark or a guillemet closed
+                // with one of the other (`"…«`) gets the mark its opener
+                // closes with; not a single mark, which is as often the
+                // end of a nested quotation whose opening was missed
+                // (`"… hates '[name]'. …"`).
+                d.fix = conventional_close(open.ch, ctx.lang)
+                    .or_else(|| (family(close.ch) != Family::Single).then(|| own_close(open.ch))?)
+                    .map(|c| close_with(&close, c));
                 d
             }
             Problem::Style {
@@ -896,6 +939,22 @@ mod tests {
             vec!["open „"]
         );
         assert_eq!(problems("Das war es.“ Dann", true), vec!["stray “"]);
+    }
+
+    #[test]
+    fn an_opening_mark_in_the_closing_place_closes_wrongly() {
+        // a typographic pair: the style check judges it (no problem here)
+        assert_eq!(problems("„Das ist gut„ und", true), Vec::<String>::new());
+        assert_eq!(
+            problems("Die „Aktion„, sagte er", true),
+            Vec::<String>::new()
+        );
+        // another opener: a mismatch
+        assert_eq!(problems("Er sagte \"gut„ und", true), vec!["mismatch \"„"]);
+        assert_eq!(problems("Er sagte ‚gut‚ und", true), vec!["mismatch ‚‚"]);
+        // nothing open, or not in a closing place: it opens
+        assert_eq!(problems("Er sagte Hallo„ und", true), vec!["open „"]);
+        assert_eq!(problems("„Eins und „zwei“", true), vec!["open „"]);
     }
 
     #[test]
