@@ -264,10 +264,12 @@ fn plain_first_word(line: &str, case: fn(char) -> bool) -> Option<&str> {
         .or_else(|| token.strip_suffix('…'))
         .or_else(|| token.strip_suffix([',', '.', ';', ':', '!', '?', ']', ')']))
         .unwrap_or(token);
-    // A quotation closing after the word: `kann“,`.
+    // A quotation closing after the word: `kann“,`, `cell,”`.
     let word = word
         .strip_suffix(['“', '”', '"', '«', '»', '’'])
-        .unwrap_or(word);
+        .map_or(word, |w| {
+            w.strip_suffix([',', '.', ';', ':', '!', '?']).unwrap_or(w)
+        });
     let mut chars = word.chars();
     (chars.next().is_some_and(case) && inner_word(chars.as_str())).then_some(token)
 }
@@ -630,6 +632,14 @@ impl HardWrap {
         }
         let open = |w: &str| self.open.contains(lower(w).as_ref());
         let before_adjective = |w: &str| self.before_adjective.contains(lower(w).as_ref());
+        // a word in small letters with the ending of an inflected adjective
+        let inflected = |w: &str| {
+            w.chars().next().is_some_and(char::is_lowercase)
+                && w.chars().all(char::is_alphabetic)
+                && ["e", "en", "er", "es", "em"]
+                    .iter()
+                    .any(|end| w.len() > end.len() + 2 && w.ends_with(end))
+        };
         let mut words = line.trim_end().rsplit(char::is_whitespace);
         let Some(last) = words.next() else {
             return false;
@@ -639,13 +649,16 @@ impl HardWrap {
         open(last)
             || (german && self.german_open.contains(lower(last).as_ref()))
             || (german
-                && last.chars().next().is_some_and(char::is_lowercase)
-                && last.chars().all(char::is_alphabetic)
-                && ((["e", "en", "er", "es", "em"]
-                    .iter()
-                    .any(|end| last.len() > end.len() + 2 && last.ends_with(end))
-                    && words.next().is_some_and(before_adjective))
-                    || self.adjective(last)))
+                && inflected(last)
+                && ({
+                    // (over one or two adjectives before it: `der fünfte
+                    // namhafte` / `Künstler`, `eine nachhaltige,
+                    // wissensbasierte` / `Bioökonomie`)
+                    let mut words = words
+                        .take(3)
+                        .skip_while(|w| !before_adjective(w) && inflected(w.trim_end_matches(',')));
+                    words.next().is_some_and(before_adjective)
+                } || self.adjective(last)))
     }
 
     /// Whether `word` (small letters) ends as only an inflected adjective
