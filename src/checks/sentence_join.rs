@@ -841,8 +841,9 @@ fn shape_groups(shapes: Vec<ShapeOptions>) -> Vec<ShapeGroup> {
         .map(|(before, shapes)| {
             let endings: Vec<String> = shapes.iter().map(|s| s.ending.clone()).collect();
             let word = format!(r" \p{{Lu}}\p{{Ll}}+(?:{})", alternation(&endings));
+            // (or the pronoun `I`: `connection Unfortunately, I had`)
             let pattern = if before.is_empty() {
-                format!(r"{word},? \p{{Ll}}")
+                format!(r"{word},? (?:\p{{Ll}}|I[ ’'])")
             } else {
                 format!(r"{word} (?:{}) ", alternation(&before))
             };
