@@ -16,7 +16,7 @@ use crate::fix::{self, Applicability};
 use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 /// Fix passes before giving up on reaching a stable text.

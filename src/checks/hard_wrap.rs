@@ -24,8 +24,8 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use crate::text::char_count;
+use foldhash::HashSet;
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 

@@ -11,9 +11,9 @@ use super::{Check, CompileError, Ctx, applicability, options, regex};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
+use foldhash::HashSet;
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Deserialize)]

@@ -16,8 +16,8 @@ use super::{Check, CompileError, Ctx, applicability, options};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
+use foldhash::HashSet;
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Deserialize)]

@@ -13,8 +13,8 @@ use super::{Check, CompileError, Ctx, options, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
 use crate::rules::Rule;
+use foldhash::HashSet;
 use serde::Deserialize;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Deserialize)]

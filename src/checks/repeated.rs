@@ -8,9 +8,9 @@ use super::{Check, CompileError, Ctx, options, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::fix::Applicability;
 use crate::rules::Rule;
+use foldhash::{HashMap, HashMapExt};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 

@@ -24,7 +24,7 @@ use crate::engine::{Document, Mode};
 use crate::fix::Applicability;
 use crate::rules::RuleSet;
 use crate::text::LineIndex;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::io;
 use termcolor::WriteColor;
 
