@@ -170,6 +170,21 @@ struct LangOptions {
     /// a clause before a verb of `verb_first_pronouns`. Lower case.
     #[serde(default)]
     not_after_conditional: Vec<String>,
+    /// Pronouns that, before a verb in the third person singular, open a
+    /// sentence after any word, a name too (`Meditation Sie hilft uns`,
+    /// `World Sailing Foundation Sie bringt`): the polite `Sie` takes the
+    /// plural. The verb is a word in small letters ending in one of
+    /// `singular_verb_endings` (`hilft`, `brachte`) and not one of
+    /// `not_singular_verbs` (adverbs that end so: `nicht`, `heute`); its
+    /// clause goes on after it, with no auxiliary (`, wenn die Polizei Sie
+    /// gestoppt hat`), and the clause before is no subordinate one (`dass
+    /// der Arzt Sie berät und`).
+    #[serde(default)]
+    singular_starters: Vec<String>,
+    #[serde(default)]
+    singular_verb_endings: Vec<String>,
+    #[serde(default)]
+    not_singular_verbs: Vec<String>,
     /// Pronouns that, after a capitalised verb, make it the first word of
     /// a question or a command (`Probieren Sie`, `Liegst du`, `Schaut
     /// man`, `Will er`): in the middle of a sentence a subject pronoun
@@ -659,6 +674,9 @@ struct Lang {
     polite_pronouns: HashSet<String>,
     after_capitalised_before: HashMap<String, HashSet<String>>,
     not_after_conditional: HashSet<String>,
+    singular_starters: HashSet<String>,
+    singular_verb_endings: Vec<String>,
+    not_singular_verbs: HashSet<String>,
     /// The candidates of `verb_first_pronouns`, compiled when first needed.
     verb_first: Option<(String, OnceLock<Option<Regex>>)>,
     verb_endings: Vec<String>,
@@ -782,6 +800,9 @@ impl SentenceJoin {
                     starters_before_clause: lower_map(o.starters_before_clause),
                     starters_before: lower_map(o.starters_before),
                     not_after_conditional: lower_set(o.not_after_conditional),
+                    singular_starters: o.singular_starters.into_iter().collect(),
+                    singular_verb_endings: o.singular_verb_endings,
+                    not_singular_verbs: lower_set(o.not_singular_verbs),
                     verb_first: (!o.verb_first_pronouns.is_empty()).then(|| {
                         let pronouns = alternation(&o.verb_first_pronouns);
                         (
@@ -927,6 +948,59 @@ fn clause_goes_on(text: &str, end: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether the starter ending at `end` is followed by a verb in the third
+/// person singular whose clause goes on (see `singular_starters`), in a
+/// clause that is no subordinate one before `prev_start`.
+fn singular_verb_follows(lang: &Lang, text: &str, end: usize, prev_start: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix(' ') else {
+        return false;
+    };
+    let len = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let verb = &rest[..len];
+    if verb.chars().count() < 4
+        || !verb.chars().all(char::is_lowercase)
+        || !lang
+            .singular_verb_endings
+            .iter()
+            .any(|e| verb.ends_with(e.as_str()))
+        || lang.not_singular_verbs.contains(verb)
+    {
+        return false;
+    }
+    // the clause goes on with a word that is no auxiliary
+    let Some(after) = rest[len..].strip_prefix(' ') else {
+        return false;
+    };
+    let next = after
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
+    let Some(cf) = &lang.clause_final else {
+        return false;
+    };
+    if next.is_empty()
+        || cf.auxiliaries.contains(next)
+        || cf.final_auxiliaries.contains(next)
+        || matches!(next, "und" | "oder")
+    {
+        return false;
+    }
+    // not in a subordinate clause (`dass der Arzt Sie berät und …`, `,
+    // deren Mutter Sie kennt`)
+    let clause = clause_before(text, prev_start);
+    let after_comma = text[..prev_start - clause.len()].ends_with(',');
+    !(clause
+        .split_whitespace()
+        .any(|w| cf.subordinators.contains(w))
+        || (after_comma
+            && clause
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| cf.relative_pronouns.contains(w))))
 }
 
 /// Whether `rest` opens with a blank, a capitalised word, a blank and a
@@ -1363,7 +1437,20 @@ impl Check for SentenceJoin {
             // A title in sentence case goes on in lower case (`Buch Über
             // die Liebe`); where titles are in Title Case (`next_lowercase`),
             // a lower-case word ends it (`Art Project The learners`).
-            let strong_anyway = lang.after_capitalised.contains(starter)
+            // `Meditation Sie hilft uns`: a pronoun before a verb in the
+            // third person singular (asked only of those pronouns)
+            // after a noun inside a sentence: after a verb `Sie` is the
+            // polite subject or an object (`Sind Sie damit`, `Infos
+            // bekommen Sie demnächst`, `Es grüßt Sie herzlichst`)
+            let singular = lang.singular_starters.contains(starter)
+                && capitalised
+                && text[..compound_start]
+                    .strip_suffix(' ')
+                    .and_then(|t| t.chars().next_back())
+                    .is_some_and(char::is_alphanumeric)
+                && singular_verb_follows(lang, text, starter_range.end, prev_start);
+            let strong_anyway = singular
+                || lang.after_capitalised.contains(starter)
                 || (lang.after_capitalised_before_lowercase.contains(starter)
                     && next_word_lowercase
                     && (lang.next_lowercase || !title_noun));
@@ -1490,25 +1577,26 @@ impl Check for SentenceJoin {
                 next_word(text, starter_range.end)
             };
             if lang.not_before.contains(&next)
-                || conditional.is_some_and(|w| {
-                    !(w.contains(&next)
-                        || (article
-                            && lang
-                                .after_capitalised_before
+                || (!singular
+                    && conditional.is_some_and(|w| {
+                        !(w.contains(&next)
+                            || (article
+                                && lang
+                                    .after_capitalised_before
+                                    .get(starter)
+                                    .is_some_and(|w| w.contains(&next)))
+                            || (lang
+                                .starters_before_clause
                                 .get(starter)
-                                .is_some_and(|w| w.contains(&next)))
-                        || (lang
-                            .starters_before_clause
-                            .get(starter)
-                            .is_some_and(|w| w.contains(&next))
-                            && !lang
-                                .clause_final
-                                .as_ref()
-                                .is_some_and(|cf| cf.auxiliaries.contains(&lower_prev))
-                            && clause_goes_on(text, starter_range.end)))
-                        || (capitalised && !article)
-                        || lang.not_after_conditional.contains(&lower_prev)
-                })
+                                .is_some_and(|w| w.contains(&next))
+                                && !lang
+                                    .clause_final
+                                    .as_ref()
+                                    .is_some_and(|cf| cf.auxiliaries.contains(&lower_prev))
+                                && clause_goes_on(text, starter_range.end)))
+                            || (capitalised && !article)
+                            || lang.not_after_conditional.contains(&lower_prev)
+                    }))
             {
                 continue;
             }
