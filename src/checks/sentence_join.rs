@@ -73,6 +73,14 @@ struct LangOptions {
     /// Jonathan Nackstrand/AFP`). Case as written.
     #[serde(default)]
     labels: Vec<String>,
+    /// Fixed phrases of a preposition and a noun that end their clause as
+    /// a verb particle does (`steht … zur Verfügung`, `kommt … zum
+    /// Einsatz`, `im Mittelpunkt`): inside a clause a verb in small
+    /// letters or a punctuation mark follows them, so a capitalised word
+    /// that goes on with a word in small letters opens a sentence there
+    /// (`zur Verfügung Detailrecherchen sind`). Case as written.
+    #[serde(default)]
+    closing_phrases: Vec<String>,
     /// Endings of the adjectives that open a name of two words
     /// (`Europäischen Union`, `Deutschen Wetterdienst`): such a name is
     /// whole, so a title does not go on after it as it does after two
@@ -656,6 +664,8 @@ struct Lang {
     after_capitalised_any: HashSet<String>,
     time_words: HashSet<String>,
     labels: HashSet<String>,
+    /// `closing_phrases` by their last word.
+    closing_phrases: HashMap<String, Vec<String>>,
     name_adjective_endings: Vec<String>,
     title_nouns: Vec<String>,
     compound_title_nouns: bool,
@@ -782,6 +792,14 @@ impl SentenceJoin {
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     time_words: o.time_words.into_iter().collect(),
                     labels: o.labels.into_iter().collect(),
+                    closing_phrases: {
+                        let mut by_last: HashMap<String, Vec<String>> = HashMap::default();
+                        for p in o.closing_phrases {
+                            let last = p.rsplit(' ').next().unwrap_or_default().to_string();
+                            by_last.entry(last).or_default().push(p);
+                        }
+                        by_last
+                    },
                     name_adjective_endings: o.name_adjective_endings,
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     compound_title_nouns: o.compound_title_nouns,
@@ -1675,10 +1693,70 @@ impl Check for SentenceJoin {
         if let Some(sw) = &lang.small_words {
             self.small_word(lang, sw, &caps, ctx, out);
         }
+        if !lang.closing_phrases.is_empty() {
+            self.after_closing_phrase(lang, &caps, ctx, out);
+        }
     }
 }
 
 impl SentenceJoin {
+    /// The joins after a phrase of `closing_phrases`: `zur Verfügung
+    /// Detailrecherchen sind`. The capitalised word after it is a whole
+    /// word that a word in small letters follows, or a starter; starters
+    /// after a lower-case word are the main search's.
+    fn after_closing_phrase(
+        &self,
+        lang: &Lang,
+        caps: &[usize],
+        ctx: &Ctx<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let text = ctx.text;
+        for &at in caps {
+            let Some(last) = word_before(text, at + 1) else {
+                continue;
+            };
+            let Some(phrases) = lang.closing_phrases.get(last) else {
+                continue;
+            };
+            let before = &text[..at];
+            if !phrases.iter().any(|p| {
+                before.ends_with(p.as_str())
+                    && before[..before.len() - p.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric() && c != '-')
+            }) {
+                continue;
+            }
+            let word_start = at + 1;
+            let rest = &text[word_start..];
+            let len = rest
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(rest.len());
+            let word = &rest[..len];
+            // (not a name in the genitive: `das im Mittelpunkt Europas
+            // liegt`)
+            if word.chars().nth(1).is_none_or(|c| !c.is_lowercase()) || word.ends_with('s') {
+                continue;
+            }
+            let after = &rest[len..];
+            let goes_on = after
+                .strip_prefix(' ')
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_lowercase);
+            if !(goes_on || lang.starters.contains(word)) {
+                continue;
+            }
+            // (a starter after a word in small letters: the main search's)
+            if lang.starters.contains(word) && last.starts_with(char::is_lowercase) {
+                continue;
+            }
+            let prev_start = at - last.len();
+            self.report(ctx, prev_start..word_start + len, at, out);
+        }
+    }
+
     /// A finding on `span` whose fix ends the sentence at `end`.
     fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, end: usize, out: &mut Vec<Diagnostic>) {
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
