@@ -470,7 +470,19 @@ fn classify(
                     None => false,
                 };
             if spaced_before && spaced_after {
-                if c == '«' { Role::Open } else { Role::Close }
+                // A spaced mark closes a quotation of its kind that is open
+                // (`« texte »`, `»Ruster Ausbruch «`); else a spaced `«`
+                // opens one that closes later in its paragraph. Any other
+                // is an arrow or a separator of a menu (`Home » News »
+                // Sport`, `Weiterlesen »`, `» alle Videos`, `« Älterer
+                // Beitrag`).
+                if open_has(&|o| closes(o, c)) {
+                    Role::Close
+                } else if c == '«' && rest.contains('»') {
+                    Role::Open
+                } else {
+                    Role::Ignore
+                }
             } else if opens_before_word || (opens_here && !closes_here) {
                 Role::Open
             } else if (closes_here && !opens_here) || open_has(&|o| closes(o, c)) {
@@ -939,6 +951,33 @@ mod tests {
             vec!["open „"]
         );
         assert_eq!(problems("Das war es.“ Dann", true), vec!["stray “"]);
+    }
+
+    #[test]
+    fn spaced_guillemets_of_menus_are_no_quotation_marks() {
+        for s in [
+            "Home » News » Sport",
+            "Weiterlesen »",
+            "» alle Videos",
+            "« Älterer Beitrag",
+            "Habeck macht die Stahnke « SPREEBLICK",
+        ] {
+            assert_eq!(problems(s, true), Vec::<String>::new(), "{s}");
+        }
+        // spaced, but closing what is open, or opening what closes later
+        assert_eq!(
+            problems("als »Ruster Ausbruch « bezeichnet", true),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems("il a dit « non » hier", false),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            problems("il a dit « non, jamais", false),
+            Vec::<String>::new()
+        );
+        assert_eq!(problems("il a dit «non, jamais", false), vec!["open «"]);
     }
 
     #[test]
