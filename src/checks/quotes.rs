@@ -631,25 +631,18 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
                 // marks is judged by the style check (`„…„`), any other a
                 // mismatch (`"…„`).
                 let opener_glyph = matches!(c, '„' | '‚');
-                if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c))
-                    && opener_glyph
-                    && !(TYPOGRAPHIC_DOUBLE.contains(&stack[at].ch) && c == '„')
-                {
+                if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
                     for inner in stack.drain(at + 1..) {
                         problems.push(Problem::Unclosed(inner));
                     }
                     if let Some(open) = stack.pop() {
-                        problems.push(Problem::Mismatch { open, close: mark });
-                    }
-                } else if let Some(at) = stack.iter().rposition(|m| closes(m.ch, c)) {
-                    for inner in stack.drain(at + 1..) {
-                        problems.push(Problem::Unclosed(inner));
-                    }
-                    if let Some(open) = stack.pop()
-                        && TYPOGRAPHIC_DOUBLE.contains(&open.ch)
-                        && TYPOGRAPHIC_DOUBLE.contains(&c)
-                    {
-                        pairs.push((open, mark));
+                        let typographic = TYPOGRAPHIC_DOUBLE.contains(&open.ch)
+                            && TYPOGRAPHIC_DOUBLE.contains(&c);
+                        if typographic {
+                            pairs.push((open, mark));
+                        } else if opener_glyph {
+                            problems.push(Problem::Mismatch { open, close: mark });
+                        }
                     }
                 } else if let Some(&open) = stack.last().filter(|_| strong_closer(c, prev)) {
                     problems.push(Problem::Mismatch { open, close: mark });

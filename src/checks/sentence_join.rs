@@ -179,7 +179,7 @@ struct LangOptions {
     #[serde(default)]
     not_after_conditional: Vec<String>,
     /// Pronouns that, before a verb in the third person singular, open a
-    /// sentence after any word, a name too (`Meditation Sie hilft uns`,
+    /// sentence after a noun inside a sentence, a name too (`Meditation Sie hilft uns`,
     /// `World Sailing Foundation Sie bringt`): the polite `Sie` takes the
     /// plural. The verb is a word in small letters ending in one of
     /// `singular_verb_endings` (`hilft`, `brachte`) and not one of
@@ -1455,11 +1455,11 @@ impl Check for SentenceJoin {
             // A title in sentence case goes on in lower case (`Buch Über
             // die Liebe`); where titles are in Title Case (`next_lowercase`),
             // a lower-case word ends it (`Art Project The learners`).
-            // `Meditation Sie hilft uns`: a pronoun before a verb in the
-            // third person singular (asked only of those pronouns)
-            // after a noun inside a sentence: after a verb `Sie` is the
-            // polite subject or an object (`Sind Sie damit`, `Infos
-            // bekommen Sie demnächst`, `Es grüßt Sie herzlichst`)
+            // `Meditation Sie hilft uns`: a pronoun of `singular_starters`
+            // before a verb in the third person singular, after a noun
+            // inside a sentence (after a verb `Sie` is the polite subject
+            // or an object: `Sind Sie damit`, `Infos bekommen Sie
+            // demnächst`, `Es grüßt Sie herzlichst`)
             let singular = lang.singular_starters.contains(starter)
                 && capitalised
                 && text[..compound_start]
