@@ -58,9 +58,10 @@ Method
    a whitespace/ rule counts too.
 
    A dropped closing mark has no single obvious repair and is not scored
-   for fixes; a replaced one is (the mark of the pair the page had). The deletion classes (boilerplate-line, repeated-paragraph,
-   related-block) are scored for it, since deleting the injected lines is
-   the only repair that restores the page.
+   for fixes; a replaced one is (the mark of the pair the page had). The
+   deletion classes (boilerplate-line, repeated-paragraph, related-block)
+   are scored for it, since deleting the injected lines is the only repair
+   that restores the page.
 
 3. The untouched pages are written as they are to
    target/inject-eval/original/ (the folder is recreated on each run) and

@@ -1745,11 +1745,9 @@ impl SentenceJoin {
                 .strip_prefix(' ')
                 .and_then(|r| r.chars().next())
                 .is_some_and(char::is_lowercase);
-            if !(goes_on || lang.starters.contains(word)) {
-                continue;
-            }
             // (a starter after a word in small letters: the main search's)
-            if lang.starters.contains(word) && last.starts_with(char::is_lowercase) {
+            let starter = lang.starters.contains(word);
+            if !(goes_on || starter) || (starter && last.starts_with(char::is_lowercase)) {
                 continue;
             }
             let prev_start = at - last.len();
