@@ -2263,11 +2263,26 @@ impl SentenceJoin {
             }
             // not a starter: the main search has those
             let lower_prev = prev.to_lowercase();
+            // An auxiliary in the infinitive may end a clause that another
+            // auxiliary opened, after a participle or an infinitive
+            // (`sollte vermieden werden`, `wird helfen können`): a word in
+            // small letters ending in `t` or `n`, not an adverb (`jetzt`,
+            // `morgen`: `und jetzt werden Bürger gefragt`).
+            let verb_like = |w: &str| {
+                w.chars().all(char::is_lowercase)
+                    && w.ends_with(['t', 'n'])
+                    && w.chars().count() >= 4
+                    && !lang.not_singular_verbs.contains(w)
+                    && !cf.not_verbs.contains(w)
+            };
+            let final_infinitive =
+                auxiliary && cf.final_auxiliaries.contains(verb) && verb_like(prev);
             // After a starter the verb is the second word of a sentence
             // (`Dazu gehören Volksbanken`).
             if lang.starters.contains(noun)
                 || (lang.starters_before.contains_key(noun)
-                    && !(cf.pronouns.contains(noun) && (unsplit || participle || closing)))
+                    && !(cf.pronouns.contains(noun)
+                        && (unsplit || participle || closing || final_infinitive)))
                 || (lang.not_after.contains(&lower_prev)
                     && !(second && cf.conjunctions.contains(&lower_prev)))
                 || lang.starters.contains(prev)
@@ -2306,23 +2321,36 @@ impl SentenceJoin {
                         .is_some_and(|n| cf.relative_pronouns.contains(n)),
                     _ => false,
                 };
+            // the frame: an auxiliary earlier in the clause and no
+            // conjunction after it, but for one between two verbs in small
+            // letters at the clause's end (`müssen entschlüsselt und
+            // aufgelöst werden`)
+            let clause_words: Vec<&str> = clause.split_whitespace().collect();
+            let joins_last_verbs = |i: usize| {
+                i + 2 == clause_words.len()
+                    && i > 0
+                    && verb_like(clause_words[i - 1])
+                    && verb_like(clause_words[i + 1])
+            };
+            let framed = clause_words
+                .iter()
+                .enumerate()
+                .fold(false, |framed, (i, w)| {
+                    if cf.auxiliaries.contains(*w) {
+                        true
+                    } else {
+                        framed && (!cf.conjunctions.contains(*w) || joins_last_verbs(i))
+                    }
+                });
             if auxiliary {
                 // A finite auxiliary ends a subordinate clause of three
-                // words or more.
-                if !subordinate || words(clause) < 3 {
+                // words or more; an infinitive one, a clause with an
+                // auxiliary before it (`Die Zahlung kann per Überweisung
+                // beglichen werden Nähere Informationen …`).
+                if !((subordinate && words(clause) >= 3) || (final_infinitive && framed)) {
                     continue;
                 }
             } else {
-                // the frame: a subordinate clause, or an auxiliary earlier
-                // in the clause and no conjunction after it
-                let mut framed = false;
-                for w in clause.split_whitespace() {
-                    if cf.auxiliaries.contains(w) {
-                        framed = true;
-                    } else if cf.conjunctions.contains(w) {
-                        framed = false;
-                    }
-                }
                 // after a participle with `ge`, a pronoun that cannot be
                 // its subject needs no frame (`für das Containerleben
                 // geeignet Sie werden`)
