@@ -43,6 +43,20 @@ struct Options {
     /// ... or fewest words.
     #[serde(default = "default_prose_words")]
     prose_words: usize,
+    /// Words that open an entry of a schedule (weekdays: `Montag`,
+    /// `Monday`), compared in lower case.
+    #[serde(default)]
+    schedule_words: Vec<String>,
+    /// Units after a number that make an entry a quantity (`39km`, `315
+    /// Minuten`, `5x`), compared in lower case; a currency sign before or
+    /// after a number does too (`£8.00`, `12,50 €`).
+    #[serde(default)]
+    units: Vec<String>,
+    /// Fewest schedule or quantity entries that make a block the article's
+    /// own data (a meal plan, a menu with prices, a training log), not a
+    /// menu of the site. 0: no such test.
+    #[serde(default)]
+    data_entries: usize,
 }
 
 fn default_min_lines() -> usize {
@@ -120,6 +134,44 @@ impl ShortLineBlock {
         !colon_inside
     }
 
+    /// Whether the entry `line` (trimmed, with its bullets) is a line of
+    /// data: it opens with one of `schedule_words` or holds a quantity, a
+    /// number with one of `units` or a currency sign.
+    fn data_entry(&self, line: &str) -> bool {
+        let entry = strip_bullets(line);
+        let entry = link_text(entry).unwrap_or(entry);
+        let first: String = entry
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if !first.is_empty() && self.opts.schedule_words.contains(&first) {
+            return true;
+        }
+        let mut rest = entry;
+        while let Some(at) = rest.find(|c: char| c.is_ascii_digit()) {
+            let before = rest[..at].trim_end();
+            let digits = rest[at..]
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+                .map_or(rest.len(), |n| at + n);
+            let after = rest[digits..].trim_start();
+            // a number of its own, not part of a word or code (`37iUy2g`)
+            let alone = !rest[..at].ends_with(char::is_alphanumeric);
+            if alone && (before.ends_with(CURRENCY) || after.starts_with(CURRENCY)) {
+                return true;
+            }
+            let unit_len = after
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(after.len());
+            let unit = after[..unit_len].to_lowercase();
+            if alone && !unit.is_empty() && self.opts.units.contains(&unit) {
+                return true;
+            }
+            rest = &rest[digits..];
+        }
+        false
+    }
+
     /// Whether `line` reads like a sentence of running text: it ends like
     /// one and is long (`prose_chars`) or has many words (`prose_words`).
     fn prose(&self, line: &str) -> bool {
@@ -172,6 +224,20 @@ impl ShortLineBlock {
         if block.len() < self.opts.min_lines || self.framed(ctx, *first, *last, labelled) {
             return;
         }
+        // A meal plan, a menu with its prices, a training log: the
+        // article's data, not the site's menu. (A few such lines at the
+        // edge of a long block, a recipe's nutrition table above a list
+        // of other recipes, leave the block a menu: a fifth of its
+        // entries must be data.)
+        if self.opts.data_entries > 0 {
+            let data = block
+                .iter()
+                .filter(|(_, span)| self.data_entry(&ctx.text[span.clone()]))
+                .count();
+            if data >= self.opts.data_entries.max(block.len().div_ceil(5)) {
+                return;
+            }
+        }
         let span = first_span.start..last_span.end;
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
         d.message = d.message.replace("{lines}", &block.len().to_string());
@@ -184,6 +250,9 @@ impl ShortLineBlock {
         out.push(d);
     }
 }
+
+/// Currency signs that make a number a price.
+const CURRENCY: &[char] = &['€', '£', '$', '¥'];
 
 /// The text of `s` when all of it is one Markdown link or image,
 /// `[text](url)` or `![alt](url)`, with an optional title in the brackets.
