@@ -214,6 +214,35 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
         || same_key(|i| i.checked_sub(1))
 }
 
+/// Whether the occurrences `members` of a line of three words or more
+/// are the same slot of parallel sections: three or more, at one interval
+/// (to a line), with sections of four lines or more that differ (a third
+/// of their lines or more is in no line of the section before). So the
+/// rest day of each week of a training plan, or the header row of each
+/// week's table of a meal plan. A scraper repeats a line once, or a whole
+/// block: a menu printed three times (a few submenus open or closed), a
+/// slider's slides.
+fn parallel_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
+    let line = |i: usize| normalized(&text[lines.spans[i].1.clone()]);
+    if members.len() < 3 || line(members[0]).split(' ').count() < 3 {
+        return false;
+    }
+    let gaps = members.windows(2).map(|w| w[1] - w[0]);
+    let (min, max) = gaps.fold((usize::MAX, 0), |(lo, hi), g| (lo.min(g), hi.max(g)));
+    if min < 5 || max - min > 1 {
+        return false;
+    }
+    let (mut same, mut all) = (0, 0);
+    for w in members.windows(3) {
+        let before: foldhash::HashSet<Cow<'_, str>> = (w[0] + 1..w[1]).map(line).collect();
+        for i in w[1] + 1..w[2] {
+            all += 1;
+            same += usize::from(before.contains(&line(i)));
+        }
+    }
+    3 * same < 2 * all
+}
+
 fn looks_scraped(
     lines: &Lines,
     members: &[usize],
@@ -261,6 +290,12 @@ impl Check for RepeatedLine {
             // printed twice (`Nach erstem Test: Alfa Romeo plant …`).
             let field = !not_field(members[0]);
             let at = lines.spans[members[0]].0;
+            if !field
+                && !is_link(&ctx.text[lines.spans[members[0]].1.clone()])
+                && parallel_sections(ctx.text, &lines, members)
+            {
+                continue;
+            }
             let structure = !field && is_structure(ctx.text, &lines, members);
             for k in 1..members.len() {
                 if field && members[k] - members[k - 1] != 1 {
