@@ -622,6 +622,34 @@ impl ClauseFinal {
     }
 }
 
+/// Whether the words from the start of the line or sentence to `end` are
+/// a quantity: numbers (`2`, `1/2`, `½`, `250g`) and at most one word, a
+/// unit (`1 tsp`, `1 1/2 cups`, `200 g`).
+fn quantity_before(text: &str, end: usize) -> bool {
+    let line = &text[text[..end].rfind('\n').map_or(0, |i| i + 1)..end];
+    // (a stop followed by a space: not the one of `39.991,11 Euro`)
+    let fragment = line
+        .rmatch_indices(['.', '!', '?', ';', ':'])
+        .find(|(i, _)| line[i + 1..].starts_with(char::is_whitespace))
+        .map_or(line, |(i, _)| &line[i + 1..]);
+    let fragment = fragment.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—' | '·' | '+' | '>')
+    });
+    let numeric = |w: &str| {
+        w.chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔'))
+    };
+    let (mut numbers, mut words) = (0, 0);
+    for w in fragment.split_whitespace() {
+        if numeric(w) {
+            numbers += 1;
+        } else {
+            words += 1;
+        }
+    }
+    numbers >= 1 && words <= 1 && numbers + words <= 4
+}
+
 /// `true`, `false` or a list of starters.
 #[derive(Deserialize, Default)]
 #[serde(untagged)]
@@ -1755,8 +1783,13 @@ impl SentenceJoin {
         }
     }
 
-    /// A finding on `span` whose fix ends the sentence at `end`.
+    /// A finding on `span` whose fix ends the sentence at `end`, unless
+    /// what would end there is a quantity, no sentence (`1 tsp Baking
+    /// soda`, `1 1/2 cups Mashed bananas`: a list of ingredients).
     fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, end: usize, out: &mut Vec<Diagnostic>) {
+        if quantity_before(ctx.text, end) {
+            return;
+        }
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
         d.fix = Some(Fix::new(self.applicability, vec![Edit::insert(end, ".")]));
         out.push(d);
