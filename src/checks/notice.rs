@@ -241,6 +241,73 @@ pub fn sentences(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     out
 }
 
+/// `sentences` with a copyright notice that runs into the article's next
+/// sentence without a stop (the slide footers of a presentation: `© Food –
+/// a fact of life 2007 A recipe is made up of three parts …`) split at the
+/// notice's end: its year, when a capitalised word follows and the rest
+/// of the sentence reads as prose, four words in small letters or more
+/// and a closing stop (not a site's tagline: `© 2020 IT Finanzmagazin -
+/// Das Fachmagazin für IT und Organisation bei Banken`).
+/// A name after the year stays with the notice (`© 2024 Example Media Ltd.`,
+/// `© 2004-2020 Healthline Media UK Ltd, a Red Ventures Company`).
+fn split_copyright_notices(text: &str, sentences: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        match copyright_year_end(&text[s.clone()]) {
+            Some(end) => {
+                let rest = &text[s.start + end..s.end];
+                out.push(s.start..s.start + end);
+                out.push(s.start + end + (rest.len() - rest.trim_start().len())..s.end);
+            }
+            None => out.push(s),
+        }
+    }
+    out
+}
+
+/// Where the notice of `sentence` ends when article prose follows it: the
+/// end of the first year (or range of years) within 80 bytes after `©`,
+/// `(c)` or `copyright`.
+fn copyright_year_end(sentence: &str) -> Option<usize> {
+    let lower = sentence.to_ascii_lowercase();
+    let mark = ["©", "(c)", "copyright"]
+        .iter()
+        .filter_map(|m| lower.find(m).map(|i| i + m.len()))
+        .min()?;
+    let mut window_end = sentence.len().min(mark + 80);
+    while !sentence.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    let window = &sentence[mark..window_end];
+    let mut offset = mark;
+    for word in window.split_inclusive(char::is_whitespace) {
+        let token = word.trim_end();
+        let year = |y: &str| {
+            y.len() == 4
+                && (y.starts_with("19") || y.starts_with("20"))
+                && y.bytes().all(|b| b.is_ascii_digit())
+        };
+        let is_year = year(token)
+            || token
+                .split_once(['-', '–'])
+                .is_some_and(|(a, b)| year(a) && year(b));
+        if is_year {
+            let end = offset + token.len();
+            let rest = sentence[end..].trim_start();
+            let prose = rest.starts_with(char::is_uppercase)
+                && rest.trim_end_matches(is_closer).ends_with(['.', '!', '?'])
+                && rest
+                    .split_whitespace()
+                    .filter(|w| w.chars().next().is_some_and(char::is_lowercase) && w.len() > 1)
+                    .nth(3)
+                    .is_some();
+            return (prose && end < sentence.len()).then_some(end);
+        }
+        offset += word.len();
+    }
+    None
+}
+
 /// What a sentence outside the notice may be and still belong to it: the
 /// label of a button or link of the banner (`Mehr erfahren`, `OK`,
 /// `Vielen Dank!`): at most two words, or three not ending like a sentence.
@@ -269,7 +336,7 @@ pub fn notice_runs(
     line: Range<usize>,
     locate: Locate<'_>,
 ) -> Option<Vec<Range<usize>>> {
-    let sentences = sentences(text, line);
+    let sentences = split_copyright_notices(text, sentences(text, line));
     if sentences.len() < 2 {
         return None;
     }
@@ -374,6 +441,32 @@ mod tests {
             split("„Wir kommen wieder.“ Dann ging er."),
             ["„Wir kommen wieder.“", "Dann ging er."]
         );
+    }
+
+    #[test]
+    fn a_copyright_notice_ends_at_its_year_before_prose() {
+        let line = "© Food – a fact of life 2007 The method is a logical step-by-step set of instructions. Method";
+        assert_eq!(
+            split_copyright_notices(line, sentences(line, 0..line.len()))
+                .into_iter()
+                .map(|r| &line[r])
+                .collect::<Vec<_>>(),
+            [
+                "© Food – a fact of life 2007",
+                "The method is a logical step-by-step set of instructions.",
+                "Method"
+            ]
+        );
+        for whole in [
+            "© 2004-2020 Healthline Media UK Ltd, Brighton, UK, a Red Ventures Company.",
+            "版权所有 © 半月谈网 未经授权禁止复制 本网站所有内容均受版权保护 转载请注明出处 联系我们",
+            "Copyright 2023 Example Corp. All rights reserved.",
+            "© Food – a fact of life 2007 Recipe PowerPoint 258",
+            "© 2020 IT Finanzmagazin - Das Fachmagazin für IT und Organisation bei Banken, Sparkassen und Versicherungen",
+        ] {
+            let split = split_copyright_notices(whole, sentences(whole, 0..whole.len()));
+            assert_eq!(split, sentences(whole, 0..whole.len()), "{whole}");
+        }
     }
 
     #[test]
