@@ -271,6 +271,36 @@ pub fn process(
     process_as(opts.mode, linter, opts, path, diff_label, text, corpus)
 }
 
+/// [`process`], with a panic of a check turned into an error of this
+/// document: the run goes on with the rest and ends with exit code 2,
+/// instead of aborting every worker (a bug must not lose the other
+/// documents' findings).
+fn process_guarded(
+    linter: &Linter,
+    opts: &RunOptions,
+    path: &str,
+    diff_label: &str,
+    text: String,
+    corpus: Option<CorpusCtx<'_>>,
+) -> Result<Document, String> {
+    guard(|| process(linter, opts, path, diff_label, text, corpus))
+}
+
+/// Runs `f`, and turns a panic into the message of an internal error.
+fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        format!(
+            "internal error: a check failed on this document ({what}); it was skipped, \
+             please report it with the document"
+        )
+    })
+}
+
 /// [`process`] in `mode`, whatever `opts.mode` says.
 fn process_as(
     mode: Mode,
@@ -420,8 +450,13 @@ fn do_work(
         }
         // Standard input: the corpus pass could not read it.
         Work::Text(source, text) => {
-            let doc = process(linter, opts, &source.display, &source.display, text, None);
-            Output::Article(write_filtered_article(opts, &source, &doc).map(|()| Box::new(doc)))
+            let result =
+                process_guarded(linter, opts, &source.display, &source.display, text, None)
+                    .map_err(|msg| InputError::new(source.display.clone(), msg))
+                    .and_then(|doc| {
+                        write_filtered_article(opts, &source, &doc).map(|()| Box::new(doc))
+                    });
+            Output::Article(result)
         }
         Work::Chunk(shard, chunk) => {
             let corpus = corpus.filter(|_| !shard.is_stdin());
@@ -446,7 +481,8 @@ fn article(
             input::read_text(reader, &source.display, opts.max_file_size)?
         }
     };
-    let doc = process(linter, opts, &source.display, &source.display, text, corpus);
+    let doc = process_guarded(linter, opts, &source.display, &source.display, text, corpus)
+        .map_err(|msg| InputError::new(source.display.clone(), msg))?;
     write_filtered_article(opts, &source, &doc)?;
     if opts.mode == Mode::Fix
         && doc.changed
@@ -604,14 +640,14 @@ fn check_chunk(
                             record: u32::try_from(number).unwrap_or(u32::MAX),
                         },
                     });
-                    let mut doc = process(
+                    let mut doc = process_guarded(
                         linter,
                         opts,
                         &shard.display,
                         &label,
                         record.text.clone(),
                         corpus,
-                    );
+                    )?;
                     doc.record = Some(number);
                     doc.doc_id = record.id.clone();
                     if opts.keep_record_lines {
@@ -1173,4 +1209,25 @@ fn corpus_pass(
     progress.bytes.store(0, Ordering::Relaxed);
     progress.counting.store(false, Ordering::Relaxed);
     Some(Arc::new(lines))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard;
+
+    #[test]
+    fn a_panic_becomes_an_error_of_the_document() {
+        assert_eq!(guard(|| 7), Ok(7));
+        let err = guard(|| -> u8 { panic!("byte index 95 is not a char boundary") }).unwrap_err();
+        assert!(
+            err.starts_with("internal error: a check failed on this document"),
+            "{err}"
+        );
+        assert!(
+            err.contains("byte index 95 is not a char boundary"),
+            "{err}"
+        );
+        let err = guard(|| -> u8 { panic!("{} of {}", 3, 4) }).unwrap_err();
+        assert!(err.contains("(3 of 4)"), "{err}");
+    }
 }
