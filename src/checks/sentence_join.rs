@@ -67,6 +67,13 @@ struct LangOptions {
     /// Tuesday The Hyogo police`). Case as written.
     #[serde(default)]
     time_words: Vec<String>,
+    /// Words before a weekday or a month that make it a time, not a name's
+    /// part (`last February`, `on Monday`; a verb in `-ed` or a verb of
+    /// `attribution_verbs` too: `announced Monday`, `said Friday`), for
+    /// the lexicon of `small_words` (not `boys Sunday School class`).
+    /// Empty: any word in small letters.
+    #[serde(default)]
+    time_openers: Vec<String>,
     /// Labels that open a caption's credit or a note (`Photo:`, `Foto:`,
     /// `Tipp:`): after a word in small letters they count as starters,
     /// but only before a colon (`at one of the daily briefings Photo:
@@ -691,6 +698,7 @@ struct Lang {
     after_capitalised_before_lowercase: HashSet<String>,
     after_capitalised_any: HashSet<String>,
     time_words: HashSet<String>,
+    time_openers: HashSet<String>,
     labels: HashSet<String>,
     /// `closing_phrases` by their last word.
     closing_phrases: HashMap<String, Vec<String>>,
@@ -819,6 +827,7 @@ impl SentenceJoin {
                     after_capitalised_before_lowercase: before_lowercase,
                     after_capitalised_any: o.after_capitalised_any.into_iter().collect(),
                     time_words: o.time_words.into_iter().collect(),
+                    time_openers: o.time_openers.into_iter().collect(),
                     labels: o.labels.into_iter().collect(),
                     closing_phrases: {
                         let mut by_last: HashMap<String, Vec<String>> = HashMap::default();
@@ -1997,14 +2006,18 @@ impl SentenceJoin {
                 continue;
             };
             let prev_start = start - 1 - prev.len();
-            // (or a weekday or a month after a word in small letters:
-            // `last February School administrators`, not `$20m Sunday
-            // Service`)
+            // (or a weekday or a month after a word in small letters
+            // that makes it a time: `last February School administrators`,
+            // not `$20m Sunday Service` or `boys Sunday School class`)
             let time = lang.time_words.contains(prev)
                 && word_before(text, prev_start).is_some_and(|w| {
                     let from = prev_start - 1 - w.len();
                     w.len() >= 2
                         && w.chars().all(char::is_lowercase)
+                        && (lang.time_openers.is_empty()
+                            || lang.time_openers.contains(w)
+                            || w.ends_with("ed")
+                            || lang.attribution_verbs.contains(w))
                         && text[..from]
                             .chars()
                             .next_back()
