@@ -612,6 +612,25 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
         let prev = before.chars().next_back();
         let rest = &para[after..];
         let next = rest.chars().next();
+        // The typewriter's quotation marks: two commas or two backticks
+        // open (`,,Sind Sie da?''`, ``` ``quoted'' ```), and two
+        // apostrophes or a straight double quote close them.
+        // (open: no closing pair after the last opening one)
+        if matches!(c, '\'' | '"') && (c == '"' || rest.starts_with('\'')) {
+            let open = [",,", "``"]
+                .iter()
+                .filter_map(|o| before.rfind(o))
+                .max()
+                .is_some_and(|o| {
+                    !["''", "’’", "\"", "“"]
+                        .iter()
+                        .any(|closer| before[o..].contains(closer))
+                });
+            if open {
+                i = after + usize::from(c == '\'');
+                continue;
+            }
+        }
         let mark = Mark {
             ch: c,
             pos: range.start + i,
@@ -1002,6 +1021,28 @@ mod tests {
         );
         // German closes with `“`: at a paragraph's start it opens nothing.
         assert_eq!(problems("“ sagt der Präsident. Dann ging er.", true), none);
+    }
+
+    #[test]
+    fn typewriter_marks_pair() {
+        assert!(
+            problems(
+                "Frage 1: ,,Sind Sie den ganzen Tag im Rathaus?'' Antwort: Nein.",
+                true
+            )
+            .is_empty()
+        );
+        assert!(problems("Er sagte ,,Nein\" und ging.", true).is_empty());
+        assert!(problems("He wrote ``quoted text'' here.", false).is_empty());
+        // a straight quote after a closed typewriter pair is a mark of its own
+        assert_eq!(
+            problems("Er sagte ,,Nein'' und ging. Dann \"kam er", true).len(),
+            1
+        );
+        assert_eq!(
+            problems("Das Wort ,,Liebe’’ steht da. Dann \"kam er", true).len(),
+            1
+        );
     }
 
     #[test]
