@@ -40,6 +40,12 @@ struct Options {
     generic: Option<String>,
     #[serde(default = "default_generic_min_lines")]
     generic_min_lines: usize,
+    /// A line of the generic shape that also matches this (the whole
+    /// line) is no header: a caption or a list item whose verb has an
+    /// object (`Cartoon Dinosaur with Glasses Reading a Book`, `Strict
+    /// drop off and pick up times`).
+    #[serde(default)]
+    generic_unless: Option<String>,
 }
 
 fn default_generic_min_lines() -> usize {
@@ -76,6 +82,7 @@ pub struct AfterMarker {
     /// common ones, so most short lines would pass the test and pay twice.)
     marker: LazyLine,
     generic: Option<LazyLine>,
+    generic_unless: Option<LazyLine>,
     opts: Options,
     /// The option `field_labels` in lower case (taken out of `opts`),
     /// compared without case as `missing-space` compares abbreviations.
@@ -99,7 +106,7 @@ impl AfterMarker {
         // that an error points at their file.
         if !rule.origin.builtin {
             compile_line_pattern(pattern)?;
-            if let Some(g) = &opts.generic {
+            for g in opts.generic.iter().chain(&opts.generic_unless) {
                 compile_line_pattern(g)?;
             }
         }
@@ -107,6 +114,7 @@ impl AfterMarker {
             rule: rule.clone(),
             marker: LazyLine::new(pattern.to_string()),
             generic: opts.generic.clone().map(LazyLine::new),
+            generic_unless: opts.generic_unless.clone().map(LazyLine::new),
             opts,
             field_labels,
         })
@@ -398,7 +406,13 @@ impl Check for AfterMarker {
             }
             let header = &text[span.clone()];
             let generic = !self.marker.is_match(header);
-            if generic && !self.generic.as_ref().is_some_and(|g| g.is_match(header)) {
+            if generic
+                && (!self.generic.as_ref().is_some_and(|g| g.is_match(header))
+                    || self
+                        .generic_unless
+                        .as_ref()
+                        .is_some_and(|u| u.is_match(header)))
+            {
                 continue;
             }
             let (mut block, heading) = self.block(ctx, i);
