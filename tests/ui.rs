@@ -151,10 +151,12 @@ fn structured_articles_stay_silent() {
     const SILENT: &[&str] = &[
         "clean-de",
         "clean-en",
+        "club-newsletter",
         "festival-lineup",
         "interview-series",
         "match-results",
         "recipe-sections",
+        "speiseplan",
         "tv-programm",
         "unbulleted-list",
         "wochenplan",
