@@ -629,6 +629,14 @@ impl ClauseFinal {
     }
 }
 
+/// Numbers written as words, for [`quantity_before`] (`Drei Minuten
+/// Später`, a capital typed for a small letter, is no sentence either).
+const NUMBER_WORDS: &[&str] = &[
+    "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf",
+    "zwanzig", "dreißig", "hundert", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "twenty", "thirty", "hundred",
+];
+
 /// Whether the words from the start of the line or sentence to `end` are
 /// a quantity: numbers (`2`, `1/2`, `½`, `250g`) and at most one word, a
 /// unit (`1 tsp`, `1 1/2 cups`, `200 g`).
@@ -645,6 +653,7 @@ fn quantity_before(text: &str, end: usize) -> bool {
     let numeric = |w: &str| {
         w.chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔'))
+            || NUMBER_WORDS.contains(&w.to_lowercase().as_str())
     };
     let (mut numbers, mut words) = (0, 0);
     for w in fragment.split_whitespace() {
