@@ -191,6 +191,9 @@ impl AfterMarker {
         let mut resumes: Option<&str> = None;
         // Where in `out` lines that read as one short sentence stand.
         let mut sentences: Vec<usize> = Vec::new();
+        // The line number of the last line taken, and its indent.
+        let mut last_taken: Option<usize> = None;
+        let mut last_indent = 0;
         while i < count && out.len() < self.opts.max_lines {
             let whole = ctx.lines.content(text, i);
             let span = trim_range(text, whole.clone());
@@ -199,6 +202,37 @@ impl AfterMarker {
             i += 1;
             if line.is_empty() {
                 continue;
+            }
+            // A line in small letters right under a taken one that ends
+            // mid-sentence goes on with it: the lines are a paragraph
+            // wrapped at a fixed width, not headlines (`… the experience
+            // that` / `made me book the trip …`).
+            // (A wrap width's line: fifty characters or more, no bullets,
+            // and a plain word next: not `… den ersten Kommentar` / `neuer
+            // Kommentar`, a button.) The paragraph's first line, taken
+            // before, is left out; the headlines above it stay.
+            let wrapped = |prev: &std::ops::Range<usize>| {
+                let prev = &text[prev.clone()];
+                bullet(prev).is_none()
+                    && prev.chars().count() >= 50
+                    && prev.ends_with(|c: char| c.is_alphanumeric() || c == ',')
+            };
+            // (The next line a piece of the sentence too, of four words or
+            // more at the same indent: not `weiterlesen →`, a link, or
+            // `\t\tvar isVueModule = false;`, a script.)
+            let first_word = line.split_whitespace().next().unwrap_or("");
+            if first_word.chars().count() >= 2
+                && first_word.chars().all(char::is_lowercase)
+                && bullet(line).is_none()
+                && words(line) >= 4
+                && last_taken == Some(i - 2)
+                && last_indent == indent
+                && out.last().is_some_and(wrapped)
+            {
+                out.pop();
+                sentences.retain(|&k| k < out.len());
+                resumes = Some(line);
+                break;
             }
             if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line) {
                 break;
@@ -228,6 +262,8 @@ impl AfterMarker {
             }
             style.get_or_insert((lead, indent));
             out.push(span);
+            last_taken = Some(i - 1);
+            last_indent = indent;
         }
         // Titles that end in a full stop (`Japan is a safe country.`) are
         // headlines among others, but not at the end of the block, where
