@@ -118,8 +118,14 @@ impl ShortLineBlock {
             return true; // a bare bullet: an entry whose link text was an image
         };
         let last = entry.chars().next_back().unwrap_or(first);
+        // (`§ 5 Mitgliedsbeitrag`: a section of a statute, numbered; not
+        // `§41 EnWG`, a link to a law in a footer)
+        let section = entry
+            .strip_prefix("§ ")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
         // The cheap tests first: most short lines of text end like a sentence.
         if first.is_ascii_digit()
+            || section
             || first.is_lowercase()
             || matches!(last, '.' | '!' | '?' | '…' | ',' | ';' | '。' | '！' | '？')
             || entry.chars().take(self.opts.max_chars + 1).count() > self.opts.max_chars
