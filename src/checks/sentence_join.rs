@@ -1374,6 +1374,7 @@ impl Check for SentenceJoin {
             return;
         };
         let text = ctx.text;
+        let first = out.len();
         // Plain matches, parsed by hand: capture groups would cost a second
         // regex engine on every hit.
         let Some(re) = lang.re.get_or_init(|| meta_regex(&lang.pattern).ok()) else {
@@ -1742,7 +1743,47 @@ impl Check for SentenceJoin {
         if !lang.closing_phrases.is_empty() {
             self.after_closing_phrase(lang, &caps, ctx, out);
         }
+        drop_programme_lines(text, out, first);
     }
+}
+
+/// Leaves out the findings after a name alone at the start of a line
+/// (capitalised words: `Eileen Jones On how parkrun has changed lives.
+/// 2pm`) when three lines or more of the document have one with the same
+/// word after the name: the entries of a programme or a list (a speaker
+/// and a topic), not headings glued to their paragraphs.
+fn drop_programme_lines(text: &str, out: &mut Vec<Diagnostic>, first: usize) {
+    if out.len() < first + 3 {
+        return;
+    }
+    let key = |d: &Diagnostic| -> Option<String> {
+        let line_start = text[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let head = text[line_start..d.span.end]
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–'));
+        let words: Vec<&str> = head.split_whitespace().collect();
+        let (starter, name) = words.split_last()?;
+        (!name.is_empty()
+            && name.len() <= 4
+            && name.iter().all(|w| w.starts_with(char::is_uppercase)))
+        .then(|| (*starter).to_string())
+    };
+    let keys: Vec<Option<String>> = out[first..].iter().map(key).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
+    for k in keys.iter().flatten() {
+        *counts.entry(k.as_str()).or_default() += 1;
+    }
+    if counts.values().all(|&n| n < 3) {
+        return;
+    }
+    let mut i = 0;
+    out.retain(|_| {
+        let keep = i < first
+            || keys[i - first]
+                .as_deref()
+                .is_none_or(|k| counts.get(k).is_none_or(|&n| n < 3));
+        i += 1;
+        keep
+    });
 }
 
 impl SentenceJoin {
