@@ -271,22 +271,10 @@ pub fn process(
     process_as(opts.mode, linter, opts, path, diff_label, text, corpus)
 }
 
-/// [`process`], with a panic of a check turned into an error of this
-/// document: the run goes on with the rest and ends with exit code 2,
-/// instead of aborting every worker (a bug must not lose the other
-/// documents' findings).
-fn process_guarded(
-    linter: &Linter,
-    opts: &RunOptions,
-    path: &str,
-    diff_label: &str,
-    text: String,
-    corpus: Option<CorpusCtx<'_>>,
-) -> Result<Document, String> {
-    guard(|| process(linter, opts, path, diff_label, text, corpus))
-}
-
-/// Runs `f`, and turns a panic into the message of an internal error.
+/// Runs `f`, and turns a panic into the message of an internal error: a
+/// check that panics on a document makes that document an error of the
+/// run, which goes on with the rest and ends with exit code 2, instead of
+/// aborting every worker (a bug must not lose the other documents').
 fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
         let what = payload
@@ -451,7 +439,7 @@ fn do_work(
         // Standard input: the corpus pass could not read it.
         Work::Text(source, text) => {
             let result =
-                process_guarded(linter, opts, &source.display, &source.display, text, None)
+                guard(|| process(linter, opts, &source.display, &source.display, text, None))
                     .map_err(|msg| InputError::new(source.display.clone(), msg))
                     .and_then(|doc| {
                         write_filtered_article(opts, &source, &doc).map(|()| Box::new(doc))
@@ -481,7 +469,7 @@ fn article(
             input::read_text(reader, &source.display, opts.max_file_size)?
         }
     };
-    let doc = process_guarded(linter, opts, &source.display, &source.display, text, corpus)
+    let doc = guard(|| process(linter, opts, &source.display, &source.display, text, corpus))
         .map_err(|msg| InputError::new(source.display.clone(), msg))?;
     write_filtered_article(opts, &source, &doc)?;
     if opts.mode == Mode::Fix
@@ -640,14 +628,16 @@ fn check_chunk(
                             record: u32::try_from(number).unwrap_or(u32::MAX),
                         },
                     });
-                    let mut doc = process_guarded(
-                        linter,
-                        opts,
-                        &shard.display,
-                        &label,
-                        record.text.clone(),
-                        corpus,
-                    )?;
+                    let mut doc = guard(|| {
+                        process(
+                            linter,
+                            opts,
+                            &shard.display,
+                            &label,
+                            record.text.clone(),
+                            corpus,
+                        )
+                    })?;
                     doc.record = Some(number);
                     doc.doc_id = record.id.clone();
                     if opts.keep_record_lines {
