@@ -629,6 +629,29 @@ impl ClauseFinal {
     }
 }
 
+/// The months, for a date after a preposition that opens a sentence.
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Januar",
+    "Februar",
+    "März",
+    "Juni",
+    "Juli",
+    "Oktober",
+    "Dezember",
+];
+
 /// Numbers written as words, for [`quantity_before`] (`Drei Minuten
 /// Später`, a capital typed for a small letter, is no sentence either).
 const NUMBER_WORDS: &[&str] = &[
@@ -1613,11 +1636,29 @@ impl Check for SentenceJoin {
                     .strip_prefix(' ')
                     .map(|rest| rest.trim_start_matches(|c: char| c.is_ascii_digit()))
                     .is_some_and(|rest| rest.starts_with(','));
+            // (`doing now In May 2019, for instance`: before a month and a
+            // comma, maybe a day or a year between, as before a number)
+            let month_comma = !capitalised
+                && lang.after_capitalised_before_lowercase.contains(starter)
+                && text[starter_range.end..]
+                    .strip_prefix(' ')
+                    .and_then(|rest| {
+                        MONTHS
+                            .iter()
+                            .find_map(|m| rest.strip_prefix(m))
+                            .filter(|r| r.starts_with([' ', ',']))
+                    })
+                    .is_some_and(|r| {
+                        r.find(',').is_some_and(|c| {
+                            c <= 12 && r[..c].chars().all(|ch| ch == ' ' || ch.is_ascii_digit())
+                        })
+                    });
             if lang.next_lowercase
                 && !next_word_lowercase
                 && !comma
                 && !after_time
                 && !number_comma
+                && !month_comma
                 && (capitalised
                     || !(lang.before_capitalised.contains(starter)
                         || (lang.after_noun_phrase.contains(starter)
