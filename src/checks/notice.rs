@@ -274,19 +274,15 @@ fn copyright_year_end(sentence: &str) -> Option<usize> {
         .iter()
         .filter_map(|m| lower.find(m).map(|i| i + m.len()))
         .min()?;
-    let mut window_end = sentence.len().min(mark + 80);
-    while !sentence.is_char_boundary(window_end) {
-        window_end -= 1;
-    }
-    let window = &sentence[mark..window_end];
+    let window = &sentence[mark..crate::text::floor_char_boundary(sentence, mark + 80)];
     let mut offset = mark;
+    let year = |y: &str| {
+        y.len() == 4
+            && (y.starts_with("19") || y.starts_with("20"))
+            && y.bytes().all(|b| b.is_ascii_digit())
+    };
     for word in window.split_inclusive(char::is_whitespace) {
         let token = word.trim_end();
-        let year = |y: &str| {
-            y.len() == 4
-                && (y.starts_with("19") || y.starts_with("20"))
-                && y.bytes().all(|b| b.is_ascii_digit())
-        };
         let is_year = year(token)
             || token
                 .split_once(['-', '–'])

@@ -15,6 +15,7 @@ use super::{Check, CompileError, Ctx, Field, applicability, meta_regex, options,
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
+use crate::text::LineIndex;
 use regex::Regex;
 use regex_automata::{Anchored, Input};
 use serde::Deserialize;
@@ -629,7 +630,8 @@ impl ClauseFinal {
     }
 }
 
-/// The months, for a date after a preposition that opens a sentence.
+/// The months, for a date after a preposition that opens a sentence
+/// (asked where titles are in Title Case, `next_lowercase`: English).
 const MONTHS: &[&str] = &[
     "January",
     "February",
@@ -643,13 +645,6 @@ const MONTHS: &[&str] = &[
     "October",
     "November",
     "December",
-    "Januar",
-    "Februar",
-    "März",
-    "Juni",
-    "Juli",
-    "Oktober",
-    "Dezember",
 ];
 
 /// Numbers written as words, for [`quantity_before`] (`Drei Minuten
@@ -663,8 +658,10 @@ const NUMBER_WORDS: &[&str] = &[
 /// Whether the words from the start of the line or sentence to `end` are
 /// a quantity: numbers (`2`, `1/2`, `½`, `250g`) and at most one word, a
 /// unit (`1 tsp`, `1 1/2 cups`, `200 g`).
-fn quantity_before(text: &str, end: usize) -> bool {
-    let line = &text[text[..end].rfind('\n').map_or(0, |i| i + 1)..end];
+fn quantity_before(text: &str, lines: &LineIndex, end: usize) -> bool {
+    // (the line's start from the index: a search back for `\n` would
+    // read a long line once per finding)
+    let line = &text[lines.full(lines.line_of(end)).start..end];
     // (a stop followed by a space: not the one of `39.991,11 Euro`)
     let fragment = line
         .rmatch_indices(['.', '!', '?', ';', ':'])
@@ -1784,7 +1781,7 @@ impl Check for SentenceJoin {
         if !lang.closing_phrases.is_empty() {
             self.after_closing_phrase(lang, &caps, ctx, out);
         }
-        drop_programme_lines(text, out, first);
+        drop_programme_lines(text, ctx.lines, out, first);
     }
 }
 
@@ -1793,15 +1790,17 @@ impl Check for SentenceJoin {
 /// 2pm`) when three lines or more of the document have one with the same
 /// word after the name: the entries of a programme or a list (a speaker
 /// and a topic), not headings glued to their paragraphs.
-fn drop_programme_lines(text: &str, out: &mut Vec<Diagnostic>, first: usize) {
+fn drop_programme_lines(text: &str, lines: &LineIndex, out: &mut Vec<Diagnostic>, first: usize) {
     if out.len() < first + 3 {
         return;
     }
     let key = |d: &Diagnostic| -> Option<String> {
-        let line_start = text[..d.span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_start = lines.full(lines.line_of(d.span.start)).start;
         let head = text[line_start..d.span.end]
             .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–'));
-        let words: Vec<&str> = head.split_whitespace().collect();
+        // (a name of four words at most and the word after it: six words
+        // or more are no such line, and a long line is not read whole)
+        let words: Vec<&str> = head.split_whitespace().take(6).collect();
         let (starter, name) = words.split_last()?;
         (!name.is_empty()
             && name.len() <= 4
@@ -1887,7 +1886,7 @@ impl SentenceJoin {
     /// what would end there is a quantity, no sentence (`1 tsp Baking
     /// soda`, `1 1/2 cups Mashed bananas`: a list of ingredients).
     fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, end: usize, out: &mut Vec<Diagnostic>) {
-        if quantity_before(ctx.text, end) {
+        if quantity_before(ctx.text, ctx.lines, end) {
             return;
         }
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
@@ -2461,30 +2460,34 @@ impl SentenceJoin {
             // the frame: an auxiliary earlier in the clause and no
             // conjunction after it, but for one between two verbs in small
             // letters at the clause's end (`müssen entschlüsselt und
-            // aufgelöst werden`)
-            let clause_words: Vec<&str> = clause.split_whitespace().collect();
-            let joins_last_verbs = |i: usize| {
-                i + 2 == clause_words.len()
-                    && i > 0
-                    && verb_like(clause_words[i - 1])
-                    && verb_like(clause_words[i + 1])
+            // aufgelöst werden`); read only when a branch below asks
+            let framed = || {
+                let mut tail = clause.split_whitespace().rev();
+                let (last, second_last, third_last) = (tail.next(), tail.next(), tail.next());
+                let kept_conjunction = match (third_last, second_last, last) {
+                    (Some(a), Some(c), Some(b)) if verb_like(a) && verb_like(b) => Some(c),
+                    _ => None,
+                };
+                let n = clause.split_whitespace().count();
+                clause
+                    .split_whitespace()
+                    .enumerate()
+                    .fold(false, |framed, (i, w)| {
+                        if cf.auxiliaries.contains(w) {
+                            true
+                        } else {
+                            framed
+                                && (!cf.conjunctions.contains(w)
+                                    || (i + 2 == n && kept_conjunction == Some(w)))
+                        }
+                    })
             };
-            let framed = clause_words
-                .iter()
-                .enumerate()
-                .fold(false, |framed, (i, w)| {
-                    if cf.auxiliaries.contains(*w) {
-                        true
-                    } else {
-                        framed && (!cf.conjunctions.contains(*w) || joins_last_verbs(i))
-                    }
-                });
             if auxiliary {
                 // A finite auxiliary ends a subordinate clause of three
                 // words or more; an infinitive one, a clause with an
                 // auxiliary before it (`Die Zahlung kann per Überweisung
                 // beglichen werden Nähere Informationen …`).
-                if !((subordinate && words(clause) >= 3) || (final_infinitive && framed)) {
+                if !((subordinate && words(clause) >= 3) || (final_infinitive && framed())) {
                     continue;
                 }
             } else {
@@ -2493,7 +2496,7 @@ impl SentenceJoin {
                 // geeignet Sie werden`)
                 let pronoun_after_participle = participle && cf.pronouns.contains(noun);
                 if !(subordinate
-                    || framed
+                    || framed()
                     || closing
                     || unsplit
                     || pronoun_after_participle
