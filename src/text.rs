@@ -9,6 +9,20 @@ use std::ops::Range;
 pub struct LineIndex {
     starts: Vec<usize>,
     len: usize,
+    /// The characters before each [`COLUMN_BLOCK`] of the text, counted
+    /// when a column is first asked for far into a long line: counting
+    /// from the line's start for every finding would be quadratic on a
+    /// document of one long line.
+    chars_before_block: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Bytes between two checkpoints of [`LineIndex::chars_before_block`].
+const COLUMN_BLOCK: usize = 1 << 16;
+
+/// The characters in `bytes`, a slice of UTF-8 that may start or end
+/// inside a character: its bytes that open one.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -19,6 +33,7 @@ impl LineIndex {
         LineIndex {
             starts,
             len: text.len(),
+            chars_before_block: std::sync::OnceLock::new(),
         }
     }
 
@@ -36,6 +51,11 @@ impl LineIndex {
         self.starts
             .partition_point(|&s| s <= byte)
             .saturating_sub(1)
+    }
+
+    /// Byte offset where the line holding `byte` starts.
+    pub fn line_start(&self, byte: usize) -> usize {
+        self.starts[self.line_of(byte)]
     }
 
     /// The first and the last line (0-based) that the byte range `span`
@@ -71,10 +91,28 @@ impl LineIndex {
         if line == 0 && byte >= 3 && text.starts_with('\u{FEFF}') {
             start = 3;
         }
-        let column = text
-            .get(start..byte)
-            .map_or(byte - start, |s| s.chars().count());
+        let column = match text.get(start..byte) {
+            None => byte - start,
+            Some(s) if s.len() < 2 * COLUMN_BLOCK => s.chars().count(),
+            Some(_) => self.chars_before(text, byte) - self.chars_before(text, start),
+        };
         (line + 1, column + 1)
+    }
+
+    /// The characters of `text` before byte `at`, from the checkpoints.
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        let bytes = text.as_bytes();
+        let blocks = self.chars_before_block.get_or_init(|| {
+            let mut total = 0;
+            let mut counts = vec![0];
+            for block in bytes.chunks(COLUMN_BLOCK) {
+                total += chars_in(block);
+                counts.push(total);
+            }
+            counts
+        });
+        let block = at / COLUMN_BLOCK;
+        blocks[block] + chars_in(&bytes[block * COLUMN_BLOCK..at])
     }
 
     /// The lines of the text, each as its content range (no line break).
@@ -401,6 +439,27 @@ mod tests {
         assert!(!on_word_boundaries(t, &(1..5)));
         let t = "Mehr: y";
         assert!(on_word_boundaries(t, &(0..5)));
+    }
+
+    /// Columns far into a long line (counted from checkpoints) agree with
+    /// counting the characters from the line's start.
+    #[test]
+    fn columns_in_a_long_line() {
+        let mut text = String::from("kurz\n");
+        for i in 0..40_000 {
+            text.push_str(["Straße ", "x ", "€uro ", "日本 "][i % 4]);
+        }
+        text.push_str("\nEnde");
+        let idx = LineIndex::new(&text);
+        let line_start = 5;
+        for byte in [6, 70_000, 131_072, 131_075, 150_001, text.len() - 5] {
+            let byte = floor_char_boundary(&text, byte);
+            let line = text[..byte].matches('\n').count();
+            let start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[start..byte].chars().count() + 1;
+            assert_eq!(idx.position(&text, byte), (line + 1, column), "byte {byte}");
+            assert!(line != 1 || start == line_start);
+        }
     }
 
     proptest::proptest! {

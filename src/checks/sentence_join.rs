@@ -1140,16 +1140,16 @@ fn follows_capitalised_word(text: &str, start: usize) -> bool {
 
 /// Whether the word at `start` follows a verb of naming (`named`), or
 /// stands in a line in Title Case where the language skips those.
-fn named_or_title(lang: &Lang, ctx: &Ctx<'_>, start: usize) -> bool {
+fn named_or_title(lang: &Lang, ctx: &Ctx<'_>, titles: &TitleLines, start: usize) -> bool {
     let text = ctx.text;
-    (!lang.naming_words.is_empty() && named(text, start, &lang.naming_words))
-        || (lang.skip_title_case && line_in_title_case(ctx, start))
+    (!lang.naming_words.is_empty() && named(text, ctx.lines, start, &lang.naming_words))
+        || (lang.skip_title_case && titles.at(ctx, start))
 }
 
 /// Whether one of `naming` is among the three words before `start` on its
 /// line (`nannten sie ihn` before `Der Coach`).
-fn named(text: &str, start: usize, naming: &HashSet<String>) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+fn named(text: &str, lines: &LineIndex, start: usize, naming: &HashSet<String>) -> bool {
+    let line_start = lines.line_start(start);
     text[line_start..start]
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
@@ -1302,8 +1302,13 @@ fn clause_before(text: &str, pos: usize) -> &str {
 /// Whether the word starting at `start` ends a noun phrase: one of
 /// `determiners` (lower case) stands one or two words before it on its
 /// line (`the past`, `the 75kb limit`).
-fn noun_phrase_ends(text: &str, start: usize, determiners: &HashSet<String>) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+fn noun_phrase_ends(
+    text: &str,
+    lines: &LineIndex,
+    start: usize,
+    determiners: &HashSet<String>,
+) -> bool {
+    let line_start = lines.line_start(start);
     let before = &text[line_start..start];
     before
         .split(' ')
@@ -1358,9 +1363,27 @@ fn words(text: &str) -> usize {
         .count()
 }
 
-/// Whether the line holding byte `pos` is in Title Case ([`title_case`]).
-fn line_in_title_case(ctx: &Ctx<'_>, pos: usize) -> bool {
-    title_case(&ctx.text[ctx.lines.content(ctx.text, ctx.lines.line_of(pos))])
+/// Which lines of a document are in Title Case ([`title_case`]), judged
+/// once per line: the passes ask for the line of each candidate, and on a
+/// document of one long line judging it every time would be quadratic.
+/// Each pass walks the text from left to right, so the last line judged
+/// is remembered.
+#[derive(Default)]
+struct TitleLines(std::cell::Cell<Option<(usize, bool)>>);
+
+impl TitleLines {
+    /// Whether the line holding byte `pos` is in Title Case.
+    fn at(&self, ctx: &Ctx<'_>, pos: usize) -> bool {
+        let line = ctx.lines.line_of(pos);
+        if let Some((last, title)) = self.0.get()
+            && last == line
+        {
+            return title;
+        }
+        let title = title_case(&ctx.text[ctx.lines.content(ctx.text, line)]);
+        self.0.set(Some((line, title)));
+        title
+    }
 }
 
 /// Whether most words of the line are capitalised (a Title Case headline).
@@ -1395,6 +1418,7 @@ impl Check for SentenceJoin {
         };
         let text = ctx.text;
         let first = out.len();
+        let titles = TitleLines::default();
         // Plain matches, parsed by hand: capture groups would cost a second
         // regex engine on every hit.
         let Some(re) = lang.re.get_or_init(|| meta_regex(&lang.pattern).ok()) else {
@@ -1499,7 +1523,7 @@ impl Check for SentenceJoin {
                     .chars()
                     .next()
                     .is_some_and(char::is_uppercase)
-                && line_in_title_case(ctx, prev_start)
+                && titles.at(ctx, prev_start)
             {
                 continue;
             }
@@ -1555,7 +1579,7 @@ impl Check for SentenceJoin {
                 !prev.ends_with('s')
                     && lang.after_capitalised_any.contains(starter)
                     && noun_then_small(&text[starter_range.end..])
-                    && !line_in_title_case(ctx, prev_start)
+                    && !titles.at(ctx, prev_start)
             };
             let title_before = capitalised
                 && (title_noun
@@ -1659,11 +1683,15 @@ impl Check for SentenceJoin {
                 && (capitalised
                     || !(lang.before_capitalised.contains(starter)
                         || (lang.after_noun_phrase.contains(starter)
-                            && (noun_phrase_ends(text, compound_start, &lang.determiners)
-                                || (small_checks < MAX_SMALL_CHECKS && {
-                                    small_checks += 1;
-                                    written_small_elsewhere(text, starter_range.clone())
-                                })))))
+                            && (noun_phrase_ends(
+                                text,
+                                ctx.lines,
+                                compound_start,
+                                &lang.determiners,
+                            ) || (small_checks < MAX_SMALL_CHECKS && {
+                                small_checks += 1;
+                                written_small_elsewhere(text, starter_range.clone())
+                            })))))
             {
                 continue;
             }
@@ -1736,7 +1764,9 @@ impl Check for SentenceJoin {
             if name_follows && text[..compound_start].ends_with(", ") {
                 continue;
             }
-            if !lang.naming_words.is_empty() && named(text, prev_start, &lang.naming_words) {
+            if !lang.naming_words.is_empty()
+                && named(text, ctx.lines, prev_start, &lang.naming_words)
+            {
                 continue;
             }
             let rest = &text[starter_range.start..];
@@ -1752,7 +1782,7 @@ impl Check for SentenceJoin {
             {
                 continue;
             }
-            if lang.skip_title_case && line_in_title_case(ctx, prev_start) {
+            if lang.skip_title_case && titles.at(ctx, prev_start) {
                 continue;
             }
             self.report(ctx, prev_start..starter_range.end, prev_end, out);
@@ -1763,7 +1793,7 @@ impl Check for SentenceJoin {
             self.verb_first(lang, re, ctx, out);
         }
         if let Some(cf) = &lang.clause_final {
-            self.clause_final(lang, cf, &caps, ctx, out);
+            self.clause_final(lang, cf, &caps, ctx, &titles, out);
         }
         // the spaces before any capital, for the shapes
         let mut spaces = Vec::new();
@@ -1771,12 +1801,10 @@ impl Check for SentenceJoin {
             spaces_before::<true>(text.as_bytes(), |at| spaces.push(at));
         }
         for group in &lang.shapes {
-            if let Some(re) = group.re.get_or_init(|| meta_regex(&group.pattern).ok()) {
-                self.shaped(lang, &group.shapes, re, &spaces, ctx, out);
-            }
+            self.shaped(lang, group, &spaces, ctx, &titles, out);
         }
         if let Some(sw) = &lang.small_words {
-            self.small_word(lang, sw, &caps, ctx, out);
+            self.small_word(lang, sw, &caps, ctx, &titles, out);
         }
         if !lang.closing_phrases.is_empty() {
             self.after_closing_phrase(lang, &caps, ctx, out);
@@ -1901,12 +1929,16 @@ impl SentenceJoin {
     fn shaped(
         &self,
         lang: &Lang,
-        shapes: &[Shape],
-        re: &regex_automata::meta::Regex,
+        group: &ShapeGroup,
         spaces: &[usize],
         ctx: &Ctx<'_>,
+        titles: &TitleLines,
         out: &mut Vec<Diagnostic>,
     ) {
+        let Some(re) = group.re.get_or_init(|| meta_regex(&group.pattern).ok()) else {
+            return;
+        };
+        let shapes = &group.shapes;
         let text = ctx.text;
         // The pattern's matches, in order, not overlapping: each starts at
         // a space before a capital (`spaces`), and its word's small letters
@@ -1971,7 +2003,7 @@ impl SentenceJoin {
                         .title_nouns
                         .iter()
                         .any(|n| lower_prev.ends_with(n.as_str()))
-                    || line_in_title_case(ctx, prev_start))
+                    || titles.at(ctx, prev_start))
             {
                 continue;
             }
@@ -1983,7 +2015,7 @@ impl SentenceJoin {
                     .is_none_or(char::is_whitespace)
                 || lang.not_after.contains(&lower_prev)
                 || lang.title_nouns.contains(&lower_prev)
-                || named_or_title(lang, ctx, prev_start)
+                || named_or_title(lang, ctx, titles, prev_start)
             {
                 continue;
             }
@@ -2005,6 +2037,7 @@ impl SentenceJoin {
         sw: &SmallWords,
         caps: &[usize],
         ctx: &Ctx<'_>,
+        titles: &TitleLines,
         out: &mut Vec<Diagnostic>,
     ) {
         let text = ctx.text;
@@ -2131,7 +2164,7 @@ impl SentenceJoin {
                         .not_after_endings
                         .iter()
                         .any(|e| prev.ends_with(e.as_str())))
-                || named_or_title(lang, ctx, prev_start)
+                || named_or_title(lang, ctx, titles, prev_start)
             {
                 continue;
             }
@@ -2226,6 +2259,7 @@ impl SentenceJoin {
         cf: &ClauseFinal,
         caps: &[usize],
         ctx: &Ctx<'_>,
+        titles: &TitleLines,
         out: &mut Vec<Diagnostic>,
     ) {
         let text = ctx.text;
@@ -2356,7 +2390,7 @@ impl SentenceJoin {
                     after_noun
                 };
                 // (not in a line of capitalised words: a tag cloud)
-                let attributive = attributive && !line_in_title_case(ctx, noun_start);
+                let attributive = attributive && !titles.at(ctx, noun_start);
                 if !space
                     || !(next.is_some_and(char::is_lowercase) || attributive)
                     || (!second
