@@ -214,7 +214,13 @@ impl Rule {
     /// given `max_line_chars`.
     pub fn line_short_enough(&self, line: &str) -> bool {
         self.max_line_chars
-            .is_none_or(|max| line.len() <= max || crate::text::char_count(line) <= max)
+            // (a character takes at most four bytes: a line longer than
+            // four times the limit in bytes is not counted, which on a
+            // document of one long line would be done at every hit)
+            .is_none_or(|max| {
+                line.len() <= max
+                    || (line.len() <= max.saturating_mul(4) && crate::text::char_count(line) <= max)
+            })
     }
 }
 
