@@ -1997,12 +1997,20 @@ impl SentenceJoin {
             let noun = shape.after_nouns
                 && rest.next().is_some_and(char::is_uppercase)
                 && rest.all(char::is_lowercase);
+            // (a first name after a preposition is no noun: `das Team von
+            // Frank Carstens`)
+            let bare = |w: &str| {
+                lang.clause_final
+                    .as_ref()
+                    .is_some_and(|cf| cf.prepositions.contains(w))
+            };
             if noun
                 && (follows_capitalised_word(text, prev_start)
                     || lang
                         .title_nouns
                         .iter()
                         .any(|n| lower_prev.ends_with(n.as_str()))
+                    || word_before(text, prev_start).is_some_and(bare)
                     || titles.at(ctx, prev_start))
             {
                 continue;
