@@ -43,6 +43,10 @@ struct Options {
     /// ... or fewest words.
     #[serde(default = "default_prose_words")]
     prose_words: usize,
+    /// Fewest words of a line ending with a colon right above the block
+    /// that make it a sentence introducing the list.
+    #[serde(default = "default_intro_words")]
+    intro_words: usize,
     /// Words that open an entry of a schedule (weekdays: `Montag`,
     /// `Monday`), compared in lower case.
     #[serde(default)]
@@ -76,6 +80,9 @@ fn default_prose_chars() -> usize {
 }
 fn default_prose_words() -> usize {
     10
+}
+fn default_intro_words() -> usize {
+    6
 }
 
 pub struct ShortLineBlock {
@@ -154,6 +161,16 @@ impl ShortLineBlock {
         if !first.is_empty() && self.opts.schedule_words.contains(&first) {
             return true;
         }
+        // A note in parentheses that lists (`Talia (Cara Bamford, UK)`,
+        // `Potatoes (3 white, 3 sweet)`): a credit or an amount, which a
+        // menu entry does not carry.
+        if entry
+            .split_once('(')
+            .and_then(|(_, note)| note.split_once(')'))
+            .is_some_and(|(note, _)| note.contains(", "))
+        {
+            return true;
+        }
         let mut rest = entry;
         while let Some(at) = rest.find(|c: char| c.is_ascii_digit()) {
             let before = rest[..at].trim_end();
@@ -204,6 +221,21 @@ impl ShortLineBlock {
         if before
             .peek()
             .is_some_and(|l| l.ends_with(':') && self.prose(l))
+        {
+            return true;
+        }
+        // A shorter sentence that introduces a short list continues prose
+        // above it (`Positions will be filled in the following duty
+        // locations:`); not a header (`Mehr zum Thema:`) or a form's
+        // prompt under one (`Wenn du ein Mensch bist, lasse das Feld
+        // leer:`), nor the prompt of a cookie dialog that runs on into
+        // the site's menu.
+        let mut above = (0..first).rev().map(line).filter(|l| !l.is_empty());
+        if last - first < 4 * self.opts.min_lines
+            && above.next().is_some_and(|l| {
+                l.ends_with(':') && crate::text::has_words(l, self.opts.intro_words)
+            })
+            && above.next().is_some_and(|l| self.prose(l))
         {
             return true;
         }
