@@ -154,9 +154,19 @@ impl AfterMarker {
     /// A line short enough for a link, with enough words, and no metadata
     /// field: what every headline is, whatever its last character.
     fn item_like(&self, line: &str, words: usize) -> bool {
-        if let Some((label, _)) = line.split_once(':') {
+        if let Some((label, value)) = line.split_once(':') {
             let label = label.trim_start_matches(['*', '_', '-', '•', ' ']).trim();
             if self.field_labels.contains(&label.to_lowercase()) {
+                return false;
+            }
+            // A field whose value is an amount (`Preisgeld: 1000 Franken`,
+            // `Dauer: 90 Minuten`): the article's data, not a headline.
+            let value = value.trim();
+            if !label.is_empty()
+                && label.chars().all(char::is_alphabetic)
+                && value.starts_with(|c: char| c.is_ascii_digit())
+                && value.split_whitespace().count() <= 2
+            {
                 return false;
             }
         }
