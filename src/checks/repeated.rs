@@ -243,6 +243,40 @@ fn parallel_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
     3 * same < 2 * all
 }
 
+/// Whether `line` is a time slot of a schedule and nothing else (`| 8:30
+/// a.m.–Noon |`, `14.00 – 15.30 Uhr`, `9h-12h`): clock times, the words
+/// that go with them, dashes and table bars.
+fn is_time_slot(line: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "am", "pm", "a.m", "p.m", "uhr", "h", "noon", "midnight", "mittag", "mittags", "bis", "to",
+        "until",
+    ];
+    let mut clock = false;
+    let tokens = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '*' | '–' | '—' | '-'))
+        .filter(|t| !t.is_empty());
+    let mut any = false;
+    for token in tokens {
+        any = true;
+        let token = token.trim_end_matches('.');
+        let lower = token.to_ascii_lowercase();
+        let digits = token.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+        let suffix = &lower[digits.len()..];
+        let time = !digits.is_empty()
+            && digits.split([':', '.']).count() <= 2
+            && digits
+                .split([':', '.'])
+                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            && (suffix.is_empty() || WORDS.contains(&suffix.trim_end_matches('.')));
+        if time {
+            clock |= digits.contains([':', '.']) || !suffix.is_empty();
+        } else if !WORDS.contains(&lower.as_str()) {
+            return false;
+        }
+    }
+    any && clock
+}
+
 fn looks_scraped(
     lines: &Lines,
     members: &[usize],
@@ -290,9 +324,14 @@ impl Check for RepeatedLine {
             // printed twice (`Nach erstem Test: Alfa Romeo plant …`).
             let field = !not_field(members[0]);
             let at = lines.spans[members[0]].0;
+            // (an entry of a programme after each of its time slots:
+            // `| 8:30 a.m.–Noon |` / `Workshops and Interest Groups |` on
+            // each day of a conference)
+            let slot = |i: usize| i > 0 && is_time_slot(&ctx.text[lines.spans[i - 1].1.clone()]);
             if !field
                 && !is_link(&ctx.text[lines.spans[members[0]].1.clone()])
-                && parallel_sections(ctx.text, &lines, members)
+                && (parallel_sections(ctx.text, &lines, members)
+                    || members.iter().all(|&i| slot(i)))
             {
                 continue;
             }
@@ -309,6 +348,35 @@ impl Check for RepeatedLine {
                 d.message = d.message.replace("{line}", &(at + 1).to_string());
                 out.push(d);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_slots() {
+        for slot in [
+            "| 8:30 a.m.–Noon |",
+            "| 1:00–4:30 p.m. |",
+            "14.00 – 15.30 Uhr",
+            "9h-12h",
+            "10:00",
+            "7pm to midnight",
+        ] {
+            assert!(is_time_slot(slot), "{slot}");
+        }
+        for not in [
+            "2019",
+            "| Sunday, July 20 |",
+            "Registration |",
+            "3 - 1",
+            "12.5.2024",
+            "Seite 4",
+        ] {
+            assert!(!is_time_slot(not), "{not}");
         }
     }
 }
