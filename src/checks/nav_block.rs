@@ -276,6 +276,17 @@ impl ShortLineBlock {
                 return;
             }
         }
+        // Instructions or a list of rules (`Keep your core engaged
+        // throughout`, `Limited numbers in toilets`): half the entries or
+        // more are phrases with three words in small letters after the
+        // first, which menu entries and link titles rarely are.
+        let phrases = block
+            .iter()
+            .filter(|(_, span)| phrase_entry(&ctx.text[span.clone()]))
+            .count();
+        if 2 * phrases >= block.len() {
+            return;
+        }
         let span = first_span.start..last_span.end;
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
         d.message = d.message.replace("{lines}", &block.len().to_string());
@@ -300,6 +311,24 @@ fn link_text(s: &str) -> Option<&str> {
     let (text, target) = inner.split_once("](")?;
     let plain_target = !target.contains(char::is_whitespace) || target.contains(" \"");
     (!target.contains("](") && plain_target).then_some(text)
+}
+
+/// Whether the entry `line` (trimmed, with its bullets) is a phrase: three
+/// words or more after its first start with a small letter, outside
+/// parentheses (`Click to print (Opens in new window)` is a button).
+fn phrase_entry(line: &str) -> bool {
+    let entry = strip_bullets(line);
+    let entry = link_text(entry).unwrap_or(entry);
+    let mut depth = 0usize;
+    let mut small = 0;
+    for (i, word) in entry.split_whitespace().enumerate() {
+        let open = depth > 0 || word.starts_with('(');
+        depth = (depth + word.matches('(').count()).saturating_sub(word.matches(')').count());
+        if i > 0 && !open && word.starts_with(char::is_lowercase) {
+            small += 1;
+        }
+    }
+    small >= 3
 }
 
 /// `line` without the list bullets and markers a converter puts in front of
