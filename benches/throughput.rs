@@ -13,7 +13,8 @@
 //! 1 MB/s), and reports peak resident
 //! memory for a one-line file, the 110 MB shard and, with
 //! `CORPUSLINT_BENCH_GB=1`, a 1 GB shard (generated, never committed), and
-//! the start-up time as the median of 20 runs on a one-line file. Nothing
+//! the start-up time as the median of 20 runs on a one-line file, and a
+//! document of one 50 MB line (`CORPUSLINT_BENCH_LINE_MB`, 0 skips it). Nothing
 //! of the development set is copied into the repository.
 //!
 //! **Synthetic text second.** It generates its own scraped-like corpus
@@ -712,6 +713,47 @@ fn real_text() {
         "start-up, check on a one-line file (median of 20)".into(),
         format!("{:.0} ms", startup * 1000.0),
     ));
+    // A document of one long line (the pages joined with spaces): what
+    // grows with the square of a line's length shows here first.
+    let long_mb = env_number("CORPUSLINT_BENCH_LINE_MB", 50);
+    if long_mb > 0 {
+        let long = root.join(format!("one-line-{long_mb}mb.txt"));
+        if !long.exists() {
+            let pages = devset_pages(&raw);
+            let mut text = String::with_capacity(long_mb * 1_000_000 + 200_000);
+            'fill: loop {
+                for page in &pages {
+                    text.extend(page.split_whitespace().flat_map(|w| [w, " "]));
+                    if text.len() >= long_mb * 1_000_000 {
+                        break 'fill;
+                    }
+                }
+            }
+            text.push('\n');
+            fs::write(&long, text).unwrap();
+        }
+        let r = best(
+            1,
+            BIN,
+            &[
+                "check",
+                "--format",
+                "jsonl",
+                "--fail-on",
+                "never",
+                long.to_str().unwrap(),
+            ],
+        );
+        table.push((
+            format!("check, one document of one {long_mb} MB line"),
+            format!(
+                "{:.0} MB/s ({:.2} s, {:.0} MB RSS)",
+                long_mb as f64 / r.seconds,
+                r.seconds,
+                r.max_rss_kb as f64 / 1024.0
+            ),
+        ));
+    }
     if std::env::var("CORPUSLINT_BENCH_GB").is_ok_and(|v| v == "1") {
         // One page per record, as in the shard above and in a crawl's
         // shards: filter's extra work is mostly per document (a second
