@@ -277,6 +277,39 @@ fn is_time_slot(line: &str) -> bool {
     any && clock
 }
 
+/// Whether the occurrences `members` of a line are items of lists under
+/// different labels (`… Longlist:`, `… Shortlist:`): a shortlist repeats
+/// entries of the longlist above it. A scraper that prints a list twice
+/// prints its label twice too.
+fn lists_under_labels(text: &str, lines: &Lines, members: &[usize]) -> bool {
+    let line = |i: usize| &text[lines.spans[i].1.clone()];
+    let bullet = |l: &str| {
+        let mut chars = l.chars();
+        chars
+            .next()
+            .filter(|c| matches!(c, '-' | '*' | '•' | '–' | '+' | '·' | '▪'))
+            .filter(|_| chars.next() == Some(' '))
+    };
+    let Some(mark) = bullet(line(members[0])) else {
+        return false;
+    };
+    let mut labels: Vec<Cow<'_, str>> = Vec::new();
+    for &i in members {
+        if bullet(line(i)) != Some(mark) {
+            return false;
+        }
+        let Some(label) = (0..i).rev().find(|&j| bullet(line(j)) != Some(mark)) else {
+            return false;
+        };
+        let label = normalized(line(label));
+        if !label.ends_with(':') || labels.contains(&label) {
+            return false;
+        }
+        labels.push(label);
+    }
+    true
+}
+
 fn looks_scraped(
     lines: &Lines,
     members: &[usize],
@@ -331,7 +364,8 @@ impl Check for RepeatedLine {
             if !field
                 && !is_link(&ctx.text[lines.spans[members[0]].1.clone()])
                 && (parallel_sections(ctx.text, &lines, members)
-                    || members.iter().all(|&i| slot(i)))
+                    || members.iter().all(|&i| slot(i))
+                    || lists_under_labels(ctx.text, &lines, members))
             {
                 continue;
             }
