@@ -276,6 +276,28 @@ impl ShortLineBlock {
                 return;
             }
         }
+        // Records of a list (an award, its book, its author; a ward and
+        // its results): a dash between two parts in every second, third
+        // or fourth entry, and in no other.
+        let dashed: Vec<bool> = block
+            .iter()
+            .map(|(_, span)| {
+                let entry = &ctx.text[span.clone()];
+                [" – ", " — ", " - "].iter().any(|d| entry.contains(d))
+            })
+            .collect();
+        if dashed.iter().filter(|&&d| d).count() >= 2
+            && (2..=4).any(|period| {
+                (0..period).any(|at| {
+                    dashed
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &d)| d == (i % period == at))
+                })
+            })
+        {
+            return;
+        }
         // Instructions or a list of rules (`Keep your core engaged
         // throughout`, `Limited numbers in toilets`): half the entries or
         // more are phrases with three words in small letters after the
