@@ -39,6 +39,11 @@ struct Options {
     /// (`get(`).
     #[serde(default)]
     label: bool,
+    /// Words or phrases that make a line something else (`telefonisch`
+    /// beside `per Mail`: a way to get in touch, not a newsletter),
+    /// compared in lower case, whole words.
+    #[serde(default)]
+    unless_words: Vec<String>,
 }
 
 /// The automata of a [`WordClasses`].
@@ -79,6 +84,7 @@ pub struct WordClasses {
     all: u8,
     max_words: Option<usize>,
     label: bool,
+    unless_words: Vec<String>,
 }
 
 impl WordClasses {
@@ -117,6 +123,11 @@ impl WordClasses {
             all: ((1u16 << opts.classes.len()) - 1) as u8,
             max_words: opts.max_words,
             label: opts.label,
+            unless_words: opts
+                .unless_words
+                .iter()
+                .map(|w| w.trim().to_lowercase())
+                .collect(),
         })
     }
 
@@ -128,6 +139,19 @@ impl WordClasses {
         self.automata
             .get_or_init(|| Automata::new(&self.first_words, &self.words).ok())
             .as_ref()
+    }
+
+    /// Whether `line` holds one of `unless_words`, as whole words.
+    fn excepted(&self, line: &str) -> bool {
+        if self.unless_words.is_empty() {
+            return false;
+        }
+        let lower = line.to_lowercase();
+        self.unless_words.iter().any(|w| {
+            lower
+                .match_indices(w.as_str())
+                .any(|(at, m)| word_bounded(&lower, at..at + m.len()))
+        })
     }
 
     /// Whether `line` has the shape the options ask for.
@@ -287,7 +311,7 @@ impl Check for WordClasses {
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.shaped(text) || !self.has_all_classes(text) {
+            if !self.shaped(text) || !self.has_all_classes(text) || self.excepted(text) {
                 continue;
             }
             // Where the notice stands when the line holds more: the
