@@ -195,6 +195,30 @@ impl ShortLineBlock {
         false
     }
 
+    /// Whether the entry `line` (trimmed, with its bullets) opens with an
+    /// amount of a thing: a number, one of `units` and a word after it
+    /// (`250ml Öl`, `2 cups flour`; not `24 Stunden`, a menu's label).
+    fn amount_of_a_thing(&self, line: &str) -> bool {
+        let entry = strip_bullets(line);
+        let number = entry
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .unwrap_or(entry.len());
+        if number == 0 {
+            return false;
+        }
+        let rest = entry[number..].trim_start();
+        let unit_len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let unit = rest[..unit_len].to_lowercase();
+        !unit.is_empty()
+            && self.opts.units.contains(&unit)
+            && rest[unit_len..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.starts_with(char::is_alphabetic))
+    }
+
     /// Whether `line` reads like a sentence of running text: it ends like
     /// one and is long (`prose_chars`) or has many words (`prose_words`).
     fn prose(&self, line: &str) -> bool {
@@ -260,6 +284,23 @@ impl ShortLineBlock {
             return;
         };
         if block.len() < self.opts.min_lines || self.framed(ctx, *first, *last, labelled) {
+            return;
+        }
+        // The end of a list of quantities, whose last items have none
+        // (`• 250ml Öl oder Schmalz` / `• Salz`): the line above carries
+        // the block's bullet and a quantity.
+        fn bullet_of(line: &str) -> &str {
+            &line[..line.len() - strip_bullets(line).len()]
+        }
+        let first_line = &ctx.text[first_span.clone()];
+        if let Some(above) = (0..*first)
+            .rev()
+            .map(|i| ctx.trimmed_line(i))
+            .find(|l| !l.is_empty())
+            && !bullet_of(first_line).is_empty()
+            && bullet_of(above) == bullet_of(first_line)
+            && self.amount_of_a_thing(above)
+        {
             return;
         }
         // A meal plan, a menu with its prices, a training log: the
