@@ -463,7 +463,16 @@ impl Check for AfterMarker {
             }
             let (mut block, heading) = self.block(ctx, i);
             if generic {
-                if block.len() < self.opts.generic_min_lines {
+                // (nor the title of the page, which its text names again:
+                // `Silent Reading Night` / `Komm zu unserer Silent Reading
+                // Night für Teens!`)
+                let title = (0..i - 1).all(|j| ctx.trimmed_line(j).is_empty())
+                    && block.iter().any(|b| {
+                        text[b.clone()]
+                            .to_lowercase()
+                            .contains(&header.to_lowercase())
+                    });
+                if block.len() < self.opts.generic_min_lines || title {
                     continue;
                 }
                 let mut d = self.rule.finding(text, ctx.lines, span, None);
