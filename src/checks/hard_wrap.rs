@@ -71,6 +71,10 @@ struct Options {
     /// Palais Epstein` / `wird vom 9. Februar an die Ausstellung …`).
     #[serde(default)]
     continuing_verbs: Vec<String>,
+    /// Words that open a letter's salutation (`dear`, `liebe`), lower
+    /// case: such a line ending with a comma is no broken sentence.
+    #[serde(default)]
+    salutations: Vec<String>,
     /// Endings of German words in small letters that are inflected
     /// adjectives and never verbs (`-enen`, `-ische`, `-liche`): a line
     /// ending in one stops before its noun, whatever stands before it
@@ -614,6 +618,20 @@ const HEADING_MAX_WORDS: usize = 8;
 const HEADING_NAME_MIN_CHARS: usize = 5;
 
 impl HardWrap {
+    /// Whether `line` is a letter's salutation: it opens with one of
+    /// `salutations` and ends with a comma (`Dear parishioners and friends
+    /// of our churches,` / `Liebe Eltern,`), a line of its own.
+    fn salutation(&self, line: &str) -> bool {
+        line.ends_with(',') && {
+            let lower = line.to_lowercase();
+            self.opts.salutations.iter().any(|s| {
+                lower
+                    .strip_prefix(s.as_str())
+                    .is_some_and(|rest| rest.starts_with(' '))
+            })
+        }
+    }
+
     /// Whether `line` ends in one of `open_words`, after which no sentence
     /// ends.
     /// In German, so does a line ending in such a word and an inflected
@@ -747,6 +765,7 @@ impl HardWrap {
                     title_case(a_trim)
                 }) && !lower_first_word(b).is_some_and(|w| self.continuing_verbs.contains(w)))
                 || a_trim.ends_with(')')
+                || self.salutation(a_trim)
             {
                 continue;
             }
