@@ -161,6 +161,20 @@ impl ShortLineBlock {
         if !first.is_empty() && self.opts.schedule_words.contains(&first) {
             return true;
         }
+        // A result (`Aliquippa 35, Beaver Area 7`, `Kiel 2, Rostock 1`):
+        // two sides, each ending in its score.
+        if let Some((home, away)) = entry.split_once(", ")
+            && [home, away].iter().all(|side| {
+                side.rsplit_once(' ').is_some_and(|(name, score)| {
+                    name.chars().any(char::is_alphabetic)
+                        && !score.is_empty()
+                        && score.len() <= 3
+                        && score.bytes().all(|b| b.is_ascii_digit())
+                })
+            })
+        {
+            return true;
+        }
         // A note in parentheses that lists (`Talia (Cara Bamford, UK)`,
         // `Potatoes (3 white, 3 sweet)`): a credit or an amount, which a
         // menu entry does not carry.
