@@ -197,11 +197,7 @@ impl ShortLineBlock {
             if alone && (before.ends_with(CURRENCY) || after.starts_with(CURRENCY)) {
                 return true;
             }
-            let unit_len = after
-                .find(|c: char| !c.is_alphabetic())
-                .unwrap_or(after.len());
-            let unit = after[..unit_len].to_lowercase();
-            if alone && !unit.is_empty() && self.opts.units.contains(&unit) {
+            if alone && self.unit_len(after).is_some() {
                 return true;
             }
             rest = &rest[digits..];
@@ -221,16 +217,21 @@ impl ShortLineBlock {
             return false;
         }
         let rest = entry[number..].trim_start();
-        let unit_len = rest
-            .find(|c: char| !c.is_alphabetic())
-            .unwrap_or(rest.len());
-        let unit = rest[..unit_len].to_lowercase();
-        !unit.is_empty()
-            && self.opts.units.contains(&unit)
-            && rest[unit_len..]
+        self.unit_len(rest).is_some_and(|unit_len| {
+            rest[unit_len..]
                 .split_whitespace()
                 .next()
                 .is_some_and(|w| w.starts_with(char::is_alphabetic))
+        })
+    }
+
+    /// The length of the word of `units` that `after` (the text right
+    /// after a number) opens with, if it opens with one.
+    fn unit_len(&self, after: &str) -> Option<usize> {
+        let len = after
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(after.len());
+        (len > 0 && self.opts.units.contains(&after[..len].to_lowercase())).then_some(len)
     }
 
     /// Whether `line` reads like a sentence of running text: it ends like

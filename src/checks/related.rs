@@ -466,12 +466,12 @@ impl Check for AfterMarker {
                 // (nor the title of the page, which its text names again:
                 // `Silent Reading Night` / `Komm zu unserer Silent Reading
                 // Night für Teens!`)
-                let title = (0..i - 1).all(|j| ctx.trimmed_line(j).is_empty())
-                    && block.iter().any(|b| {
-                        text[b.clone()]
-                            .to_lowercase()
-                            .contains(&header.to_lowercase())
-                    });
+                let title = (0..i - 1).all(|j| ctx.trimmed_line(j).is_empty()) && {
+                    let header = header.to_lowercase();
+                    block
+                        .iter()
+                        .any(|b| text[b.clone()].to_lowercase().contains(&header))
+                };
                 if block.len() < self.opts.generic_min_lines || title {
                     continue;
                 }
