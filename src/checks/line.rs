@@ -479,6 +479,7 @@ impl Check for LineSet {
         if let Some(memo) = &mut memo {
             memo.lines = kept;
         }
+        drop_record_fields(ctx, start, out);
         for rule in &self.capped {
             let count = out[start..].iter().filter(|d| d.rule == rule.id).count();
             if rule.max_per_document.is_some_and(|max| count > max) {
@@ -514,4 +515,102 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
     before_open
         && after.next().is_some_and(char::is_lowercase)
         && after.next().is_some_and(char::is_alphabetic)
+}
+
+/// The label of a field line, `Label: value` (`Verlag: Kosmos`, `GENRE:
+/// Fiction`, `Where did I get this book: the library`): one to six words
+/// before the colon, no sentence punctuation in them, and a value after it.
+fn field_label(line: &str) -> Option<(&str, &str)> {
+    let (label, value) = line.split_once(':')?;
+    let words = label.split_whitespace().count();
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '&' | '\'');
+    (label.len() <= 40
+        && (1..=6).contains(&words)
+        && label.chars().next().is_some_and(char::is_alphanumeric)
+        && label.chars().all(plain)
+        && value.starts_with([' ', '\t'])
+        && !value.trim().is_empty())
+    .then_some((label, value.trim()))
+}
+
+/// Whether a field's value reads like a headline: three words or more,
+/// the first capitalised, no punctuation at the end (`Umfrage in
+/// Deutschland: Gendersprache stösst auf Ablehnung`). A list of such
+/// lines is a list of articles, not a record.
+fn headline_value(value: &str) -> bool {
+    value.split_whitespace().nth(2).is_some()
+        && value.chars().next().is_some_and(char::is_uppercase)
+        && value.chars().last().is_some_and(char::is_alphanumeric)
+}
+
+/// Drops the findings (from `out[start..]`) on the field lines of a record:
+/// a run of four or more `Label: value` lines, one to a line or a
+/// paragraph, of which at least three others no line rule reports and
+/// whose values are not headlines ([`headline_value`]). There,
+/// `Autor: Michael Mentzel` between `Verlag: Kosmos` and `Preis: 40 Euro`
+/// describes a game or a book, as `AUTHOR:` above `GENRE:` and `RATING:`
+/// does in a review; a page's own metadata (`Autor:`, `Datum:`, `Foto:`)
+/// is mostly what the rules report.
+fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
+    if out.len() == start {
+        return;
+    }
+    let reported: Vec<usize> = out[start..]
+        .iter()
+        .map(|d| ctx.lines.line_of(d.span.start))
+        .collect();
+    let mut sorted = reported.clone();
+    sorted.sort_unstable();
+    let count = ctx.lines.count();
+    // The field lines next to line `n` in direction `step`, over single
+    // blank lines: how many, and how many of them no rule reports.
+    let walk = |n: usize, up: bool| {
+        let (mut fields, mut plain) = (0, 0);
+        let mut at = n;
+        loop {
+            let mut next = if up { at.checked_sub(1) } else { Some(at + 1) };
+            if next.is_some_and(|k| k < count && ctx.trimmed_line(k).is_empty()) {
+                next = if up {
+                    next.and_then(|k| k.checked_sub(1))
+                } else {
+                    next.map(|k| k + 1)
+                };
+            }
+            match next {
+                Some(k)
+                    if k < count
+                        && let Some((_, value)) = field_label(ctx.trimmed_line(k)) =>
+                {
+                    fields += 1;
+                    if sorted.binary_search(&k).is_err() && !headline_value(value) {
+                        plain += 1;
+                    }
+                    at = k;
+                }
+                _ => return (fields, plain),
+            }
+        }
+    };
+    let mut memo: Option<(usize, bool)> = None;
+    let mut index = 0;
+    out.retain(|_| {
+        let i = index;
+        index += 1;
+        if i < start {
+            return true;
+        }
+        let n = reported[i - start];
+        if let Some((line, drop)) = memo
+            && line == n
+        {
+            return !drop;
+        }
+        let drop = field_label(ctx.trimmed_line(n)).is_some() && {
+            let (above, plain_above) = walk(n, true);
+            let (below, plain_below) = walk(n, false);
+            above + below >= 3 && plain_above + plain_below >= 3
+        };
+        memo = Some((n, drop));
+        !drop
+    });
 }
