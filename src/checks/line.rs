@@ -499,10 +499,12 @@ impl Check for LineSet {
 /// Whether line `n` is the middle of a sentence broken over lines: the line
 /// before ends with a comma or a word in lower case (`und`, `y`, `auf`),
 /// and the line after starts with a lower-case word (`Folgen Sie uns auf
-/// Facebook,` / `Twitter` / `und Instagram`). Such a line is not a button
-/// of its own, however it reads.
+/// Facebook,` / `Twitter` / `und Instagram`), or the line itself opens in
+/// lower case and ends with a full stop, ending the sentence (`… and the
+/// costumes` / `by Mira Lindqvist.`). Such a line is not a button or a
+/// byline of its own, however it reads.
 fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
-    if n == 0 || n + 1 >= ctx.lines.count() {
+    if n == 0 {
         return false;
     }
     let before = ctx.trimmed_line(n - 1);
@@ -511,10 +513,18 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
         || (last_word.chars().all(char::is_alphabetic)
             && last_word.chars().next().is_some_and(char::is_lowercase));
     // A word in lower case, not a bullet (`o Impressum`).
-    let mut after = ctx.trimmed_line(n + 1).chars();
+    let lower_word = |line: &str| {
+        let mut chars = line.chars();
+        chars.next().is_some_and(char::is_lowercase)
+            && chars.next().is_some_and(char::is_alphabetic)
+    };
+    // Or the line itself ends the sentence: it opens in lower case and
+    // closes with a full stop (`… lighting by Ric Zimmerman and costumes` /
+    // `by Michele Young.`).
+    let line = ctx.trimmed_line(n);
     before_open
-        && after.next().is_some_and(char::is_lowercase)
-        && after.next().is_some_and(char::is_alphabetic)
+        && ((n + 1 < ctx.lines.count() && lower_word(ctx.trimmed_line(n + 1)))
+            || (lower_word(line) && line.ends_with('.') && !line.ends_with("..")))
 }
 
 /// The label of a field line, `Label: value` (`Verlag: Kosmos`, `GENRE:
