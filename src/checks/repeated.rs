@@ -180,22 +180,57 @@ impl RepeatedLine {
 /// article: every occurrence is followed by a different line, and those
 /// lines are prose (a question and its answer in each interview), or they
 /// (or the lines before) are fields of the same key (the same slot of a
-/// plan's sections: `Frühstück: …` before, `Mittagessen: …` after).
+/// plan's sections: `Frühstück: …` before, `Mittagessen: …` after), or
+/// a line shortly before each differs from the others only in its number
+/// (numbered sections: `Motion 1:`, `Motion 2:`).
 fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
     let line = |i: usize| &text[lines.spans[i].1.clone()];
     if is_link(line(members[0])) {
         return false;
     }
     let n = lines.spans.len();
-    if members.iter().any(|&i| i + 1 >= n) {
+    // (the last occurrence may end the text: a page cut off after it)
+    if members[..members.len() - 1].iter().any(|&i| i + 1 >= n) {
         return false;
     }
-    let next: Vec<Cow<'_, str>> = members.iter().map(|&i| normalized(line(i + 1))).collect();
-    let distinct = next
+    let distinct = |lines: &[Option<Cow<'_, str>>]| {
+        lines
+            .iter()
+            .enumerate()
+            .all(|(a, x)| lines[a + 1..].iter().all(|y| x.is_none() || x != y))
+    };
+    let next: Vec<Option<Cow<'_, str>>> = members
         .iter()
-        .enumerate()
-        .all(|(a, x)| next[a + 1..].iter().all(|y| x != y));
-    if !distinct {
+        .map(|&i| (i + 1 < n).then(|| normalized(line(i + 1))))
+        .collect();
+    if !distinct(&next) {
+        return false;
+    }
+    // The same slot of numbered sections: a line shortly before each
+    // occurrence that differs from the others only in its number
+    // (`Motion 1:`, `Motion 2:` … each followed by the motion and `Moved
+    // Jean, seconded Eric. … Motion was declared carried.`).
+    let numbered = |offset: usize| {
+        let at: Vec<&str> = members
+            .iter()
+            .filter_map(|&i| i.checked_sub(offset).map(line))
+            .collect();
+        let unnumbered =
+            |l: &str| -> String { l.chars().filter(|c| !c.is_ascii_digit()).collect() };
+        at.len() == members.len()
+            && at.iter().all(|l| l.bytes().any(|b| b.is_ascii_digit()))
+            && at[0].chars().filter(|c| c.is_alphabetic()).nth(2).is_some()
+            && at
+                .iter()
+                .enumerate()
+                .all(|(a, x)| at[a + 1..].iter().all(|y| x != y))
+            && at.iter().all(|l| unnumbered(l) == unnumbered(at[0]))
+    };
+    if (1..=3).any(numbered) {
+        return true;
+    }
+    let next: Vec<Cow<'_, str>> = next.into_iter().flatten().collect();
+    if next.len() < members.len() {
         return false;
     }
     let same_key = |offset: fn(usize) -> Option<usize>| {
