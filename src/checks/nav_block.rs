@@ -61,6 +61,12 @@ struct Options {
     /// menu of the site. 0: no such test.
     #[serde(default)]
     data_entries: usize,
+    /// Given names (`peter`, `sabine`, `jean`), compared in lower case: an
+    /// entry that holds one before a capitalised word names a person, and
+    /// a run that is half people (each another) is a roll call, a cast or
+    /// a team, not a menu.
+    #[serde(default)]
+    given_names: Vec<String>,
 }
 
 fn default_min_lines() -> usize {
@@ -225,6 +231,21 @@ impl ShortLineBlock {
         })
     }
 
+    /// The first person the entry `line` names: a word of `given_names`
+    /// (capitalised) and the capitalised word after it (`Gemeindevertreter
+    /// Peter Braunshausen` → `Peter`, `Braunshausen`).
+    fn person<'a>(&self, line: &'a str) -> Option<(&'a str, &'a str)> {
+        let words: Vec<&str> = strip_bullets(line).split_whitespace().collect();
+        words.windows(2).find_map(|pair| {
+            let given = pair[0].trim_matches(|c: char| !c.is_alphanumeric());
+            let surname = pair[1].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            (given.starts_with(char::is_uppercase)
+                && surname.starts_with(char::is_uppercase)
+                && self.opts.given_names.contains(&given.to_lowercase()))
+            .then_some((given, surname))
+        })
+    }
+
     /// The length of the word of `units` that `after` (the text right
     /// after a number) opens with, if it opens with one.
     fn unit_len(&self, after: &str) -> Option<usize> {
@@ -364,6 +385,24 @@ impl ShortLineBlock {
             .count();
         if 2 * phrases >= block.len() {
             return;
+        }
+        // A roll call, a cast, a team (`Present:` / `Jean Hollis Weber` /
+        // `Eric Lindsay`, `Gemeindevertreterin Petra Albrecht`): half the
+        // entries or more name people, each a different one (a brand
+        // named after a person, `Betty Crocker™ Frosting`, `Betty
+        // Crocker™ Muffin Mixes`, names one).
+        if !self.opts.given_names.is_empty() {
+            let mut people: Vec<(&str, &str)> = Vec::new();
+            for (_, span) in block {
+                if let Some(person) = self.person(&ctx.text[span.clone()])
+                    && !people.contains(&person)
+                {
+                    people.push(person);
+                }
+            }
+            if 2 * people.len() >= block.len() {
+                return;
+            }
         }
         let span = first_span.start..last_span.end;
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
