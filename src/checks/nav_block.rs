@@ -300,9 +300,18 @@ impl ShortLineBlock {
             return true;
         }
         let before = before.any(|l| self.prose(l));
+        // The list goes on past the block in items of its bullet that open
+        // with a number (`Material:` / `- Schere` / … / `- 1 Stück feste
+        // Pappe`): the prose after those frames it.
+        let bullet = bullet_of(line(last));
         let after = (last + 1..ctx.lines.count())
             .map(line)
             .filter(|l| !l.is_empty())
+            .skip_while(|l| {
+                !bullet.is_empty()
+                    && bullet_of(l) == bullet
+                    && strip_bullets(l).starts_with(|c: char| c.is_ascii_digit())
+            })
             .take(self.opts.context_lines)
             .any(|l| self.prose(l));
         (before || labelled) && after
@@ -325,9 +334,6 @@ impl ShortLineBlock {
         // The end of a list of quantities, whose last items have none
         // (`• 250ml Öl oder Schmalz` / `• Salz`): the line above carries
         // the block's bullet and a quantity.
-        fn bullet_of(line: &str) -> &str {
-            &line[..line.len() - strip_bullets(line).len()]
-        }
         let first_line = &ctx.text[first_span.clone()];
         if let Some(above) = (0..*first)
             .rev()
@@ -415,6 +421,11 @@ impl ShortLineBlock {
         ));
         out.push(d);
     }
+}
+
+/// The list bullet that `line` (trimmed) opens with, if any (`- `, `• `).
+fn bullet_of(line: &str) -> &str {
+    &line[..line.len() - strip_bullets(line).len()]
 }
 
 /// Currency signs that make a number a price.
