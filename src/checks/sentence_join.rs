@@ -1286,11 +1286,11 @@ fn spaces_before<const WIDE: bool>(bytes: &[u8], mut f: impl FnMut(usize)) {
 }
 
 /// Whether `c` ends a clause: a line break, sentence or clause punctuation,
-/// or a quotation mark.
+/// a quotation mark or a parenthesis.
 fn ends_clause(c: char) -> bool {
     matches!(
         c,
-        '\n' | '.' | '!' | '?' | ':' | ';' | ',' | '"' | '„' | '“' | '»'
+        '\n' | '.' | '!' | '?' | ':' | ';' | ',' | '"' | '„' | '“' | '»' | '(' | ')'
     )
 }
 
