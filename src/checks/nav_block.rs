@@ -360,8 +360,9 @@ impl ShortLineBlock {
             }
         }
         // Records of a list (an award, its book, its author; a ward and
-        // its results): a dash between two parts in every second, third
-        // or fourth entry, and in no other.
+        // its results; a club's teams and their leagues, `Herren 1 -
+        // Kreisliga B`): a dash between two parts in every entry, or in
+        // every second, third or fourth and in no other.
         let dashed: Vec<bool> = block
             .iter()
             .map(|(_, span)| {
@@ -370,7 +371,7 @@ impl ShortLineBlock {
             })
             .collect();
         if dashed.iter().filter(|&&d| d).count() >= 2
-            && (2..=4).any(|period| {
+            && (1..=4).any(|period| {
                 (0..period).any(|at| {
                     dashed
                         .iter()
