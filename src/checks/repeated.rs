@@ -278,6 +278,31 @@ fn parallel_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
     3 * same < 2 * all
 }
 
+/// Whether the occurrences `members` of a line are the header row of
+/// tables of one layout, each with other rows under it (`Monat |
+/// Redaktionsschluss | Erscheinungsdatum |` over the dates of each year):
+/// rows with a bar at an end and two or more in all (not a menu, `Home |
+/// News | Sport`), each the first row of its table, and a different row
+/// after each. A scraper that prints a table twice prints its rows twice
+/// too.
+fn table_headers(text: &str, lines: &Lines, members: &[usize]) -> bool {
+    let line = |i: usize| normalized(&text[lines.spans[i].1.clone()]);
+    let row = |l: &str| l.matches('|').count() >= 2 && (l.starts_with('|') || l.ends_with('|'));
+    let mut after: Vec<Cow<'_, str>> = Vec::new();
+    for &i in members {
+        if i + 1 >= lines.spans.len() {
+            return false;
+        }
+        let (this, next) = (line(i), line(i + 1));
+        let first = i == 0 || !row(&line(i - 1));
+        if !first || !row(&this) || !row(&next) || next == this || after.contains(&next) {
+            return false;
+        }
+        after.push(next);
+    }
+    true
+}
+
 /// Whether `line` is a time slot of a schedule and nothing else (`| 8:30
 /// a.m.–Noon |`, `14.00 – 15.30 Uhr`, `9h-12h`): clock times, the words
 /// that go with them, dashes and table bars.
@@ -400,6 +425,7 @@ impl Check for RepeatedLine {
                 && !is_link(&ctx.text[lines.spans[members[0]].1.clone()])
                 && (parallel_sections(ctx.text, &lines, members)
                     || members.iter().all(|&i| slot(i))
+                    || table_headers(ctx.text, &lines, members)
                     || lists_under_labels(ctx.text, &lines, members))
             {
                 continue;
