@@ -531,7 +531,9 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
 /// Fiction`, `Where did I get this book: the library`): one to six words
 /// before the colon, no sentence punctuation in them, and a value after it.
 fn field_label(line: &str) -> Option<(&str, &str)> {
-    let (label, value) = line.split_once(':')?;
+    // (the colon within the first 41 bytes: a label has at most 40)
+    let colon = line.as_bytes().iter().take(41).position(|&b| b == b':')?;
+    let (label, value) = (&line[..colon], &line[colon + 1..]);
     let words = label.split_whitespace().count();
     let plain = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '&' | '\'');
     (label.len() <= 40

@@ -18,6 +18,7 @@ use super::{Check, CompileError, Ctx, applicability, options, trim_range};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
+use foldhash::HashSet;
 use serde::Deserialize;
 use std::ops::Range;
 use std::sync::Arc;
@@ -94,6 +95,8 @@ fn default_intro_words() -> usize {
 pub struct ShortLineBlock {
     rule: Arc<Rule>,
     opts: Options,
+    /// `opts.given_names`, lower case, for lookups.
+    given_names: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -112,9 +115,11 @@ impl ShortLineBlock {
                 "options.min_lines must be at least 2",
             ));
         }
+        let given_names = opts.given_names.iter().map(|n| n.to_lowercase()).collect();
         Ok(ShortLineBlock {
             rule: rule.clone(),
             opts,
+            given_names,
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -235,15 +240,21 @@ impl ShortLineBlock {
     /// (capitalised) and the capitalised word after it (`Gemeindevertreter
     /// Peter Braunshausen` → `Peter`, `Braunshausen`).
     fn person<'a>(&self, line: &'a str) -> Option<(&'a str, &'a str)> {
-        let words: Vec<&str> = strip_bullets(line).split_whitespace().collect();
-        words.windows(2).find_map(|pair| {
-            let given = pair[0].trim_matches(|c: char| !c.is_alphanumeric());
-            let surname = pair[1].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-            (given.starts_with(char::is_uppercase)
+        let mut words = strip_bullets(line).split_whitespace().peekable();
+        while let Some(word) = words.next() {
+            let given = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let Some(next) = words.peek() else {
+                break;
+            };
+            let surname = next.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            if given.starts_with(char::is_uppercase)
                 && surname.starts_with(char::is_uppercase)
-                && self.opts.given_names.contains(&given.to_lowercase()))
-            .then_some((given, surname))
-        })
+                && self.given_names.contains(&given.to_lowercase())
+            {
+                return Some((given, surname));
+            }
+        }
+        None
     }
 
     /// The length of the word of `units` that `after` (the text right
@@ -398,7 +409,7 @@ impl ShortLineBlock {
         // entries or more name people, each a different one (a brand
         // named after a person, `Betty Crocker™ Frosting`, `Betty
         // Crocker™ Muffin Mixes`, names one).
-        if !self.opts.given_names.is_empty() {
+        if !self.given_names.is_empty() {
             let mut people: Vec<(&str, &str)> = Vec::new();
             for (_, span) in block {
                 if let Some(person) = self.person(&ctx.text[span.clone()])
