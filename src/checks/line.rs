@@ -588,19 +588,17 @@ fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
                     next.map(|k| k + 1)
                 };
             }
-            match next {
-                Some(k)
-                    if k < count
-                        && let Some((_, value)) = field_label(ctx.trimmed_line(k)) =>
-                {
-                    fields += 1;
-                    if sorted.binary_search(&k).is_err() && !headline_value(value) {
-                        plain += 1;
-                    }
-                    at = k;
-                }
-                _ => return (fields, plain),
+            let Some((k, (_, value))) = next
+                .filter(|&k| k < count)
+                .and_then(|k| Some((k, field_label(ctx.trimmed_line(k))?)))
+            else {
+                return (fields, plain);
+            };
+            fields += 1;
+            if sorted.binary_search(&k).is_err() && !headline_value(value) {
+                plain += 1;
             }
+            at = k;
         }
     };
     let mut memo: Option<(usize, bool)> = None;

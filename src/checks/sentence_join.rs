@@ -1360,6 +1360,45 @@ fn written_small_elsewhere(text: &str, starter: Range<usize>) -> bool {
     })
 }
 
+/// Whether the document writes the word at `word` elsewhere, within 50
+/// KB, right after a first name: a capitalised word of letters that
+/// follows another word or a comma (`Stadtarchivar Reinhard
+/// Gämlich.` beside `– Stadtarchivar Gämlich entdeckte`). Then it is a
+/// surname, not an adverb of its shape opening a sentence.
+fn surname_elsewhere(text: &str, word: Range<usize>) -> bool {
+    let needle = &text[word.clone()];
+    let mut from = word.start.saturating_sub(50_000);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (word.end + 50_000).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let window = &text[from..to];
+    window.match_indices(needle).any(|(at, _)| {
+        let at = from + at;
+        if at == word.start || text[at + needle.len()..].starts_with(char::is_alphanumeric) {
+            return false;
+        }
+        let Some(first) = word_before(text, at) else {
+            return false;
+        };
+        let first_start = at - 1 - first.len();
+        let mut chars = first.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && chars.all(char::is_lowercase)
+            && first.len() >= 3
+            && text[..first_start].strip_suffix(' ').is_some_and(|before| {
+                before.ends_with(',')
+                    || before
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphabetic())
+            })
+    })
+}
+
 /// The text of the clause after `pos`: up to the next `ends_clause`.
 fn clause_after(text: &str) -> &str {
     text.split(ends_clause).next().unwrap_or_default()
@@ -2034,6 +2073,7 @@ impl SentenceJoin {
                 || lang.not_after.contains(&lower_prev)
                 || lang.title_nouns.contains(&lower_prev)
                 || named_or_title(lang, ctx, titles, prev_start)
+                || surname_elsewhere(text, start..end)
             {
                 continue;
             }
