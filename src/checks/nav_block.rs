@@ -381,7 +381,15 @@ impl ShortLineBlock {
                 [" – ", " — ", " - "].iter().any(|d| entry.contains(d))
             })
             .collect();
-        if dashed.iter().filter(|&&d| d).count() >= 2
+        let dashes = dashed.iter().filter(|&&d| d).count();
+        // (every entry but one, a label ending with a colon aside: a
+        // heading above, or a dash the author left out, `Beute
+        // Bienenwohnung` in a glossary of `Weisel – Königin`)
+        let labels = usize::from(labelled);
+        if dashes >= 4 && dashes + 1 + labels >= dashed.len() {
+            return;
+        }
+        if dashes >= 2
             && (1..=4).any(|period| {
                 (0..period).any(|at| {
                     dashed

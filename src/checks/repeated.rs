@@ -135,7 +135,12 @@ impl RepeatedLine {
             let i = spans.len();
             let line = &ctx.text[span.clone()];
             spans.push((n, span));
-            if line.len() < self.min_chars || crate::text::char_count(line) < self.min_chars {
+            // (short lines repeat naturally; a rule of dashes or stars
+            // between sections is decoration, meant to recur)
+            if line.len() < self.min_chars
+                || crate::text::char_count(line) < self.min_chars
+                || !line.chars().any(char::is_alphanumeric)
+            {
                 group.push(None);
                 continue;
             }
