@@ -614,6 +614,15 @@ impl ClauseFinal {
                 .is_some_and(|t| t.starts_with(char::is_alphabetic))
     }
 
+    /// Whether `word` (lower case) is an inflected determiner
+    /// (`welchen`, `diesem`, `manche`).
+    fn determiner(&self, word: &str) -> bool {
+        ["en", "em", "er", "es", "e"].iter().any(|e| {
+            word.strip_suffix(e)
+                .is_some_and(|s| self.determiner_stems.contains(s))
+        })
+    }
+
     /// Whether `word` (lower case) is an inflected adjective, participle
     /// or determiner rather than a verb.
     fn adjective(&self, word: &str) -> bool {
@@ -2274,6 +2283,11 @@ impl SentenceJoin {
                     .adjective_endings
                     .iter()
                     .any(|e| prev.ends_with(e.as_str()))
+                // (a determiner: `zu welchen Zeiten wir`)
+                || lang
+                    .clause_final
+                    .as_ref()
+                    .is_some_and(|cf| cf.determiner(prev))
             {
                 continue;
             }
@@ -2345,9 +2359,11 @@ impl SentenceJoin {
             // the verb: a whole lower-case word after a space
             let verb_start = word_start(text, verb_end);
             let verb = &text[verb_start..verb_end];
+            // (a determiner is no verb: `zu welchen Zeiten wir`)
             if verb.chars().count() < 3
                 || !verb.chars().all(char::is_lowercase)
                 || !text[..verb_start].ends_with(' ')
+                || cf.determiner(verb)
             {
                 continue;
             }
