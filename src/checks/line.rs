@@ -574,8 +574,9 @@ fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
     let mut sorted = reported.clone();
     sorted.sort_unstable();
     let count = ctx.lines.count();
-    // The field lines next to line `n` in direction `step`, over single
-    // blank lines: how many, and how many of them no rule reports.
+    // The field lines next to line `n`, above it (`up`) or below, over
+    // single blank lines: how many, and how many of them no rule reports
+    // with a value that is no headline.
     let walk = |n: usize, up: bool| {
         let (mut fields, mut plain) = (0, 0);
         let mut at = n;

@@ -198,11 +198,10 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
     if members[..members.len() - 1].iter().any(|&i| i + 1 >= n) {
         return false;
     }
+    // (a set, not pairs: a line may recur thousands of times)
     let distinct = |lines: &[Option<Cow<'_, str>>]| {
-        lines
-            .iter()
-            .enumerate()
-            .all(|(a, x)| lines[a + 1..].iter().all(|y| x.is_none() || x != y))
+        let mut seen = foldhash::HashSet::default();
+        lines.iter().flatten().all(|l| seen.insert(l.as_ref()))
     };
     let next: Vec<Option<Cow<'_, str>>> = members
         .iter()
@@ -222,14 +221,12 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
             .collect();
         let unnumbered =
             |l: &str| -> String { l.chars().filter(|c| !c.is_ascii_digit()).collect() };
+        let mut seen = foldhash::HashSet::default();
         at.len() == members.len()
             && at.iter().all(|l| l.bytes().any(|b| b.is_ascii_digit()))
             && at[0].chars().filter(|c| c.is_alphabetic()).nth(2).is_some()
-            && at
-                .iter()
-                .enumerate()
-                .all(|(a, x)| at[a + 1..].iter().all(|y| x != y))
             && at.iter().all(|l| unnumbered(l) == unnumbered(at[0]))
+            && at.iter().all(|l| seen.insert(*l))
     };
     if (1..=3).any(numbered) {
         return true;
@@ -293,7 +290,7 @@ fn parallel_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
 fn table_headers(text: &str, lines: &Lines, members: &[usize]) -> bool {
     let line = |i: usize| normalized(&text[lines.spans[i].1.clone()]);
     let row = |l: &str| l.matches('|').count() >= 2 && (l.starts_with('|') || l.ends_with('|'));
-    let mut after: Vec<Cow<'_, str>> = Vec::new();
+    let mut after: foldhash::HashSet<Cow<'_, str>> = foldhash::HashSet::default();
     for &i in members {
         if i + 1 >= lines.spans.len() {
             return false;
@@ -303,7 +300,7 @@ fn table_headers(text: &str, lines: &Lines, members: &[usize]) -> bool {
         if !first || !row(&this) || !row(&next) || next == this || after.contains(&next) {
             return false;
         }
-        after.push(next);
+        after.insert(next);
     }
     true
 }
