@@ -573,36 +573,49 @@ fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
         .collect();
     let mut sorted = reported.clone();
     sorted.sort_unstable();
+    sorted.dedup();
     let count = ctx.lines.count();
-    // The field lines next to line `n`, above it (`up`) or below, over
-    // single blank lines: how many, and how many of them no rule reports
-    // with a value that is no headline.
-    let walk = |n: usize, up: bool| {
-        let (mut fields, mut plain) = (0, 0);
-        let mut at = n;
-        loop {
-            let mut next = if up { at.checked_sub(1) } else { Some(at + 1) };
-            if next.is_some_and(|k| k < count && ctx.trimmed_line(k).is_empty()) {
-                next = if up {
-                    next.and_then(|k| k.checked_sub(1))
-                } else {
-                    next.map(|k| k + 1)
-                };
-            }
-            let Some((k, (_, value))) = next
-                .filter(|&k| k < count)
-                .and_then(|k| Some((k, field_label(ctx.trimmed_line(k))?)))
-            else {
-                return (fields, plain);
-            };
-            fields += 1;
-            if sorted.binary_search(&k).is_err() && !headline_value(value) {
-                plain += 1;
-            }
-            at = k;
+    // The next line of a run from `at`, above it (`up`) or below, over
+    // one blank line.
+    let step = |at: usize, up: bool| {
+        let next = |k: usize| if up { k.checked_sub(1) } else { Some(k + 1) };
+        let mut k = next(at)?;
+        if k < count && ctx.trimmed_line(k).is_empty() {
+            k = next(k)?;
         }
+        (k < count).then_some(k)
     };
-    let mut memo: Option<(usize, bool)> = None;
+    // Each run of field lines that holds a reported one, found once: its
+    // field lines, and how many of them no rule reports with a value that
+    // is no headline. (Walked once per run, not once per finding: a run
+    // can be tens of thousands of lines.)
+    let mut runs: foldhash::HashMap<usize, (usize, usize)> = foldhash::HashMap::default();
+    let mut run_of: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
+    for &n in &sorted {
+        if run_of.contains_key(&n) || field_label(ctx.trimmed_line(n)).is_none() {
+            continue;
+        }
+        let (mut fields, mut plain) = (0, 0);
+        for up in [true, false] {
+            let mut at = n;
+            while let Some(k) = step(at, up) {
+                let Some((_, value)) = field_label(ctx.trimmed_line(k)) else {
+                    break;
+                };
+                if run_of.contains_key(&k) {
+                    break;
+                }
+                run_of.insert(k, n);
+                fields += 1;
+                if sorted.binary_search(&k).is_err() && !headline_value(value) {
+                    plain += 1;
+                }
+                at = k;
+            }
+        }
+        run_of.insert(n, n);
+        runs.insert(n, (fields + 1, plain));
+    }
     let mut index = 0;
     out.retain(|_| {
         let i = index;
@@ -610,18 +623,12 @@ fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
         if i < start {
             return true;
         }
-        let n = reported[i - start];
-        if let Some((line, drop)) = memo
-            && line == n
-        {
-            return !drop;
-        }
-        let drop = field_label(ctx.trimmed_line(n)).is_some() && {
-            let (above, plain_above) = walk(n, true);
-            let (below, plain_below) = walk(n, false);
-            above + below >= 3 && plain_above + plain_below >= 3
-        };
-        memo = Some((n, drop));
+        // the other field lines of its run: three or more, three of them
+        // plain (the line itself is reported, so it is no plain one)
+        let drop = run_of
+            .get(&reported[i - start])
+            .and_then(|run| runs.get(run))
+            .is_some_and(|&(fields, plain)| fields > 3 && plain >= 3);
         !drop
     });
 }

@@ -418,12 +418,10 @@ impl ShortLineBlock {
         // named after a person, `Betty Crocker™ Frosting`, `Betty
         // Crocker™ Muffin Mixes`, names one).
         if !self.given_names.is_empty() {
-            let mut people: Vec<(&str, &str)> = Vec::new();
+            let mut people: HashSet<(&str, &str)> = HashSet::default();
             for (_, span) in block {
-                if let Some(person) = self.person(&ctx.text[span.clone()])
-                    && !people.contains(&person)
-                {
-                    people.push(person);
+                if let Some(person) = self.person(&ctx.text[span.clone()]) {
+                    people.insert(person);
                 }
             }
             if 2 * people.len() >= block.len() {

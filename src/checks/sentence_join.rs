@@ -1998,6 +1998,9 @@ impl SentenceJoin {
         };
         let shapes = &group.shapes;
         let text = ctx.text;
+        // [`surname_elsewhere`] reads up to 100 KB: a bounded number of
+        // times per document.
+        let mut lookups = 0;
         // The pattern's matches, in order, not overlapping: each starts at
         // a space before a capital (`spaces`), and its word's small letters
         // end in one of the shapes' endings; only there does it run,
@@ -2082,7 +2085,10 @@ impl SentenceJoin {
                 || lang.not_after.contains(&lower_prev)
                 || lang.title_nouns.contains(&lower_prev)
                 || named_or_title(lang, ctx, titles, prev_start)
-                || surname_elsewhere(text, start..end)
+                || (lookups < MAX_SMALL_CHECKS && {
+                    lookups += 1;
+                    surname_elsewhere(text, start..end)
+                })
             {
                 continue;
             }
