@@ -466,7 +466,7 @@ impl Check for AfterMarker {
                 // (nor the title of the page, which its text names again:
                 // `Silent Reading Night` / `Komm zu unserer Silent Reading
                 // Night für Teens!`)
-                let title = (0..i - 1).all(|j| ctx.trimmed_line(j).is_empty()) && {
+                let title = (0..line).all(|j| ctx.trimmed_line(j).is_empty()) && {
                     let header = header.to_lowercase();
                     block
                         .iter()

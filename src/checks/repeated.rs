@@ -297,10 +297,9 @@ fn table_headers(text: &str, lines: &Lines, members: &[usize]) -> bool {
         }
         let (this, next) = (line(i), line(i + 1));
         let first = i == 0 || !row(&line(i - 1));
-        if !first || !row(&this) || !row(&next) || next == this || after.contains(&next) {
+        if !first || !row(&this) || !row(&next) || next == this || !after.insert(next) {
             return false;
         }
-        after.insert(next);
     }
     true
 }

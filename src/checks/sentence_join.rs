@@ -629,11 +629,8 @@ impl ClauseFinal {
         if self.verbs.contains(word) {
             return false;
         }
-        let stem = ["en", "em", "er", "es", "e", ""].iter().find_map(|e| {
-            word.strip_suffix(e)
-                .filter(|s| self.determiner_stems.contains(*s))
-        });
-        stem.is_some()
+        self.determiner(word)
+            || self.determiner_stems.contains(word)
             || word
                 .strip_suffix("en")
                 .is_some_and(|s| self.adjective_stems.contains(s))
@@ -1337,8 +1334,9 @@ fn noun_phrase_ends(
         .any(|w| determiners.contains(w))
 }
 
-/// How many starters a document looks up with [`written_small_elsewhere`]:
-/// each lookup reads up to 100 KB around the starter.
+/// How many starters a document looks up with [`written_small_elsewhere`],
+/// and how many words with [`surname_elsewhere`]: each lookup reads up
+/// to 100 KB around the word.
 const MAX_SMALL_CHECKS: usize = 64;
 
 /// Whether the document writes the starter at `starter` in small letters
@@ -1376,16 +1374,11 @@ fn written_small_elsewhere(text: &str, starter: Range<usize>) -> bool {
 /// surname, not an adverb of its shape opening a sentence.
 fn surname_elsewhere(text: &str, word: Range<usize>) -> bool {
     let needle = &text[word.clone()];
-    let mut from = word.start.saturating_sub(50_000);
-    while !text.is_char_boundary(from) {
-        from -= 1;
-    }
-    let mut to = (word.end + 50_000).min(text.len());
-    while !text.is_char_boundary(to) {
-        to += 1;
-    }
-    let window = &text[from..to];
-    window.match_indices(needle).any(|(at, _)| {
+    // (a match of a whole word of UTF-8 starts and ends on characters, so
+    // the window may cut one)
+    let from = word.start.saturating_sub(50_000);
+    let to = (word.end + 50_000).min(text.len());
+    memchr::memmem::find_iter(&text.as_bytes()[from..to], needle).any(|at| {
         let at = from + at;
         if at == word.start || text[at + needle.len()..].starts_with(char::is_alphanumeric) {
             return false;
