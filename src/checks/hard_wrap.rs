@@ -568,6 +568,46 @@ fn closed_end(line: &str) -> bool {
             .is_some_and(|before| before.ends_with(' ') && closes(before))
 }
 
+/// Whether a sentence ends inside `line` and another starts after it:
+/// a full stop, `!` or `?` (maybe inside a closing quotation mark or
+/// bracket) after two words, a space and a capital opening two words or more (`health. Aside from`,
+/// `wirkt "anbiedernd". Ein neutraler Stil`). The line is prose, no
+/// heading or list item, even when it does not end like a sentence.
+fn sentence_ends_inside(line: &str) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in line.char_indices() {
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !in_word {
+            in_word = true;
+            words += 1;
+        }
+        if words < 2 || !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        // (no abbreviation or number: `z. B.`, `z.B.`, `St. Marien`, `3. Mai`)
+        let before = &line[..i];
+        let word = before[before.rfind(' ').map_or(0, |s| s + 1)..]
+            .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’', ')']);
+        if word.chars().filter(|c| c.is_alphabetic()).count() < 3 || word.contains('.') {
+            continue;
+        }
+        let rest = line[i + 1..].trim_start_matches(['"', '”', '“', '»', '«', '\'', '’', ')']);
+        // (then a sentence of two words or more)
+        let Some(after) = rest.strip_prefix(' ') else {
+            continue;
+        };
+        if after.chars().next().is_some_and(char::is_uppercase) && crate::text::has_words(after, 2)
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// Whether `line` reads as a title: most of its words (three or more)
 /// start with a capital, as English headings are written, and of the
 /// others at most one is more than a small word (`of`, `the`, `and`): a
@@ -749,8 +789,11 @@ impl HardWrap {
             let open = self.ends_open(a, german);
             let open_paragraph = open && crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1);
             let starts_sentence = starts_sentence || open_paragraph;
-            let ends_sentence =
-                open_paragraph || closed_end(b) || b.trim_end().ends_with(':') || candidate(i + 1);
+            let ends_sentence = open_paragraph
+                || closed_end(b)
+                || b.trim_end().ends_with(':')
+                || candidate(i + 1)
+                || sentence_ends_inside(b);
             if !starts_sentence
                 || !ends_sentence
                 || !crate::text::has_words(a_trim, 4)
