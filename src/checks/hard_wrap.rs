@@ -789,7 +789,13 @@ impl HardWrap {
             let open = self.ends_open(a, german);
             let open_paragraph = open && crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1);
             let starts_sentence = starts_sentence || open_paragraph;
+            // (a paragraph's line goes on in small letters: `… doch
+            // ausgerechnet beim letzten Weltcuprennen` / `schlug Dorothea
+            // Wierer zurück`)
+            let long_before_small = crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1)
+                && continuing_first_word(b).is_some();
             let ends_sentence = open_paragraph
+                || long_before_small
                 || closed_end(b)
                 || b.trim_end().ends_with(':')
                 || candidate(i + 1)
