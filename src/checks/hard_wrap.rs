@@ -426,10 +426,13 @@ fn upper_first_word(line: &str) -> Option<&str> {
     let word = token
         .strip_suffix([',', '.', ';', ':', '!', '?'])
         .unwrap_or(token);
-    // A quotation closing after the word: `Heizkörper-Thermostat“,`.
+    // A quotation closing after the word, or after its full stop:
+    // `Heizkörper-Thermostat“,`, `Abendland.“`.
     let word = word
         .strip_suffix(['“', '”', '"', '«', '»', '’'])
-        .unwrap_or(word);
+        .map_or(word, |w| {
+            w.strip_suffix([',', '.', ';', ':', '!', '?']).unwrap_or(w)
+        });
     let mut chars = word.chars();
     (chars.next().is_some_and(char::is_uppercase)
         && !word.ends_with('-')
