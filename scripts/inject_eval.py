@@ -147,7 +147,10 @@ EN_WORDS = set("the and of to is that for with it was on are this be by as at fr
                "not or but which you they his her their were has been will would".split())
 ABBREVIATIONS = set("bzw usw etc vgl inkl ggf evtl mio mrd str tel abs bspw sog ebd prof "
                     "dipl ing mrs jan feb mar apr jun jul aug sep sept okt oct nov dez dec "
-                    "inc ltd corp vol fig approx dept est bzgl zzgl ca nr".split())
+                    "inc ltd corp vol fig approx dept est bzgl zzgl ca nr "
+                    # titles before a name: `Rep. Mark Meadows` is no sentence's end
+                    "rep gov sen gen col sgt capt rev supt det cpl adm cmdr hon pres "
+                    "ave blvd bros assn hrsg abg".split())
 
 
 # --------------------------------------------------------------------------
