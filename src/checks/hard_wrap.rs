@@ -230,9 +230,35 @@ fn structure_start(line: &str) -> bool {
     };
     marker > 0 && {
         let rest = &t[marker..];
-        (rest.starts_with(". ") || rest.starts_with(") ")) && marker <= 3
+        (rest.starts_with(". ") || rest.starts_with(") "))
+            && marker <= 3
+            // `31. Oktober 2023. Woher kommt …`: a German date
+            && !rest.strip_prefix(". ").is_some_and(|date| {
+                GERMAN_MONTHS.iter().any(|m| {
+                    date.strip_prefix(m)
+                        .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+                })
+            })
     }
 }
+
+/// The German months, whose day is written as a number with a full stop
+/// (`31. Oktober`), as a numbered item is.
+const GERMAN_MONTHS: &[&str] = &[
+    "Januar",
+    "Jänner",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
 
 /// The text of a long bulleted list item (`- `, `• `, `* ` and eight
 /// words or more after it), without its bullet.
