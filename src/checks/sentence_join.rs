@@ -1559,7 +1559,14 @@ impl Check for SentenceJoin {
                         .unwrap_or(rest.len());
                     let word = &rest[..len];
                     rest[len..].starts_with([' ', ','])
-                        && (lang.polite_pronouns.contains(word) || lang.time_words.contains(word))
+                        && (lang.polite_pronouns.contains(word)
+                            || lang.time_words.contains(word)
+                            // (a month before a day or a year is a date,
+                            // whatever month: `attention In June 2019 Dion`)
+                            || (MONTHS.contains(&word)
+                                && rest[len..]
+                                    .strip_prefix(' ')
+                                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))))
                 });
             let prev_end = whole.start();
             let prev_start = word_start(text, prev_end);
