@@ -294,14 +294,19 @@ fn plain_first_word(line: &str, case: fn(char) -> bool) -> Option<&str> {
         .or_else(|| token.strip_suffix('…'))
         .or_else(|| token.strip_suffix([',', '.', ';', ':', '!', '?', ']', ')']))
         .unwrap_or(token);
-    // A quotation closing after the word: `kann“,`, `cell,”`.
-    let word = word
-        .strip_suffix(['“', '”', '"', '«', '»', '’'])
-        .map_or(word, |w| {
-            w.strip_suffix([',', '.', ';', ':', '!', '?']).unwrap_or(w)
-        });
+    let word = without_closing_quote(word);
     let mut chars = word.chars();
     (chars.next().is_some_and(case) && inner_word(chars.as_str())).then_some(token)
+}
+
+/// `word` without a quotation mark closing after it, nor the punctuation
+/// mark inside that quotation mark: `kann“` → `kann`, `cell,”` → `cell`,
+/// `Abendland.“` → `Abendland`.
+fn without_closing_quote(word: &str) -> &str {
+    word.strip_suffix(['“', '”', '"', '«', '»', '’'])
+        .map_or(word, |w| {
+            w.strip_suffix([',', '.', ';', ':', '!', '?']).unwrap_or(w)
+        })
 }
 
 /// Whether `rest`, the letters of a word after its first, are letters
@@ -452,13 +457,8 @@ fn upper_first_word(line: &str) -> Option<&str> {
     let word = token
         .strip_suffix([',', '.', ';', ':', '!', '?'])
         .unwrap_or(token);
-    // A quotation closing after the word, or after its full stop:
-    // `Heizkörper-Thermostat“,`, `Abendland.“`.
-    let word = word
-        .strip_suffix(['“', '”', '"', '«', '»', '’'])
-        .map_or(word, |w| {
-            w.strip_suffix([',', '.', ';', ':', '!', '?']).unwrap_or(w)
-        });
+    // (`Heizkörper-Thermostat“,`, `Abendland.“`)
+    let word = without_closing_quote(word);
     let mut chars = word.chars();
     (chars.next().is_some_and(char::is_uppercase)
         && !word.ends_with('-')
@@ -816,13 +816,13 @@ impl HardWrap {
             // the line is short enough for a heading (`… verliert Spiel
             // drei` / `Lena Große Scharmann übernimmt`).
             let open = self.ends_open(a, german);
-            let open_paragraph = open && crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1);
+            let long = crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1);
+            let open_paragraph = open && long;
             let starts_sentence = starts_sentence || open_paragraph;
             // (a paragraph's line goes on in small letters: `… doch
             // ausgerechnet beim letzten Weltcuprennen` / `schlug Dorothea
             // Wierer zurück`)
-            let long_before_small = crate::text::has_words(a_trim, HEADING_MAX_WORDS + 1)
-                && continuing_first_word(b).is_some();
+            let long_before_small = long && continuing_first_word(b).is_some();
             let ends_sentence = open_paragraph
                 || long_before_small
                 || closed_end(b)
