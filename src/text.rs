@@ -346,6 +346,24 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// The label of a field line, `Label: value` (`Verlag: Kosmos`, `GENRE:
+/// Fiction`, `Where did I get this book: the library`): one to six words
+/// before the colon, no sentence punctuation in them, and a value after it.
+pub fn field_label(line: &str) -> Option<(&str, &str)> {
+    // (the colon within the first 41 bytes: a label has at most 40)
+    let colon = line.as_bytes().iter().take(41).position(|&b| b == b':')?;
+    let (label, value) = (&line[..colon], &line[colon + 1..]);
+    let words = label.split_whitespace().count();
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '&' | '\'');
+    (label.len() <= 40
+        && (1..=6).contains(&words)
+        && label.chars().next().is_some_and(char::is_alphanumeric)
+        && label.chars().all(plain)
+        && value.starts_with([' ', '\t'])
+        && !value.trim().is_empty())
+    .then_some((label, value.trim()))
+}
+
 /// Characters that may end a sentence.
 pub fn is_sentence_end(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')

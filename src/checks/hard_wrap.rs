@@ -844,6 +844,7 @@ impl HardWrap {
                 }) && !lower_first_word(b).is_some_and(|w| self.continuing_verbs.contains(w)))
                 || a_trim.ends_with(')')
                 || self.salutation(a_trim)
+                || (short_field(a_trim) && short_field(b.trim()))
             {
                 continue;
             }
@@ -930,6 +931,14 @@ impl HardWrap {
         d.fix = Some(Fix::new(self.applicability, vec![Edit::replace(brk, " ")]));
         d
     }
+}
+
+/// Whether `line` is a field of a record, a label of up to three words
+/// and its value (`Tuesday: 6 × 400 m at 5K pace`): two such lines in a
+/// row are entries of their own (`… between each` / `Wednesday: 30
+/// minutes easy`), however the first ends.
+fn short_field(line: &str) -> bool {
+    crate::text::field_label(line).is_some_and(|(label, _)| !crate::text::has_words(label, 4))
 }
 
 #[cfg(test)]

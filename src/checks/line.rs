@@ -527,24 +527,6 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
             || (lower_word(line) && line.ends_with('.') && !line.ends_with("..")))
 }
 
-/// The label of a field line, `Label: value` (`Verlag: Kosmos`, `GENRE:
-/// Fiction`, `Where did I get this book: the library`): one to six words
-/// before the colon, no sentence punctuation in them, and a value after it.
-fn field_label(line: &str) -> Option<(&str, &str)> {
-    // (the colon within the first 41 bytes: a label has at most 40)
-    let colon = line.as_bytes().iter().take(41).position(|&b| b == b':')?;
-    let (label, value) = (&line[..colon], &line[colon + 1..]);
-    let words = label.split_whitespace().count();
-    let plain = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '&' | '\'');
-    (label.len() <= 40
-        && (1..=6).contains(&words)
-        && label.chars().next().is_some_and(char::is_alphanumeric)
-        && label.chars().all(plain)
-        && value.starts_with([' ', '\t'])
-        && !value.trim().is_empty())
-    .then_some((label, value.trim()))
-}
-
 /// Whether a field's value reads like a headline: three words or more,
 /// the first capitalised, no punctuation at the end (`Umfrage in
 /// Deutschland: Gendersprache stösst auf Ablehnung`). A list of such
@@ -592,14 +574,14 @@ fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
     let mut runs: foldhash::HashMap<usize, (usize, usize)> = foldhash::HashMap::default();
     let mut run_of: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
     for &n in &sorted {
-        if run_of.contains_key(&n) || field_label(ctx.trimmed_line(n)).is_none() {
+        if run_of.contains_key(&n) || crate::text::field_label(ctx.trimmed_line(n)).is_none() {
             continue;
         }
         let (mut fields, mut plain) = (0, 0);
         for up in [true, false] {
             let mut at = n;
             while let Some(k) = step(at, up) {
-                let Some((_, value)) = field_label(ctx.trimmed_line(k)) else {
+                let Some((_, value)) = crate::text::field_label(ctx.trimmed_line(k)) else {
                     break;
                 };
                 if run_of.contains_key(&k) {

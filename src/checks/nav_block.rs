@@ -328,6 +328,72 @@ impl ShortLineBlock {
         (before || labelled) && after
     }
 
+    /// Whether the block `first..=last` (line numbers) lies in a record of
+    /// labels and values, one to a line (`Material` / `Kunststoff` /
+    /// `Größe` / `ca. 27 x 27 cm`, a museum object's or a house's
+    /// particulars): the short lines around it, up to prose on either
+    /// side, alternate between five labels or more (one to three words, no
+    /// digit, each a different one) and values, of which half or more read
+    /// as no label and a third or more hold a number. A menu's entries are
+    /// all alike; a list of posts that alternates titles and dates repeats
+    /// its labels or has long titles. A heading above the record, or one
+    /// below it, may break the rhythm.
+    fn label_value_record(&self, ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
+        // Lines looked at on each side of the block.
+        const REACH: usize = 40;
+        let filled = |i: &usize| !ctx.trimmed_line(*i).is_empty();
+        let not_prose = |i: &usize| !self.prose(ctx.trimmed_line(*i));
+        let mut region: Vec<&str> = (0..first)
+            .rev()
+            .filter(filled)
+            .take_while(not_prose)
+            .take(REACH)
+            .map(|i| strip_bullets(ctx.trimmed_line(i)))
+            .collect();
+        region.reverse();
+        region.extend(
+            (first..=last)
+                .filter(filled)
+                .map(|i| strip_bullets(ctx.trimmed_line(i))),
+        );
+        region.extend(
+            (last + 1..ctx.lines.count())
+                .filter(filled)
+                .take_while(not_prose)
+                .take(REACH)
+                .map(|i| strip_bullets(ctx.trimmed_line(i))),
+        );
+        let label = |l: &str| {
+            l.starts_with(char::is_uppercase)
+                && !l.ends_with(['.', '!', '?', ',', ';', '…'])
+                && !l.contains(|c: char| c.is_ascii_digit())
+                && !crate::text::has_words(l, 4)
+        };
+        let record = |lines: &[&str], phase: usize| {
+            let labels: Vec<&str> = lines.iter().skip(phase).step_by(2).copied().collect();
+            let values = lines.iter().skip(1 - phase).step_by(2);
+            let numbers = values
+                .clone()
+                .filter(|v| v.contains(|c: char| c.is_ascii_digit()))
+                .count();
+            let unlike = values.clone().filter(|v| !label(v)).count();
+            let values = values.count();
+            let distinct: HashSet<String> = labels.iter().map(|l| l.to_lowercase()).collect();
+            labels.len() >= 5
+                && labels.iter().all(|l| label(l))
+                && distinct.len() == labels.len()
+                && numbers >= 2
+                && 3 * numbers >= values
+                && 2 * unlike >= values
+        };
+        (0..=1).any(|head| {
+            (0..=1).any(|foot| {
+                region.len() >= head + foot + 10
+                    && (0..=1).any(|phase| record(&region[head..region.len() - foot], phase))
+            })
+        })
+    }
+
     fn report(
         &self,
         ctx: &Ctx<'_>,
@@ -372,13 +438,16 @@ impl ShortLineBlock {
         }
         // Records of a list (an award, its book, its author; a ward and
         // its results; a club's teams and their leagues, `Herren 1 -
-        // Kreisliga B`): a dash between two parts in every entry, or in
-        // every second, third or fourth and in no other.
+        // Kreisliga B`; a round's fixtures, `Fenwick Albion v Castlemoor
+        // Town`): a dash (or `v`, `vs`) between two parts in every entry,
+        // or in every second, third or fourth and in no other.
         let dashed: Vec<bool> = block
             .iter()
             .map(|(_, span)| {
                 let entry = &ctx.text[span.clone()];
-                [" – ", " — ", " - "].iter().any(|d| entry.contains(d))
+                [" – ", " — ", " - ", " v ", " vs ", " vs. "]
+                    .iter()
+                    .any(|d| entry.contains(d))
             })
             .collect();
         let dashes = dashed.iter().filter(|&&d| d).count();
@@ -399,6 +468,9 @@ impl ShortLineBlock {
                 })
             })
         {
+            return;
+        }
+        if self.label_value_record(ctx, *first, *last) {
             return;
         }
         // Instructions or a list of rules (`Keep your core engaged
