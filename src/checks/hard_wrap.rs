@@ -845,6 +845,7 @@ impl HardWrap {
                 || a_trim.ends_with(')')
                 || self.salutation(a_trim)
                 || (short_field(a_trim) && short_field(b.trim()))
+                || stanza(&content, n, i)
             {
                 continue;
             }
@@ -931,6 +932,32 @@ impl HardWrap {
         d.fix = Some(Fix::new(self.applicability, vec![Edit::replace(brk, " ")]));
         d
     }
+}
+
+/// Most words of a line of verse (`Der Apfelbaum hält still` / `was ihm
+/// vom Sommer blieb`).
+const VERSE_MAX_WORDS: usize = 6;
+
+/// Whether lines `i` and `i + 1` (of `n`) stand in a stanza: a run of three
+/// lines or more without a blank one, each of at most [`VERSE_MAX_WORDS`]
+/// words. A sentence of a poem runs over its lines by design; a break in
+/// a paragraph leaves two long lines, or a short one beside a long one.
+fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
+    // (a stanza longer than this is a list, which the rule leaves alone
+    // in other ways)
+    const REACH: usize = 12;
+    let verse = |k: usize| {
+        let line = content(k).trim();
+        !line.is_empty() && !crate::text::has_words(line, VERSE_MAX_WORDS + 1)
+    };
+    if !verse(i) || !verse(i + 1) {
+        return false;
+    }
+    let above = (0..i).rev().take(REACH).take_while(|&k| verse(k)).count();
+    let below = (i + 2..n).take(REACH).take_while(|&k| verse(k)).count();
+    // the run may not go on into a longer line (a paragraph's last line)
+    let edge = |k: Option<usize>| k.is_none_or(|k| k >= n || content(k).trim().is_empty());
+    above + below >= 1 && edge(i.checked_sub(above + 1)) && edge(Some(i + 2 + below))
 }
 
 /// Whether `line` is a field of a record, a label of up to three words

@@ -1370,9 +1370,12 @@ fn written_small_elsewhere(text: &str, starter: Range<usize>) -> bool {
 /// Whether the document writes the word at `word` elsewhere, within 50
 /// KB, right after a first name: a capitalised word of letters that
 /// follows another word or a comma (`Stadtarchivar Reinhard
-/// Gämlich.` beside `– Stadtarchivar Gämlich entdeckte`). Then it is a
-/// surname, not an adverb of its shape opening a sentence.
-fn surname_elsewhere(text: &str, word: Range<usize>) -> bool {
+/// Gämlich.` beside `– Stadtarchivar Gämlich entdeckte`), or `before`,
+/// the word in front of it here, wherever that stands (`sagt Hinrich
+/// Carstens, der …` beside `. Hinrich Carstens hatte recht`: a full name
+/// the text repeats). Then it is a surname, not an adverb of its shape
+/// opening a sentence.
+fn surname_elsewhere(text: &str, word: Range<usize>, before: &str) -> bool {
     let needle = &text[word.clone()];
     // (a match of a whole word of UTF-8 starts and ends on characters, so
     // the window may cut one)
@@ -1387,6 +1390,9 @@ fn surname_elsewhere(text: &str, word: Range<usize>) -> bool {
             return false;
         };
         let first_start = at - 1 - first.len();
+        if first == before {
+            return true;
+        }
         let mut chars = first.chars();
         chars.next().is_some_and(char::is_uppercase)
             && chars.all(char::is_lowercase)
@@ -2087,7 +2093,7 @@ impl SentenceJoin {
                 || named_or_title(lang, ctx, titles, prev_start)
                 || (lookups < MAX_SMALL_CHECKS && {
                     lookups += 1;
-                    surname_elsewhere(text, start..end)
+                    surname_elsewhere(text, start..end, prev)
                 })
             {
                 continue;
