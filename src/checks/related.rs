@@ -68,6 +68,22 @@ fn default_min_words() -> usize {
 /// article's own list.
 const MIN_ITEM_WORDS: usize = 4;
 
+/// Whether `line` is a field whose value is a bare amount: a number, a
+/// share or a price (`Participation and weekly reading responses: 20%`,
+/// `Map project (due Week 7): 20%`): a syllabus's or a budget's data,
+/// neither a header nor a headline. (Not a date or an issue: `Wie die
+/// Woche so war: 03/2017` is a blog's headline.)
+fn amount_field(line: &str) -> bool {
+    line.rsplit_once(": ").is_some_and(|(label, value)| {
+        let value = value.trim();
+        !label.trim().is_empty()
+            && value.starts_with(|c: char| c.is_ascii_digit())
+            && value
+                .chars()
+                .all(|c| c.is_ascii_digit() || " .,%€$£–-".contains(c))
+    })
+}
+
 /// Longest marker line, in bytes: a header with bullets and a short topic
 /// ("**Das könnte Sie auch interessieren: Energie und Klima**") fits.
 const MAX_MARKER_BYTES: usize = 200;
@@ -154,6 +170,9 @@ impl AfterMarker {
     /// A line short enough for a link, with enough words, and no metadata
     /// field: what every headline is, whatever its last character.
     fn item_like(&self, line: &str, words: usize) -> bool {
+        if amount_field(line) {
+            return false;
+        }
         if let Some((label, value)) = line.split_once(':') {
             let label = label.trim_start_matches(['*', '_', '-', '•', ' ']).trim();
             if self.field_labels.contains(&label.to_lowercase()) {
@@ -453,7 +472,8 @@ impl Check for AfterMarker {
             let header = &text[span.clone()];
             let generic = !self.marker.is_match(header);
             if generic
-                && (!self.generic.as_ref().is_some_and(|g| g.is_match(header))
+                && (amount_field(header)
+                    || !self.generic.as_ref().is_some_and(|g| g.is_match(header))
                     || self
                         .generic_unless
                         .as_ref()

@@ -246,7 +246,14 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
             .collect();
         keys[0].is_some() && keys.iter().all(|k| *k == keys[0])
     };
+    // Rows of a timetable (`17:30	Kommissar Brandt …	Saal 1` on two days
+    // of a cinema's week): each opens with a clock time, and so does a
+    // line next to it.
+    let row = |i: usize| i < n && starts_with_clock(line(i));
     members.iter().all(|&i| is_prose(line(i + 1)))
+        || members
+            .iter()
+            .all(|&i| row(i) && (row(i + 1) || i.checked_sub(1).is_some_and(row)))
         || same_key(|i| Some(i + 1))
         || same_key(|i| i.checked_sub(1))
 }
@@ -302,6 +309,18 @@ fn table_headers(text: &str, lines: &Lines, members: &[usize]) -> bool {
         }
     }
     true
+}
+
+/// Whether `line` opens with a clock time (`17:30`, `9.15`, `| 20:00 |`)
+/// and goes on after it.
+fn starts_with_clock(line: &str) -> bool {
+    let mut tokens = line
+        .split(|c: char| c.is_whitespace() || c == '|')
+        .filter(|t| !t.is_empty());
+    tokens
+        .next()
+        .is_some_and(|t| t.contains([':', '.']) && is_time_slot(t))
+        && tokens.next().is_some()
 }
 
 /// Whether `line` is a time slot of a schedule and nothing else (`| 8:30
