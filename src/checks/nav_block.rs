@@ -337,12 +337,30 @@ impl ShortLineBlock {
     /// as no label and a third or more hold a number. A menu's entries are
     /// all alike; a list of posts that alternates titles and dates repeats
     /// its labels or has long titles. A heading above the record, or one
-    /// below it, may break the rhythm.
+    /// below it, may break the rhythm. The block itself ends, on one side
+    /// at least, at a value with a number in it, which is no menu entry.
     fn label_value_record(&self, ctx: &Ctx<'_>, first: usize, last: usize) -> bool {
         // Lines looked at on each side of the block.
         const REACH: usize = 40;
+        // (a run of forty fields or more is no record a menu hides in)
+        if last - first > 2 * REACH {
+            return false;
+        }
         let filled = |i: &usize| !ctx.trimmed_line(*i).is_empty();
         let not_prose = |i: &usize| !self.prose(ctx.trimmed_line(*i));
+        let digit = |l: &str| l.contains(|c: char| c.is_ascii_digit());
+        // A record's block ends at a value with a number in it, on one
+        // side at least (`about 1760`, `£325,000`): the cheap test first.
+        let cut_by_number = |mut lines: Box<dyn Iterator<Item = usize> + '_>| {
+            lines
+                .find(filled)
+                .is_some_and(|i| not_prose(&i) && digit(ctx.trimmed_line(i)))
+        };
+        if !cut_by_number(Box::new((0..first).rev()))
+            && !cut_by_number(Box::new(last + 1..ctx.lines.count()))
+        {
+            return false;
+        }
         let mut region: Vec<&str> = (0..first)
             .rev()
             .filter(filled)
@@ -366,26 +384,32 @@ impl ShortLineBlock {
         let label = |l: &str| {
             l.starts_with(char::is_uppercase)
                 && !l.ends_with(['.', '!', '?', ',', ';', '…'])
-                && !l.contains(|c: char| c.is_ascii_digit())
+                && !digit(l)
                 && !crate::text::has_words(l, 4)
         };
+        // (the cheap tests first: most blocks are menus, whose labels fail
+        // at once)
         let record = |lines: &[&str], phase: usize| {
-            let labels: Vec<&str> = lines.iter().skip(phase).step_by(2).copied().collect();
-            let values = lines.iter().skip(1 - phase).step_by(2);
-            let numbers = values
-                .clone()
-                .filter(|v| v.contains(|c: char| c.is_ascii_digit()))
-                .count();
-            let unlike = values.clone().filter(|v| !label(v)).count();
-            let values = values.count();
-            let distinct: HashSet<String> = labels.iter().map(|l| l.to_lowercase()).collect();
-            labels.len() >= 5
-                && labels.iter().all(|l| label(l))
-                && distinct.len() == labels.len()
-                && numbers >= 2
+            let labels = || lines.iter().skip(phase).step_by(2);
+            if labels().nth(4).is_none() || !labels().all(|l| label(l)) {
+                return false;
+            }
+            let (mut values, mut numbers, mut unlike) = (0, 0, 0);
+            for v in lines.iter().skip(1 - phase).step_by(2) {
+                values += 1;
+                numbers += usize::from(digit(v));
+                unlike += usize::from(!label(v));
+            }
+            let mut distinct: HashSet<String> = HashSet::default();
+            numbers >= 2
                 && 3 * numbers >= values
                 && 2 * unlike >= values
+                && labels().all(|l| distinct.insert(l.to_lowercase()))
         };
+        // (two numbers at least must be there)
+        if region.iter().filter(|l| digit(l)).nth(1).is_none() {
+            return false;
+        }
         (0..=1).any(|head| {
             (0..=1).any(|foot| {
                 region.len() >= head + foot + 10
