@@ -363,6 +363,44 @@ fn spaced_opening(
         && rest.trim_start().starts_with(char::is_alphabetic)
 }
 
+/// Whether `before` ends in a number of feet or minutes and one of inches
+/// or seconds (`6' 30`, `5'11`, `6'0¾`): a `"` after it is their mark.
+fn after_feet(before: &str) -> bool {
+    let number = before.trim_end_matches(|c: char| c.is_numeric() || c == '.');
+    number.len() < before.len()
+        && number
+            .strip_suffix(' ')
+            .unwrap_or(number)
+            .strip_suffix(['\'', '’', '′'])
+            .is_some_and(|feet| feet.ends_with(|c: char| c.is_ascii_digit()))
+}
+
+/// How a document writes its marks.
+#[derive(Clone, Copy, Default)]
+struct Style {
+    /// German: `„…“`.
+    german: bool,
+    /// The document writes `‘` between two letters (`Hawai‘i`, `Shi‘i`):
+    /// there it is a letter, the ʻokina or the ʿayn, and so it is at the
+    /// start of a word with no single mark closing soon after (`‘ōhi‘a`,
+    /// `ibn ‘Ali`).
+    letter_marks: bool,
+}
+
+/// Whether `text` writes `‘` between two letters (see [`Style`]).
+fn letter_marks(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), "‘".as_bytes()).any(|at| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+            && text[at + '‘'.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic)
+    })
+}
+
 /// `Siti ‘Aisyah`: a `‘` between two capitalised words of a name, with no
 /// single mark closing soon after, writes a letter (ʿayn, hamza) of a
 /// transliteration.
@@ -383,9 +421,10 @@ fn classify(
     c: char,
     next: Option<char>,
     rest: &str,
-    german: bool,
+    style: Style,
     stack: &[Mark],
 ) -> Role {
+    let german = style.german;
     let prev = before.chars().next_back();
     let opens_here = is_opening_context(prev) && !is_space(next);
     let closes_here = !is_space(prev) && is_closing_context(next);
@@ -431,7 +470,12 @@ fn classify(
             let after_letter = prev.is_some_and(|p| p.is_alphanumeric());
             if german && open_has(&|o| o == '‚') {
                 Role::Close
-            } else if opens_here && transliteration(before, next, rest) {
+            } else if opens_here
+                && (transliteration(before, next, rest)
+                    || (style.letter_marks
+                        && next.is_some_and(char::is_alphabetic)
+                        && !closing_single_soon(rest)))
+            {
                 Role::Ignore
             } else if opens_here
                 || (!german && spaced_opening(prev, next, rest, !open_has(&|o| closes(o, c))))
@@ -492,7 +536,10 @@ fn classify(
             }
         }
         '"' => {
-            let inches = prev.is_some_and(|p| p.is_ascii_digit()) && !open_has(&|o| closes(o, c));
+            // (`27"`, `6'0¾"`; inside a quotation only after feet or
+            // minutes: `"… Eggs 6' 30" and nothing else," she says`)
+            let inches = prev.is_some_and(char::is_numeric)
+                && (!open_has(&|o| closes(o, c)) || after_feet(before));
             let spaced = is_space(prev) && is_space(next); // a table cell: `" | "`
             if inches {
                 Role::Ignore
@@ -583,7 +630,7 @@ struct Scan {
 }
 
 /// Scans one paragraph.
-fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
+fn scan(text: &str, range: Range<usize>, style: Style) -> Scan {
     let para = &text[range.clone()];
     // Decided on the first straight quote: most paragraphs have none.
     let mut code: Option<bool> = None;
@@ -635,7 +682,7 @@ fn scan(text: &str, range: Range<usize>, german: bool) -> Scan {
             ch: c,
             pos: range.start + i,
         };
-        match classify(before, c, next, rest, german, &stack) {
+        match classify(before, c, next, rest, style, &stack) {
             Role::Open => stack.push(mark),
             Role::Toggle => {
                 if stack.last().is_some_and(|m| m.ch == '"') {
@@ -701,7 +748,10 @@ impl Check for QuoteBalance {
         {
             return;
         }
-        let german = ctx.lang == Some("de");
+        let style = Style {
+            german: ctx.lang == Some("de"),
+            letter_marks: letter_marks(ctx.text),
+        };
         let paragraphs: Vec<Range<usize>> = ctx
             .lines
             .lines(ctx.text)
@@ -712,7 +762,7 @@ impl Check for QuoteBalance {
             .iter()
             .map(|p| {
                 if has_quote_start(&ctx.text.as_bytes()[p.clone()]) {
-                    scan(ctx.text, p.clone(), german)
+                    scan(ctx.text, p.clone(), style)
                 } else {
                     Scan::default()
                 }
@@ -908,7 +958,11 @@ mod tests {
     use super::*;
 
     fn problems(s: &str, german: bool) -> Vec<String> {
-        let scan = scan(s, 0..s.len(), german);
+        let style = Style {
+            german,
+            letter_marks: letter_marks(s),
+        };
+        let scan = scan(s, 0..s.len(), style);
         let mut out: Vec<String> = scan
             .problems
             .into_iter()
@@ -1042,6 +1096,43 @@ mod tests {
         assert_eq!(
             problems("Das Wort ,,Liebe’’ steht da. Dann \"kam er", true).len(),
             1
+        );
+    }
+
+    #[test]
+    fn inches_and_seconds_are_no_quotation_marks() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(problems("He measured 6'0¾\" without shoes.", false), none);
+        assert_eq!(
+            problems(
+                "\"The note said Eggs 6' 30\" and nothing else,\" she says.",
+                false
+            ),
+            none
+        );
+        assert!(after_feet("Eggs 6' 30"));
+        assert!(after_feet("a wingspan of 6'6"));
+        assert!(!after_feet("we won 30"));
+    }
+
+    #[test]
+    fn okina_and_ayn_open_words_where_the_text_writes_them_inside_words() {
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            problems("On Hawai‘i the trail runs through ‘ōhi‘a forest.", false),
+            none
+        );
+        assert_eq!(
+            problems(
+                "After the death of Shi‘i leaders and of Husayn ibn ‘Ali at Karbala, the dynasty held on.",
+                false
+            ),
+            none
+        );
+        // without a letter mark inside a word, an unclosed mark is one
+        assert_eq!(
+            problems("He said ‘Look down at the path and keep walking.", false),
+            vec!["open ‘".to_string()]
         );
     }
 
