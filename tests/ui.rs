@@ -168,6 +168,7 @@ fn structured_articles_stay_silent() {
         "museum-record",
         "painter-biography",
         "preisverleihung",
+        "printer-setup",
         "produkt-datenblatt",
         "property-listing",
         "recipe-sections",

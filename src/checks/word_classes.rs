@@ -187,7 +187,10 @@ impl WordClasses {
                 c.is_whitespace()
                     || matches!(c, '"' | '\'' | '”' | '“' | '’' | '»' | '«' | ')' | ']')
             });
-            if core.ends_with(['.', '!', '?', ',', ';', ':']) || code_like(line) {
+            if core.ends_with(['.', '!', '?', ',', ';', ':'])
+                || code_like(line)
+                || numbered_step(words)
+            {
                 return false;
             }
         }
@@ -225,6 +228,20 @@ impl WordClasses {
         }
         places >= self.all.count_ones()
     }
+}
+
+/// Whether `line` opens with a numbered step or part, a word, a number
+/// and a colon (`Step 7: Print a test page`, `Schritt 3: Foto speichern`):
+/// a heading of instructions, not a button.
+fn numbered_step(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    words
+        .next()
+        .is_some_and(|w| w.chars().all(char::is_alphabetic))
+        && words.next().is_some_and(|n| {
+            n.strip_suffix(':')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
 }
 
 /// A line of code rather than a label: an assignment, braces, a
