@@ -177,6 +177,7 @@ fn structured_articles_stay_silent() {
         "sitzungsprotokoll",
         "speiseplan",
         "stellenanzeige",
+        "steuer-ratgeber",
         "training-plan",
         "tv-programm",
         "umayyad-history",

@@ -1600,6 +1600,21 @@ impl Check for SentenceJoin {
             // An acronym counts as a capitalised word: `according to the CDC It`.
             let acronym = capitalised && prev.chars().all(char::is_uppercase);
             let lower_prev = prev.to_lowercase();
+            // The polite `Sie` inside an indirect question, after the noun
+            // its question word asks for (`erklärt, welche Unterlagen Sie
+            // brauchen`).
+            if capitalised
+                && lang.polite_pronouns.contains(starter)
+                && word_before(text, prev_start).is_some_and(|w| {
+                    w.starts_with(char::is_lowercase)
+                        && lang
+                            .question_words
+                            .iter()
+                            .any(|q| q.to_lowercase() == w.to_lowercase())
+                })
+            {
+                continue;
+            }
             // A noun that names a title or a place (`Buch Der Wille`,
             // `Straße An der Wuhlheide`): a title or a name goes on.
             let title_noun = capitalised
