@@ -165,6 +165,7 @@ fn structured_articles_stay_silent() {
         "kinoprogramm",
         "league-round",
         "match-results",
+        "mietspiegel",
         "museum-record",
         "painter-biography",
         "preisverleihung",

@@ -163,14 +163,16 @@ struct LineStat {
 /// A line of code, a table row or a link: its line breaks are meant.
 /// A line of prose (eight words or more, most of them plain words) may
 /// hold an address, `<`, `=`, `()` or an option (`unter www.example.de`,
-/// `(n=689)`, `with --prefix`) and stays prose; indentation, braces, backticks, a table's `|`, `->`, a
-/// shell prompt and a closing `;` make code of any line.
+/// `(n=689)`, `with --prefix`) and stays prose; indentation, braces,
+/// backticks, a table's `|` or a tab between its cells, `->`, a shell
+/// prompt and a closing `;` make code of any line.
 fn code_like(line: &str) -> bool {
     let t = line.trim_end();
     if line.starts_with("    ")
         || line.starts_with('\t')
         || t.ends_with(';')
         || t.contains(['{', '}', '`', '|'])
+        || t.trim_start().contains('\t')
         || t.contains("->")
         || t.contains("$ ")
     {
