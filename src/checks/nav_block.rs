@@ -467,12 +467,7 @@ impl ShortLineBlock {
         // or in every second, third or fourth and in no other.
         let dashed: Vec<bool> = block
             .iter()
-            .map(|(_, span)| {
-                let entry = &ctx.text[span.clone()];
-                [" – ", " — ", " - ", " v ", " vs ", " vs. "]
-                    .iter()
-                    .any(|d| entry.contains(d))
-            })
+            .map(|(_, span)| two_parts(&ctx.text[span.clone()]))
             .collect();
         let dashes = dashed.iter().filter(|&&d| d).count();
         // (every entry but one, a label ending with a colon aside: a
@@ -535,6 +530,17 @@ impl ShortLineBlock {
         ));
         out.push(d);
     }
+}
+
+/// Whether `entry` holds two parts with a dash between them (` – `, ` — `,
+/// ` - `) or `v`, `vs`, `vs.` (a fixture): one pass over its spaces.
+fn two_parts(entry: &str) -> bool {
+    entry.match_indices(' ').any(|(at, _)| {
+        let rest = &entry[at + 1..];
+        ["– ", "— ", "- ", "v ", "vs ", "vs. "]
+            .iter()
+            .any(|d| rest.starts_with(d))
+    })
 }
 
 /// The list bullet that `line` (trimmed) opens with, if any (`- `, `• `).
