@@ -351,13 +351,10 @@ impl ShortLineBlock {
         let digit = |l: &str| l.contains(|c: char| c.is_ascii_digit());
         // A record's block ends at a value with a number in it, on one
         // side at least (`about 1760`, `£325,000`): the cheap test first.
-        let cut_by_number = |mut lines: Box<dyn Iterator<Item = usize> + '_>| {
-            lines
-                .find(filled)
-                .is_some_and(|i| not_prose(&i) && digit(ctx.trimmed_line(i)))
-        };
-        if !cut_by_number(Box::new((0..first).rev()))
-            && !cut_by_number(Box::new(last + 1..ctx.lines.count()))
+        let cut_by_number =
+            |i: Option<usize>| i.is_some_and(|i| not_prose(&i) && digit(ctx.trimmed_line(i)));
+        if !cut_by_number((0..first).rev().find(filled))
+            && !cut_by_number((last + 1..ctx.lines.count()).find(filled))
         {
             return false;
         }
