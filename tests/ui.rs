@@ -165,6 +165,7 @@ fn structured_articles_stay_silent() {
         "kinoprogramm",
         "league-round",
         "match-results",
+        "medicine-leaflet",
         "mietspiegel",
         "museum-record",
         "painter-biography",

@@ -379,7 +379,9 @@ impl HardWrap {
             }
             let (mut lo, mut hi) = (stats[i].chars, stats[i].chars);
             let mut j = i;
-            while j + 1 < stats.len() && full(j + 1) {
+            // (a line ending with a colon leads in a list: the run ends
+            // there)
+            while j + 1 < stats.len() && full(j + 1) && !stats[j].colon {
                 let c = stats[j + 1].chars;
                 let (l, h) = (lo.min(c), hi.max(c));
                 if h - l > (h / 5).max(10) {
@@ -848,6 +850,7 @@ impl HardWrap {
                 || self.salutation(a_trim)
                 || (short_field(a_trim) && short_field(b.trim()))
                 || stanza(&content, n, i)
+                || listed_after_colon(&content, i)
             {
                 continue;
             }
@@ -960,6 +963,25 @@ fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     // the run may not go on into a longer line (a paragraph's last line)
     let edge = |k: Option<usize>| k.is_none_or(|k| k >= n || content(k).trim().is_empty());
     above + below >= 1 && edge(i.checked_sub(above + 1)) && edge(Some(i + 2 + below))
+}
+
+/// Whether lines `i` and `i + 1` are items of an unbulleted list that a
+/// line ending with a colon leads in, each item a line of its own that
+/// opens in small letters (`… to relieve:` / `sneezing and a runny nose
+/// caused by …` / `itching and swelling …`), as the items of a list
+/// continue its lead-in.
+fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool {
+    // (a list longer than this is left to other tests)
+    const REACH: usize = 12;
+    let small = |k: usize| content(k).trim_start().starts_with(char::is_lowercase);
+    if !small(i) || !small(i + 1) {
+        return false;
+    }
+    (0..i)
+        .rev()
+        .take(REACH)
+        .find(|&k| !small(k))
+        .is_some_and(|k| content(k).trim_end().ends_with(':'))
 }
 
 /// Whether `line` is a field of a record, a label of up to three words
