@@ -228,6 +228,8 @@ pub struct LineSet {
     rules: Vec<Arc<Rule>>,
     /// The rules with a `max_per_document`.
     capped: Vec<Arc<Rule>>,
+    /// The ids of the rules whose lines may be headings (`may_be_heading`).
+    headings: Vec<Arc<str>>,
 }
 
 impl LineSet {
@@ -286,6 +288,11 @@ impl LineSet {
                     .iter()
                     .filter(|r| r.max_per_document.is_some())
                     .cloned()
+                    .collect(),
+                headings: rules
+                    .iter()
+                    .filter(|r| r.may_be_heading)
+                    .map(|r| r.id.clone())
                     .collect(),
             })
         };
@@ -475,6 +482,17 @@ impl Check for LineSet {
             if out.len() > found && inside_sentence(ctx, line_no) {
                 out.truncate(found);
             }
+            if out.len() > found
+                && !self.headings.is_empty()
+                && out[found..].iter().any(|d| self.headings.contains(&d.rule))
+                && between_prose(ctx, line_no)
+            {
+                let mut index = 0;
+                out.retain(|d| {
+                    index += 1;
+                    index <= found || !self.headings.contains(&d.rule)
+                });
+            }
         }
         if let Some(memo) = &mut memo {
             memo.lines = kept;
@@ -525,6 +543,28 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
     before_open
         && ((n + 1 < ctx.lines.count() && lower_word(ctx.trimmed_line(n + 1)))
             || (lower_word(line) && line.ends_with('.') && !line.ends_with("..")))
+}
+
+/// Whether line `n` is a heading between two paragraphs of prose: one to
+/// three words, no row of links (`Impressum | Datenschutz`), and the
+/// nearest non-empty lines above and below it (over at most two blank
+/// lines) are sentences of ten words or more that end like one. A line of
+/// a rule whose lines may be headings (`may_be_heading`:
+/// `Barrierefreiheit`) is there the heading of the paragraph below.
+fn between_prose(ctx: &Ctx<'_>, n: usize) -> bool {
+    let heading = ctx.trimmed_line(n);
+    if crate::text::has_words(heading, 4) || heading.contains(['|', '·', '•', '/']) {
+        return false;
+    }
+    let prose = |k: usize| {
+        let line = ctx.trimmed_line(k);
+        crate::text::has_words(line, 10)
+            && line.ends_with(['.', '!', '?', '…', ':', '"', '“', '”', '»', '«', ')'])
+    };
+    let filled = |k: &usize| !ctx.trimmed_line(*k).is_empty();
+    let above = (n.saturating_sub(3)..n).rev().find(filled);
+    let below = (n + 1..ctx.lines.count().min(n + 4)).find(filled);
+    above.is_some_and(prose) && below.is_some_and(prose)
 }
 
 /// Whether a field's value reads like a headline: three words or more,

@@ -20,6 +20,7 @@ use crate::fix::{Applicability, Edit, Fix};
 use crate::rules::Rule;
 use foldhash::HashSet;
 use serde::Deserialize;
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -140,7 +141,8 @@ impl ShortLineBlock {
         // `§41 EnWG`, a link to a law in a footer)
         let section = entry
             .strip_prefix("§ ")
-            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            || roman_ordinal(entry);
         // The cheap tests first: most short lines of text end like a sentence.
         if first.is_ascii_digit()
             || section
@@ -315,7 +317,7 @@ impl ShortLineBlock {
         // with a number (`Material:` / `- Schere` / … / `- 1 Stück feste
         // Pappe`): the prose after those frames it.
         let bullet = bullet_of(line(last));
-        let after = (last + 1..ctx.lines.count())
+        let mut after = (last + 1..ctx.lines.count())
             .map(line)
             .filter(|l| !l.is_empty())
             .skip_while(|l| {
@@ -324,7 +326,21 @@ impl ShortLineBlock {
                     && strip_bullets(l).starts_with(|c: char| c.is_ascii_digit())
             })
             .take(self.opts.context_lines)
-            .any(|l| self.prose(l));
+            .peekable();
+        // A table right under the block is the article's, as prose is
+        // (`The contenders` / four models / `Model | Price | Warm-up`).
+        let table = after
+            .peek()
+            .filter(|l| header_of_words(l))
+            .and_then(|l| table_cells(l))
+            .is_some_and(|cells| {
+                (last + 1..ctx.lines.count())
+                    .map(line)
+                    .filter(|l| !l.is_empty())
+                    .nth(1)
+                    .is_some_and(|l| table_cells(l) == Some(cells))
+            });
+        let after = table || after.any(|l| self.prose(l));
         (before || labelled) && after
     }
 
@@ -415,11 +431,12 @@ impl ShortLineBlock {
         })
     }
 
-    fn report(
+    fn report<'a>(
         &self,
-        ctx: &Ctx<'_>,
+        ctx: &Ctx<'a>,
         block: &[(usize, Range<usize>)],
         labelled: bool,
+        quoted: &OnceCell<HashSet<&'a str>>,
         out: &mut Vec<Diagnostic>,
     ) {
         let (Some((first, first_span)), Some((last, last_span))) = (block.first(), block.last())
@@ -489,6 +506,21 @@ impl ShortLineBlock {
         if self.label_value_record(ctx, *first, *last) {
             return;
         }
+        // A list the article talks about (a concert's set list under its
+        // review, a book's chapters): two different entries of it stand
+        // in quotation marks in its sentences (`die neuen Songs, u. a.
+        // „Glasshouse“`), as a menu's entries and link titles do not.
+        let quoted = quoted.get_or_init(|| quoted_strings(ctx.text));
+        let mut named: HashSet<&str> = HashSet::default();
+        for (_, span) in block {
+            let title = title_of(&ctx.text[span.clone()]);
+            if quoted.contains(title) {
+                named.insert(title);
+            }
+        }
+        if named.len() >= 2 {
+            return;
+        }
         // Instructions or a list of rules (`Keep your core engaged
         // throughout`, `Limited numbers in toilets`): half the entries or
         // more are phrases with three words in small letters after the
@@ -538,6 +570,86 @@ fn two_parts(entry: &str) -> bool {
             .iter()
             .any(|d| rest.starts_with(d))
     })
+}
+
+/// The number of cells of `line` when it is a row of a table: three
+/// cells or more, between `|` or tabs.
+fn table_cells(line: &str) -> Option<usize> {
+    let bars = line.trim_matches('|').matches('|').count();
+    let tabs = line.trim().matches('\t').count();
+    let cells = bars.max(tabs) + 1;
+    (cells >= 3).then_some(cells)
+}
+
+/// Whether `line`, a row of a table, is a header of words: half its cells
+/// or more hold a word of three letters (`Model | Price | Warm-up`; not a
+/// calendar's `M | D | M | D`).
+fn header_of_words(line: &str) -> bool {
+    let cells: Vec<&str> = line.trim().trim_matches('|').split(['|', '\t']).collect();
+    let worded = cells
+        .iter()
+        .filter(|c| {
+            c.split(|ch: char| !ch.is_alphabetic())
+                .any(|w| w.chars().nth(2).is_some())
+        })
+        .count();
+    2 * worded >= cells.len()
+}
+
+/// Whether `entry` opens with a Roman numeral and a full stop, the number
+/// of a movement, a chapter or a part (`II. Adagio`, `IV. Finale`): an
+/// item of the article's own list, as one that opens with a digit is.
+fn roman_ordinal(entry: &str) -> bool {
+    entry.split_once(". ").is_some_and(|(number, _)| {
+        (1..=5).contains(&number.len()) && number.bytes().all(|b| b"IVXL".contains(&b))
+    })
+}
+
+/// The strings that stand in quotation marks in the sentences of `text`
+/// (lines of eight words or more, no Markdown link among them, whose
+/// titles are quoted too), of 4 to 60 bytes (`„Glasshouse“`, `“Saltwater
+/// Letters,”`, without the punctuation before the closing mark): the
+/// titles of works that the article names. Gathered once per document,
+/// when a block first needs them.
+fn quoted_strings(text: &str) -> HashSet<&str> {
+    const QUOTES: &[char] = &['„', '“', '”', '"', '»', '«', '‚', '‘', '’', '\''];
+    let mut found = HashSet::default();
+    for line in text.lines() {
+        if !line.contains(QUOTES) || line.contains("](") || !crate::text::has_words(line, 8) {
+            continue;
+        }
+        let mut marks = line.match_indices(QUOTES).peekable();
+        while let Some((at, mark)) = marks.next() {
+            let Some(&(end, _)) = marks.peek() else {
+                break;
+            };
+            // (a quotation hugs its marks; the text between a closing mark
+            // and the next opening one has spaces at its ends)
+            let inner = &line[at + mark.len()..end];
+            if inner.len() <= 60
+                && !inner.starts_with(char::is_whitespace)
+                && !inner.ends_with(char::is_whitespace)
+            {
+                let inner = inner.trim_end_matches([',', '.', '!', '?']);
+                if inner.len() >= 4 {
+                    found.insert(inner);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The entry `line` (trimmed, with its bullets) as the article would
+/// quote it: without its bullets and a note in parentheses after it
+/// (`Marigold (akustisch)`).
+fn title_of(line: &str) -> &str {
+    let entry = strip_bullets(line);
+    entry
+        .rsplit_once(" (")
+        .filter(|(_, note)| note.ends_with(')'))
+        .map_or(entry, |(title, _)| title)
+        .trim_end()
 }
 
 /// The list bullet that `line` (trimmed) opens with, if any (`- `, `• `).
@@ -607,6 +719,7 @@ impl Check for ShortLineBlock {
         let mut block: Vec<(usize, Range<usize>)> = Vec::new();
         // The block's first entry is a label ending with a colon.
         let mut labelled = false;
+        let quoted = OnceCell::new();
         let long = 4 * self.opts.max_chars;
         for (n, range) in ctx.lines.lines(ctx.text) {
             // Outside a block, a long line needs no closer look (most of an
@@ -625,7 +738,7 @@ impl Check for ShortLineBlock {
                 // heads the entries after it: they are judged as a block
                 // of their own.
                 if line.ends_with(':') {
-                    self.report(ctx, &block, labelled, out);
+                    self.report(ctx, &block, labelled, &quoted, out);
                     block.clear();
                     labelled = true;
                 }
@@ -635,12 +748,12 @@ impl Check for ShortLineBlock {
                 if self.prose(line) {
                     block.pop();
                 }
-                self.report(ctx, &block, labelled, out);
+                self.report(ctx, &block, labelled, &quoted, out);
                 block.clear();
                 labelled = false;
             }
         }
-        self.report(ctx, &block, labelled, out);
+        self.report(ctx, &block, labelled, &quoted, out);
     }
 }
 

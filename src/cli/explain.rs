@@ -59,6 +59,12 @@ pub(crate) fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
             r.yields_to.join(", ")
         )?;
     }
+    if r.may_be_heading {
+        writeln!(
+            out,
+            "may be a heading: a line between two paragraphs of prose is left alone"
+        )?;
+    }
     if !r.options.is_empty() {
         writeln!(out, "options: {}", rules::doc::options_line(r))?;
     }

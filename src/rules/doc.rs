@@ -104,6 +104,12 @@ fn render_rule(out: &mut String, rule: &Rule) {
             names.join(", ")
         );
     }
+    if rule.may_be_heading {
+        let _ = writeln!(
+            out,
+            "- **may be a heading**: a line between two paragraphs of prose is left alone"
+        );
+    }
     let _ = writeln!(out, "- **kind**: {kind}");
     let _ = writeln!(out, "- **fix**: {}", fix_long(rule.fix.as_ref()));
     let _ = writeln!(out, "- **languages**: {}", languages(rule));

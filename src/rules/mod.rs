@@ -81,6 +81,9 @@ pub struct Rule {
     pub unless: Option<String>,
     /// `line` rules: above this many lines in a document, none is reported.
     pub max_per_document: Option<usize>,
+    /// `line` rules: a matching line between two paragraphs of prose is a
+    /// heading of the article, not a finding.
+    pub may_be_heading: bool,
     /// Runs only when selected by id, category or `ALL`.
     pub opt_in: bool,
     /// Rules (ids or prefixes) a finding of which on the same line, at
@@ -632,6 +635,7 @@ fn build_rule(
         forbid(spec.requires.is_some(), "requires")?;
         forbid(spec.unless.is_some(), "unless")?;
         forbid(spec.max_per_document.is_some(), "max_per_document")?;
+        forbid(spec.may_be_heading.is_some(), "may_be_heading")?;
     }
     if let Some(max) = &spec.max_per_document
         && *max.get_ref() == 0
@@ -747,6 +751,7 @@ fn build_rule(
         },
         unless: spec.unless.map(|u| u.into_inner()),
         max_per_document: spec.max_per_document.map(|m| m.into_inner()),
+        may_be_heading: spec.may_be_heading.is_some_and(|h| h.into_inner()),
         opt_in: spec.opt_in,
         yields_to: spec.yields_to.map(|y| y.into_inner()).unwrap_or_default(),
         pattern: spec.pattern.map(|p| p.into_inner()),

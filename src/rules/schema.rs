@@ -130,6 +130,12 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<usize>")]
     pub max_per_document: Option<Spanned<usize>>,
+    /// `line` rules: a matching line may be a heading of the article
+    /// (`Barrierefreiheit`, `Newsletter`): with a paragraph of prose right
+    /// above and right below it, it is one, and is left alone.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub may_be_heading: Option<Spanned<bool>>,
     /// Rules (ids or prefixes such as `boilerplate/`) whose finding on a
     /// line makes this rule's finding there redundant: a catch-all rule
     /// stays silent on a line a more specific rule reports, at the same
@@ -183,7 +189,7 @@ fn kind_requirements(schema: &mut schemars::Schema) {
             when(&["line"], json!({ "allOf": absent(&["scope"]) })),
             when(
                 &["pattern", "phrases", "builtin"],
-                json!({ "allOf": absent(&["requires", "unless", "max_per_document"]) })
+                json!({ "allOf": absent(&["requires", "unless", "max_per_document", "may_be_heading"]) })
             ),
             when(
                 &["phrases"],
