@@ -173,6 +173,7 @@ fn structured_articles_stay_silent() {
         "museum-oeffnungszeiten",
         "museum-record",
         "painter-biography",
+        "poetry-review",
         "preisverleihung",
         "printer-setup",
         "produkt-datenblatt",

@@ -945,25 +945,56 @@ const VERSE_MAX_WORDS: usize = 6;
 
 /// Whether lines `i` and `i + 1` (of `n`) stand in a stanza: a run of three
 /// lines or more without a blank one, each of at most [`VERSE_MAX_WORDS`]
-/// words. A sentence of a poem runs over its lines by design; a break in
-/// a paragraph leaves two long lines, or a short one beside a long one.
+/// words; or, in a poem of several stanzas, of at most
+/// [`POEM_MAX_WORDS`] words, when the run next to it over one blank line
+/// is such a stanza too. A sentence of a poem runs over its lines by
+/// design; a break in a paragraph leaves two long lines, or a short one
+/// beside a long one, and a paragraph has no stanza beside it.
 fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     // (a stanza longer than this is a list, which the rule leaves alone
     // in other ways)
     const REACH: usize = 12;
-    let verse = |k: usize| {
+    let verse = |k: usize, max: usize| {
         let line = content(k).trim();
-        !line.is_empty() && !crate::text::has_words(line, VERSE_MAX_WORDS + 1)
+        !line.is_empty() && !crate::text::has_words(line, max + 1)
     };
-    if !verse(i) || !verse(i + 1) {
-        return false;
+    let blank = |k: usize| k < n && content(k).trim().is_empty();
+    // The run of lines of at most `max` words around `i`, as its first
+    // and last line, when it stands between blank lines (or the edges)
+    // and holds three lines or more.
+    let run = |i: usize, max: usize| -> Option<(usize, usize)> {
+        if !verse(i, max) {
+            return None;
+        }
+        let above = (0..i)
+            .rev()
+            .take(REACH)
+            .take_while(|&k| verse(k, max))
+            .count();
+        let below = (i + 1..n)
+            .take(REACH)
+            .take_while(|&k| verse(k, max))
+            .count();
+        let (first, last) = (i - above, i + below);
+        // the run may not go on into a longer line (a paragraph's last line)
+        let edge_above = first == 0 || blank(first - 1);
+        let edge_below = last + 1 >= n || blank(last + 1);
+        (last >= first + 2 && edge_above && edge_below).then_some((first, last))
+    };
+    if run(i, VERSE_MAX_WORDS).is_some_and(|(_, last)| last > i) {
+        return true;
     }
-    let above = (0..i).rev().take(REACH).take_while(|&k| verse(k)).count();
-    let below = (i + 2..n).take(REACH).take_while(|&k| verse(k)).count();
-    // the run may not go on into a longer line (a paragraph's last line)
-    let edge = |k: Option<usize>| k.is_none_or(|k| k >= n || content(k).trim().is_empty());
-    above + below >= 1 && edge(i.checked_sub(above + 1)) && edge(Some(i + 2 + below))
+    let Some((first, last)) = run(i, POEM_MAX_WORDS).filter(|&(_, last)| last > i) else {
+        return false;
+    };
+    // a stanza of the same poem above or below, over one blank line
+    (first >= 2 && run(first - 2, POEM_MAX_WORDS).is_some())
+        || (last + 2 < n && run(last + 2, POEM_MAX_WORDS).is_some())
 }
+
+/// Most words of a line of a poem of several stanzas (`A radio tuned to the
+/// shipping forecast,` / `its dial stuck, its voice still saying …`).
+const POEM_MAX_WORDS: usize = 10;
 
 /// Whether lines `i` and `i + 1` are items of an unbulleted list that a
 /// line ending with a colon leads in, each item a line of its own that
