@@ -997,8 +997,8 @@ fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
 const POEM_MAX_WORDS: usize = 10;
 
 /// Whether lines `i` and `i + 1` are items of an unbulleted list that a
-/// line ending with a colon leads in, each item a line of its own that
-/// opens in small letters (`… to relieve:` / `sneezing and a runny nose
+/// line ending with a colon leads in (right above it or over a blank
+/// line), each item a line of its own that opens in small letters (`… to relieve:` / `sneezing and a runny nose
 /// caused by …` / `itching and swelling …`), as the items of a list
 /// continue its lead-in.
 fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool {
@@ -1008,11 +1008,13 @@ fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool
     if !small(i) || !small(i + 1) {
         return false;
     }
+    // (the lead-in may stand a blank line above the list)
+    let lead_in = |k: usize| content(k).trim_end().ends_with(':');
     (0..i)
         .rev()
         .take(REACH)
         .find(|&k| !small(k))
-        .is_some_and(|k| content(k).trim_end().ends_with(':'))
+        .is_some_and(|k| lead_in(k) || (k > 0 && content(k).trim().is_empty() && lead_in(k - 1)))
 }
 
 /// Whether `line` is a field of a record, a label of up to three words

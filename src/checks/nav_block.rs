@@ -69,6 +69,11 @@ struct Options {
     /// a team, not a menu.
     #[serde(default)]
     given_names: Vec<String>,
+    /// Headings of a review's lists (`pros`, `cons`, `vorteile`), compared
+    /// in lower case without a colon: a run that holds one is the
+    /// article's verdict, not a menu.
+    #[serde(default)]
+    list_headings: Vec<String>,
 }
 
 fn default_min_lines() -> usize {
@@ -98,6 +103,8 @@ pub struct ShortLineBlock {
     opts: Options,
     /// `opts.given_names`, lower case, for lookups.
     given_names: HashSet<String>,
+    /// `opts.list_headings`, lower case, for lookups.
+    list_headings: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -117,10 +124,16 @@ impl ShortLineBlock {
             ));
         }
         let given_names = opts.given_names.iter().map(|n| n.to_lowercase()).collect();
+        let list_headings = opts
+            .list_headings
+            .iter()
+            .map(|n| n.to_lowercase())
+            .collect();
         Ok(ShortLineBlock {
             rule: rule.clone(),
             opts,
             given_names,
+            list_headings,
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -158,6 +171,17 @@ impl ShortLineBlock {
             .char_indices()
             .any(|(i, c)| c == ':' && i + 1 < entry.len());
         !colon_inside
+    }
+
+    /// Whether `line` (trimmed) is one of `list_headings` (`Pros`,
+    /// `Nachteile:`), the heading of a review's list.
+    fn list_heading(&self, line: &str) -> bool {
+        if self.list_headings.is_empty() {
+            return false;
+        }
+        let entry = strip_bullets(line);
+        let entry = entry.strip_suffix(':').unwrap_or(entry).trim_end();
+        self.list_headings.contains(&entry.to_lowercase())
     }
 
     /// Whether the entry `line` (trimmed, with its bullets) is a line of
@@ -444,6 +468,10 @@ impl ShortLineBlock {
             return;
         };
         if block.len() < self.opts.min_lines || self.framed(ctx, *first, *last, labelled) {
+            return;
+        }
+        // A review's list under its heading (`Pros` / `- Bright display`).
+        if self.list_heading(&ctx.text[first_span.clone()]) {
             return;
         }
         // The end of a list of quantities, whose last items have none
@@ -735,9 +763,10 @@ impl Check for ShortLineBlock {
             let line = &ctx.text[span.clone()];
             if span.len() <= long && self.entry_like(line) {
                 // A label ending with a colon (`Zutaten:`, `Kategorien:`)
+                // or the heading of a review's list (`Pros`, `Nachteile`)
                 // heads the entries after it: they are judged as a block
                 // of their own.
-                if line.ends_with(':') {
+                if line.ends_with(':') || self.list_heading(line) {
                     self.report(ctx, &block, labelled, &quoted, out);
                     block.clear();
                     labelled = true;
