@@ -158,6 +158,10 @@ struct LineStat {
     list_item: bool,
     /// Ends with a colon: the lead-in of a list.
     colon: bool,
+    /// Ends with a punctuation mark (`,` `.` `;` `:` `!` `?` `…`, maybe
+    /// before a closing quotation mark): a line of verse does, a wrapped
+    /// line now and then.
+    punctuated: bool,
 }
 
 /// A line of code, a table row or a link: its line breaks are meant.
@@ -361,6 +365,7 @@ impl HardWrap {
                 .is_some_and(char::is_lowercase)
                 && trimmed.ends_with([')', ';']),
             colon: trimmed.ends_with(':'),
+            punctuated: punctuated(trimmed),
         }
     }
 
@@ -391,12 +396,22 @@ impl HardWrap {
                 j += 1;
             }
             let open = stats[i..=j].iter().filter(|s| s.open_end).count();
+            // Lines that each end with a punctuation mark are verse (`Im
+            // Tannengrund am Wasser steht ein Häuschen klein und grau,` /
+            // `da wohnt der Flößer …`) or sentences one to a line: a
+            // wrapped paragraph breaks inside its clauses.
+            let verse = stats[i..=j].iter().all(|s| s.punctuated);
             // Items of an unbulleted list have similar lengths too: they
             // are no proof of a width, above all under a lead-in colon.
             let items = stats[i..=j].iter().filter(|s| s.list_item).count();
             let lead_in = i > 0 && stats[i - 1].colon;
             let list = items * 2 >= j + 1 - i || (lead_in && items * 3 >= j + 1 - i);
-            if j + 1 - i >= self.opts.min_run && open >= 2 && hi <= self.opts.max_width && !list {
+            if j + 1 - i >= self.opts.min_run
+                && open >= 2
+                && hi <= self.opts.max_width
+                && !list
+                && !verse
+            {
                 runs.push(Run {
                     lines: i..j + 1,
                     width: hi,
@@ -850,6 +865,7 @@ impl HardWrap {
                 || self.salutation(a_trim)
                 || (short_field(a_trim) && short_field(b.trim()))
                 || stanza(&content, n, i)
+                || verse_lines(&content, n, i)
                 || listed_after_colon(&content, i)
             {
                 continue;
@@ -995,6 +1011,41 @@ fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
 /// Most words of a line of a poem of several stanzas (`A radio tuned to the
 /// shipping forecast,` / `its dial stuck, its voice still saying …`).
 const POEM_MAX_WORDS: usize = 10;
+
+/// Whether `line` ends with a punctuation mark, maybe before closing
+/// quotation marks (`… kehrt Jakob froh nach Haus,`, `… Lieben!“`).
+fn punctuated(line: &str) -> bool {
+    line.trim_end()
+        .trim_end_matches(['"', '”', '“', '»', '«', '\'', '’'])
+        .ends_with([',', '.', ';', ':', '!', '?', '…'])
+}
+
+/// Whether line `i` stands in a verse of a song or a poem: the lines
+/// around it up to a blank one (a heading above them aside: `Refrain`,
+/// `1. Strophe`), three or more of at most fourteen words each, all end
+/// with a punctuation mark. A paragraph broken by a stray line break
+/// leaves a line that ends inside a clause.
+fn verse_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
+    const REACH: usize = 12;
+    let filled = |k: usize| !content(k).trim().is_empty();
+    let first = i - (0..i).rev().take(REACH).take_while(|&k| filled(k)).count();
+    let last = i + (i + 1..n).take(REACH).take_while(|&k| filled(k)).count();
+    // (a heading of three words or fewer, no punctuation, above the lines)
+    let heading = |k: usize| {
+        let line = content(k).trim();
+        !punctuated(line) && !crate::text::has_words(line, 4)
+    };
+    let first = if heading(first) && first < i {
+        first + 1
+    } else {
+        first
+    };
+    last >= first + 2
+        && (first..=last).all(|k| {
+            let line = content(k).trim();
+            punctuated(line) && !crate::text::has_words(line, 15)
+        })
+}
 
 /// Whether lines `i` and `i + 1` are items of an unbulleted list that a
 /// line ending with a colon leads in (right above it or over a blank

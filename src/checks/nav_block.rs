@@ -575,6 +575,29 @@ impl ShortLineBlock {
             if 2 * people.len() >= block.len() {
                 return;
             }
+            // Records of people, a few lines each between blank lines
+            // (`James Whitfield` / `County Squad Coach` / `Level 2
+            // Coach`): two groups or more of two lines or more open with
+            // a person, each another, and they are most such groups.
+            let mut groups: Vec<&[(usize, Range<usize>)]> = Vec::new();
+            let mut start = 0;
+            for i in 1..=block.len() {
+                if i == block.len() || block[i].0 > block[i - 1].0 + 1 {
+                    if i - start >= 2 {
+                        groups.push(&block[start..i]);
+                    }
+                    start = i;
+                }
+            }
+            let mut heads: HashSet<(&str, &str)> = HashSet::default();
+            for group in &groups {
+                if let Some(person) = self.person(&ctx.text[group[0].1.clone()]) {
+                    heads.insert(person);
+                }
+            }
+            if heads.len() >= 2 && 2 * heads.len() > groups.len() {
+                return;
+            }
         }
         let span = first_span.start..last_span.end;
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
