@@ -103,8 +103,10 @@ pub struct ShortLineBlock {
     opts: Options,
     /// `opts.given_names`, lower case, for lookups.
     given_names: HashSet<String>,
-    /// `opts.list_headings`, lower case, for lookups.
-    list_headings: HashSet<String>,
+    /// `opts.list_headings`, lower case.
+    list_headings: Vec<String>,
+    /// The longest of `list_headings` in bytes.
+    list_heading_len: usize,
     applicability: Applicability,
 }
 
@@ -124,16 +126,18 @@ impl ShortLineBlock {
             ));
         }
         let given_names = opts.given_names.iter().map(|n| n.to_lowercase()).collect();
-        let list_headings = opts
+        let list_headings: Vec<String> = opts
             .list_headings
             .iter()
             .map(|n| n.to_lowercase())
             .collect();
+        let list_heading_len = list_headings.iter().map(String::len).max().unwrap_or(0);
         Ok(ShortLineBlock {
             rule: rule.clone(),
             opts,
             given_names,
             list_headings,
+            list_heading_len,
             applicability: applicability(rule, Applicability::Unsafe),
         })
     }
@@ -176,12 +180,19 @@ impl ShortLineBlock {
     /// Whether `line` (trimmed) is one of `list_headings` (`Pros`,
     /// `Nachteile:`), the heading of a review's list.
     fn list_heading(&self, line: &str) -> bool {
-        if self.list_headings.is_empty() {
+        // (the cheap tests first: a heading is short and has no bullet,
+        // though maybe a Markdown heading's marks: `## Vorteile`)
+        if line.len() > self.list_heading_len + 8 {
             return false;
         }
-        let entry = strip_bullets(line);
+        let entry = line.trim_start_matches('#').trim_start();
         let entry = entry.strip_suffix(':').unwrap_or(entry).trim_end();
-        self.list_headings.contains(&entry.to_lowercase())
+        // (headings are compared byte for byte but for ASCII case:
+        // `Stärken` is `stärken`, with no allocation for the many lines
+        // of other lengths)
+        self.list_headings
+            .iter()
+            .any(|h| h.len() == entry.len() && h.eq_ignore_ascii_case(entry))
     }
 
     /// Whether the entry `line` (trimmed, with its bullets) is a line of
@@ -355,8 +366,7 @@ impl ShortLineBlock {
         // (`The contenders` / four models / `Model | Price | Warm-up`).
         let table = after
             .peek()
-            .filter(|l| header_of_words(l))
-            .and_then(|l| table_cells(l))
+            .and_then(|l| table_cells(l).filter(|_| header_of_words(l)))
             .is_some_and(|cells| {
                 (last + 1..ctx.lines.count())
                     .map(line)
@@ -636,15 +646,15 @@ fn table_cells(line: &str) -> Option<usize> {
 /// or more hold a word of three letters (`Model | Price | Warm-up`; not a
 /// calendar's `M | D | M | D`).
 fn header_of_words(line: &str) -> bool {
-    let cells: Vec<&str> = line.trim().trim_matches('|').split(['|', '\t']).collect();
-    let worded = cells
-        .iter()
-        .filter(|c| {
-            c.split(|ch: char| !ch.is_alphabetic())
-                .any(|w| w.chars().nth(2).is_some())
-        })
-        .count();
-    2 * worded >= cells.len()
+    let (mut cells, mut worded) = (0, 0);
+    for cell in line.trim().trim_matches('|').split(['|', '\t']) {
+        cells += 1;
+        worded += usize::from(
+            cell.split(|ch: char| !ch.is_alphabetic())
+                .any(|w| w.chars().nth(2).is_some()),
+        );
+    }
+    2 * worded >= cells
 }
 
 /// Whether `entry` opens with a Roman numeral and a full stop, the number
@@ -661,31 +671,47 @@ fn roman_ordinal(entry: &str) -> bool {
 /// titles are quoted too), of 4 to 60 bytes (`„Glasshouse“`, `“Saltwater
 /// Letters,”`, without the punctuation before the closing mark): the
 /// titles of works that the article names. Gathered once per document,
-/// when a block first needs them.
+/// when a block first needs them, from a byte scan for the marks (`"` and
+/// the lead bytes of the typographic ones; not `'`, an apostrophe as
+/// often).
 fn quoted_strings(text: &str) -> HashSet<&str> {
-    const QUOTES: &[char] = &['„', '“', '”', '"', '»', '«', '‚', '‘', '’', '\''];
+    const QUOTES: &[char] = &['„', '“', '”', '"', '»', '«', '‚', '‘', '’'];
+    let bytes = text.as_bytes();
+    let marks: Vec<(usize, usize)> = memchr::memchr3_iter(b'"', 0xE2, 0xC2, bytes)
+        .filter_map(|at| {
+            let c = text[at..].chars().next()?;
+            QUOTES.contains(&c).then(|| (at, at + c.len_utf8()))
+        })
+        .collect();
     let mut found = HashSet::default();
-    for line in text.lines() {
-        if !line.contains(QUOTES) || line.contains("](") || !crate::text::has_words(line, 8) {
+    // The line last judged: its start, and whether it is a sentence.
+    let mut judged: Option<(usize, bool)> = None;
+    for pair in marks.windows(2) {
+        let ((open, inner_start), (close, _)) = (pair[0], pair[1]);
+        // (a quotation hugs its marks; the text between a closing mark
+        // and the next opening one has spaces at its ends)
+        let inner = &text[inner_start..close];
+        if inner.len() > 60
+            || inner.contains('\n')
+            || inner.starts_with(char::is_whitespace)
+            || inner.ends_with(char::is_whitespace)
+        {
             continue;
         }
-        let mut marks = line.match_indices(QUOTES).peekable();
-        while let Some((at, mark)) = marks.next() {
-            let Some(&(end, _)) = marks.peek() else {
-                break;
-            };
-            // (a quotation hugs its marks; the text between a closing mark
-            // and the next opening one has spaces at its ends)
-            let inner = &line[at + mark.len()..end];
-            if inner.len() <= 60
-                && !inner.starts_with(char::is_whitespace)
-                && !inner.ends_with(char::is_whitespace)
-            {
-                let inner = inner.trim_end_matches([',', '.', '!', '?']);
-                if inner.len() >= 4 {
-                    found.insert(inner);
-                }
+        let start = memchr::memrchr(b'\n', &bytes[..open]).map_or(0, |i| i + 1);
+        let sentence = match judged {
+            Some((at, sentence)) if at == start => sentence,
+            _ => {
+                let end = memchr::memchr(b'\n', &bytes[open..]).map_or(text.len(), |i| open + i);
+                let line = &text[start..end];
+                let sentence = !line.contains("](") && crate::text::has_words(line, 8);
+                judged = Some((start, sentence));
+                sentence
             }
+        };
+        let inner = inner.trim_end_matches([',', '.', '!', '?']);
+        if sentence && inner.len() >= 4 {
+            found.insert(inner);
         }
     }
     found
