@@ -183,6 +183,7 @@ fn structured_articles_stay_silent() {
         "recycling-rules",
         "reisereportage",
         "schlaf-tipps",
+        "screen-time",
         "sitzungsprotokoll",
         "smartphone-review",
         "speiseplan",

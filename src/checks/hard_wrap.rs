@@ -158,6 +158,8 @@ struct LineStat {
     list_item: bool,
     /// Ends with a colon: the lead-in of a list.
     colon: bool,
+    /// Starts with a lower-case letter.
+    lower_start: bool,
     /// Ends with a punctuation mark (`,` `.` `;` `:` `!` `?` `…`, maybe
     /// before a closing quotation mark): a line of verse does, a wrapped
     /// line now and then.
@@ -365,6 +367,7 @@ impl HardWrap {
                 .is_some_and(char::is_lowercase)
                 && trimmed.ends_with([')', ';']),
             colon: trimmed.ends_with(':'),
+            lower_start: trimmed.trim_start().starts_with(char::is_lowercase),
             punctuated: punctuated(trimmed),
         }
     }
@@ -401,11 +404,19 @@ impl HardWrap {
             // `da wohnt der Flößer …`) or sentences one to a line: a
             // wrapped paragraph breaks inside its clauses.
             let verse = stats[i..=j].iter().all(|s| s.punctuated);
+
             // Items of an unbulleted list have similar lengths too: they
             // are no proof of a width, above all under a lead-in colon.
             let items = stats[i..=j].iter().filter(|s| s.list_item).count();
             let lead_in = i > 0 && stats[i - 1].colon;
             let list = items * 2 >= j + 1 - i || (lead_in && items * 3 >= j + 1 - i);
+            // Under a lead-in colon, right above or over a blank line,
+            // lines that all open in small letters are the list's items
+            // (`… if your child:` / `regularly has trouble falling asleep
+            // …` / `loses interest in playing outside …`).
+            let list = list
+                || ((lead_in || (i > 1 && stats[i - 1].blank && stats[i - 2].colon))
+                    && stats[i..=j].iter().all(|s| s.lower_start));
             if j + 1 - i >= self.opts.min_run
                 && open >= 2
                 && hi <= self.opts.max_width

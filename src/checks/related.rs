@@ -280,8 +280,19 @@ impl AfterMarker {
                 list = Some(b);
             }
             let n = words(line);
-            let item =
-                list.is_some() && mark == list && n >= MIN_ITEM_WORDS && self.item_like(line, n);
+            // (an item that gives a label and a sentence longer than a
+            // title, with its full stop, is a point of the article: `-
+            // Under 18 months: Avoid screen use other than video chatting
+            // …`; a headline cut short ends with `...`)
+            let sentence = n > MAX_SENTENCE_TITLE_WORDS
+                && line.ends_with('.')
+                && !line.ends_with("..")
+                && line.find(": ").is_some_and(|at| at < 40);
+            let item = list.is_some()
+                && mark == list
+                && n >= MIN_ITEM_WORDS
+                && !sentence
+                && self.item_like(line, n);
             if !item && !self.headline_like(line) {
                 if !self.short_sentence(line, n) {
                     resumes = Some(line);
