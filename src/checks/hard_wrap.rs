@@ -1033,8 +1033,8 @@ fn punctuated(line: &str) -> bool {
 
 /// Whether line `i` stands in a verse of a song or a poem: the lines
 /// around it up to a blank one (a heading above them aside: `Refrain`,
-/// `1. Strophe`), three or more of at most fourteen words each, all end
-/// with a punctuation mark. A paragraph broken by a stray line break
+/// `1. Strophe`), three or more (two under such a heading) of at most
+/// fourteen words each, all end with a punctuation mark. A paragraph broken by a stray line break
 /// leaves a line that ends inside a clause.
 fn verse_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     const REACH: usize = 12;
@@ -1046,12 +1046,12 @@ fn verse_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> b
         let line = content(k).trim();
         !punctuated(line) && !crate::text::has_words(line, 4)
     };
-    let first = if heading(first) && first < i {
-        first + 1
-    } else {
-        first
-    };
-    last >= first + 2
+    let headed = heading(first) && first < i;
+    let first = if headed { first + 1 } else { first };
+    // (two lines under a heading: a couplet, `Verse 1` / `The ferry
+    // leaves at seven …,` / `and every gull …`)
+    let fewest = if headed { 1 } else { 2 };
+    last >= first + fewest
         && (first..=last).all(|k| {
             let line = content(k).trim();
             punctuated(line) && !crate::text::has_words(line, 15)
@@ -1060,9 +1060,9 @@ fn verse_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> b
 
 /// Whether lines `i` and `i + 1` are items of an unbulleted list that a
 /// line ending with a colon leads in (right above it or over a blank
-/// line), each item a line of its own that opens in small letters (`… to relieve:` / `sneezing and a runny nose
-/// caused by …` / `itching and swelling …`), as the items of a list
-/// continue its lead-in.
+/// line), each item a line of its own that opens in small letters (`… to
+/// relieve:` / `sneezing and a runny nose caused by …` / `itching and
+/// swelling …`), as the items of a list continue its lead-in.
 fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool {
     // (a list longer than this is left to other tests)
     const REACH: usize = 12;

@@ -20,6 +20,11 @@ struct Options {
     /// Shortest line, in characters, that counts.
     #[serde(default = "default_min_chars")]
     min_chars: usize,
+    /// Headings of a song's repeated part (`refrain`, `chorus`), compared
+    /// in lower case without a colon or a number: the lines under such a
+    /// heading repeat by design.
+    #[serde(default)]
+    refrain_labels: Vec<String>,
 }
 
 fn default_min_chars() -> usize {
@@ -29,6 +34,8 @@ fn default_min_chars() -> usize {
 pub struct RepeatedLine {
     rule: Arc<Rule>,
     min_chars: usize,
+    /// `refrain_labels`, lower case.
+    refrain_labels: Vec<String>,
 }
 
 impl RepeatedLine {
@@ -37,6 +44,11 @@ impl RepeatedLine {
         Ok(RepeatedLine {
             rule: rule.clone(),
             min_chars: opts.min_chars,
+            refrain_labels: opts
+                .refrain_labels
+                .iter()
+                .map(|l| l.to_lowercase())
+                .collect(),
         })
     }
 }
@@ -181,6 +193,34 @@ impl RepeatedLine {
 /// question, a meal plan or a line-up repeats entries across parallel
 /// sections; there the line recurs at the same slot of several sections,
 /// with different lines around it each time.
+impl RepeatedLine {
+    /// Whether every occurrence of `members` stands in a song's refrain:
+    /// the lines above it, up to a blank line (at most twelve), open with
+    /// one of `refrain_labels` (`Refrain`, `Chorus:`, `Refrain 2`).
+    fn in_refrain(&self, text: &str, lines: &Lines, members: &[usize]) -> bool {
+        if self.refrain_labels.is_empty() {
+            return false;
+        }
+        members.iter().all(|&m| {
+            let mut k = m;
+            for _ in 0..12 {
+                if k == 0 || lines.spans[k - 1].0 + 1 != lines.spans[k].0 {
+                    break;
+                }
+                k -= 1;
+            }
+            let head = text[lines.spans[k].1.clone()]
+                .trim_end_matches(|c: char| c == ':' || c == '.' || c.is_ascii_digit())
+                .trim_end();
+            k < m
+                && self
+                    .refrain_labels
+                    .iter()
+                    .any(|l| l.len() == head.len() && l.eq_ignore_ascii_case(head))
+        })
+    }
+}
+
 /// Whether the occurrences `members` of a line are the structure of the
 /// article: every occurrence is followed by a different line, and those
 /// lines are prose (a question and its answer in each interview), or they
@@ -446,7 +486,8 @@ impl Check for RepeatedLine {
                 && (parallel_sections(ctx.text, &lines, members)
                     || members.iter().all(|&i| slot(i))
                     || table_headers(ctx.text, &lines, members)
-                    || lists_under_labels(ctx.text, &lines, members))
+                    || lists_under_labels(ctx.text, &lines, members)
+                    || self.in_refrain(ctx.text, &lines, members))
             {
                 continue;
             }
