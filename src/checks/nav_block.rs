@@ -70,8 +70,8 @@ struct Options {
     #[serde(default)]
     given_names: Vec<String>,
     /// Headings of a review's lists (`pros`, `cons`, `vorteile`), compared
-    /// in lower case without a colon: a run that holds one is the
-    /// article's verdict, not a menu.
+    /// in lower case without a colon: such a heading starts a block of
+    /// its own, and the entries under it are the article's list.
     #[serde(default)]
     list_headings: Vec<String>,
 }
@@ -180,8 +180,8 @@ impl ShortLineBlock {
     /// Whether `line` (trimmed) is one of `list_headings` (`Pros`,
     /// `Nachteile:`), the heading of a review's list.
     fn list_heading(&self, line: &str) -> bool {
-        // (the cheap tests first: a heading is short and has no bullet,
-        // though maybe a Markdown heading's marks: `## Vorteile`)
+        // (the cheap test first: a heading is short, though it may carry
+        // a Markdown heading's marks, `## Vorteile`)
         if line.len() > self.list_heading_len + 8 {
             return false;
         }
@@ -684,8 +684,11 @@ fn quoted_strings(text: &str) -> HashSet<&str> {
         })
         .collect();
     let mut found = HashSet::default();
-    // The line last judged: its start, and whether it is a sentence.
-    let mut judged: Option<(usize, bool)> = None;
+    // The line last judged: its start and end, and whether it is a
+    // sentence. (Marks come in order, so each line is found and judged
+    // once, and the search for its start goes back no further than the
+    // line before: a document of one long line stays linear.)
+    let mut judged: Option<(usize, usize, bool)> = None;
     for pair in marks.windows(2) {
         let ((open, inner_start), (close, _)) = (pair[0], pair[1]);
         // (a quotation hugs its marks; the text between a closing mark
@@ -698,14 +701,16 @@ fn quoted_strings(text: &str) -> HashSet<&str> {
         {
             continue;
         }
-        let start = memchr::memrchr(b'\n', &bytes[..open]).map_or(0, |i| i + 1);
         let sentence = match judged {
-            Some((at, sentence)) if at == start => sentence,
+            Some((_, end, sentence)) if open < end => sentence,
             _ => {
+                let from = judged.map_or(0, |(_, end, _)| end);
+                let start =
+                    memchr::memrchr(b'\n', &bytes[from..open]).map_or(from, |i| from + i + 1);
                 let end = memchr::memchr(b'\n', &bytes[open..]).map_or(text.len(), |i| open + i);
                 let line = &text[start..end];
                 let sentence = !line.contains("](") && crate::text::has_words(line, 8);
-                judged = Some((start, sentence));
+                judged = Some((start, end, sentence));
                 sentence
             }
         };
