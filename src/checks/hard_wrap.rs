@@ -404,7 +404,6 @@ impl HardWrap {
             // `da wohnt der Flößer …`) or sentences one to a line: a
             // wrapped paragraph breaks inside its clauses.
             let verse = stats[i..=j].iter().all(|s| s.punctuated);
-
             // Items of an unbulleted list have similar lengths too: they
             // are no proof of a width, above all under a lead-in colon.
             let items = stats[i..=j].iter().filter(|s| s.list_item).count();
@@ -1034,8 +1033,8 @@ fn punctuated(line: &str) -> bool {
 /// Whether line `i` stands in a verse of a song or a poem: the lines
 /// around it up to a blank one (a heading above them aside: `Refrain`,
 /// `1. Strophe`), three or more (two under such a heading) of at most
-/// fourteen words each, all end with a punctuation mark. A paragraph broken by a stray line break
-/// leaves a line that ends inside a clause.
+/// fourteen words each, all end with a punctuation mark. A paragraph
+/// broken by a stray line break leaves a line that ends inside a clause.
 fn verse_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     const REACH: usize = 12;
     let filled = |k: usize| !content(k).trim().is_empty();

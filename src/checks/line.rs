@@ -487,11 +487,12 @@ impl Check for LineSet {
                 && out[found..].iter().any(|d| self.headings.contains(&d.rule))
                 && between_prose(ctx, line_no)
             {
-                let mut index = 0;
-                out.retain(|d| {
-                    index += 1;
-                    index <= found || !self.headings.contains(&d.rule)
-                });
+                // (this line's findings only, not the document's so far)
+                let kept: Vec<Diagnostic> = out
+                    .drain(found..)
+                    .filter(|d| !self.headings.contains(&d.rule))
+                    .collect();
+                out.extend(kept);
             }
         }
         if let Some(memo) = &mut memo {

@@ -180,20 +180,7 @@ impl RepeatedLine {
             groups,
         }
     }
-}
 
-/// Whether the `k`-th occurrence (`k >= 1`) of a repeated line looks like
-/// what a scraper leaves: the line printed twice in a row (next to another
-/// occurrence, blank lines aside, or one line between), a block of
-/// lines printed twice (its neighbour repeats the earlier one's neighbour
-/// too), or one pair of which one stands near an edge of the document (a
-/// title or teaser repeated as a paragraph, navigation at both ends).
-///
-/// Everything else is structure: an interview asks each person the same
-/// question, a meal plan or a line-up repeats entries across parallel
-/// sections; there the line recurs at the same slot of several sections,
-/// with different lines around it each time.
-impl RepeatedLine {
     /// Whether every occurrence of `members` stands in a song's refrain:
     /// the lines above it, up to a blank line (at most twelve), open with
     /// one of `refrain_labels` (`Refrain`, `Chorus:`, `Refrain 2`).
@@ -430,6 +417,17 @@ fn lists_under_labels(text: &str, lines: &Lines, members: &[usize]) -> bool {
     true
 }
 
+/// Whether the `k`-th occurrence (`k >= 1`) of a repeated line looks like
+/// what a scraper leaves: the line printed twice in a row (next to another
+/// occurrence, blank lines aside, or one line between), a block of
+/// lines printed twice (its neighbour repeats the earlier one's neighbour
+/// too), or one pair of which one stands near an edge of the document (a
+/// title or teaser repeated as a paragraph, navigation at both ends).
+///
+/// Everything else is structure: an interview asks each person the same
+/// question, a meal plan or a line-up repeats entries across parallel
+/// sections; there the line recurs at the same slot of several sections,
+/// with different lines around it each time.
 fn looks_scraped(
     lines: &Lines,
     members: &[usize],
