@@ -23,6 +23,11 @@
 //! with scrape artifacts, as plain `.txt` files and as `.jsonl.gz` shards,
 //! and times `check`, `filter` and ripgrep on it as before.
 //!
+//! **Long lines third.** One document of one line of each of a few
+//! shapes, at 1 MB and at 4 MB: the ratio of their CPU times shows work
+//! that grows with the square of a line's length (`CORPUSLINT_BENCH_SHAPES=0`
+//! skips it).
+//!
 //! Numbers belong here, never in a timed test.
 
 use std::fs;
@@ -421,9 +426,83 @@ fn env_number(name: &str, default: usize) -> usize {
 
 fn main() {
     real_text();
+    if env_number("CORPUSLINT_BENCH_SHAPES", 1) > 0 {
+        line_shapes();
+    }
     let megabytes = env_number("CORPUSLINT_BENCH_MB", 256);
     if megabytes > 0 {
         synthetic(megabytes);
+    }
+}
+
+/// One document of one long line, for each of a few shapes of text that a
+/// broken extraction leaves: the CPU time at 1 MB and at 4 MB, and their
+/// ratio. Work that grows with the line's length gives about 4; work that
+/// grows with its square, 16 (a check that searches the rest of the line
+/// again for each mark or finding). Each shape has hit such a search once:
+/// quotation marks without a stop, non-breaking spaces without quotes.
+fn line_shapes() {
+    const SHAPES: &[(&str, &str)] = &[
+        (
+            "quotes, no stop",
+            "Er sagte „Hallo Welt“ und dann \"noch etwas\" dazu ",
+        ),
+        (
+            "quotes and stops",
+            "Sie fragte: „Kommst du?“ Er sagte \"nein\". ",
+        ),
+        (
+            "joins, no stop",
+            "die Stadt plant neue Wege Die Opposition ist dagegen und ",
+        ),
+        ("spaces and NBSP", "a  b \t c\u{a0} d   e "),
+        (
+            "© and labels",
+            "WATCH VIDEO Anzeige Foto: dpa © 2024 Mehr zum Thema: ",
+        ),
+        (
+            "tags and entities",
+            "<p>Text &amp; mehr</p> < /p> &nbsp; <br/> ",
+        ),
+        ("mojibake", "FÃ¼r die GrÃ¶ÃŸe â€ž Ã¢â‚¬â„¢ "),
+        (
+            "invisible characters",
+            "a\u{200b}b\u{200c}c\u{ad}D\u{feff}e ",
+        ),
+        (
+            "bullets and arrows",
+            "• Home • News - Sport | Kultur » Mehr › ",
+        ),
+        (
+            "single quotes",
+            "it's 'quoted' ‘single’ ‚deutsch‘ rock 'n' roll ",
+        ),
+    ];
+    println!();
+    println!("== one long line of one shape: CPU seconds at 1 MB and 4 MB ==");
+    println!(
+        "{:<24} {:>8} {:>8} {:>8}  (4 is linear, 16 quadratic)",
+        "shape", "1 MB", "4 MB", "ratio"
+    );
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-shapes");
+    fs::create_dir_all(&root).unwrap();
+    for (n, (name, piece)) in SHAPES.iter().enumerate() {
+        let cpu = |mb: usize| {
+            let path = root.join(format!("shape-{n}-{mb}mb.txt"));
+            let mut text = "Startseite\nNachrichten\n".to_string();
+            text.push_str(&piece.repeat(mb * 1_000_000 / piece.len()));
+            text.push('\n');
+            fs::write(&path, text).unwrap();
+            let args = ["check", "--format", "jsonl", "--fail-on", "never"];
+            let r = best(2, BIN, &[&args[..], &[path.to_str().unwrap()]].concat());
+            let _ = fs::remove_file(&path);
+            r.cpu
+        };
+        let (one, four) = (cpu(1), cpu(4));
+        println!(
+            "{name:<24} {one:>8.2} {four:>8.2} {:>8.1}",
+            four / one.max(0.001)
+        );
     }
 }
 

@@ -598,25 +598,85 @@ fn looks_like_code(line: &str) -> bool {
 /// may still close (speeches quoted over several paragraphs).
 const QUOTE_SPAN_PARAGRAPHS: usize = 3;
 
-/// The first index at or after `from` whose byte may start a quotation
-/// mark, or `bytes.len()`. memchr finds the ASCII marks and the lead byte of
-/// „‚“”‘’ (E2) together; `c2` caches the next C2 (» and «), searched for on
-/// its own and again only once passed. Other bytes are skipped unread.
-fn next_quote_start(bytes: &[u8], from: usize, c2: &mut Option<usize>) -> usize {
-    let len = bytes.len();
-    if from >= len {
-        return len;
+/// The next bytes that may start a quotation mark, searched for forward
+/// only: memchr finds the ASCII marks and the lead byte of „‚“”‘’ (E2)
+/// together, and the lead byte of » and « (C2) on its own. Each search's
+/// result is kept until it is passed, so a text full of one kind and
+/// without the other (non-breaking spaces, no quotes) is read once.
+#[derive(Default)]
+struct QuoteStarts {
+    c2: Option<usize>,
+    ascii_or_e2: Option<usize>,
+}
+
+impl QuoteStarts {
+    /// The first index at or after `from` whose byte may start a
+    /// quotation mark, or `bytes.len()`. `from` never decreases between
+    /// calls. Other bytes are skipped unread.
+    fn next(&mut self, bytes: &[u8], from: usize) -> usize {
+        let len = bytes.len();
+        if from >= len {
+            return len;
+        }
+        let search = |cached: &mut Option<usize>, find: &dyn Fn(&[u8]) -> Option<usize>| {
+            if cached.is_none_or(|at| at < from) {
+                *cached = Some(find(&bytes[from..]).map_or(len, |p| from + p));
+            }
+            cached.unwrap_or(len)
+        };
+        let c2 = search(&mut self.c2, &|b| memchr::memchr(0xC2, b));
+        let other = search(&mut self.ascii_or_e2, &|b| {
+            memchr::memchr3(b'"', b'\'', 0xE2, b)
+        });
+        c2.min(other)
     }
-    if c2.is_none_or(|at| at < from) {
-        *c2 = Some(memchr::memchr(0xC2, &bytes[from..]).map_or(len, |p| from + p));
-    }
-    let ascii_or_e2 = memchr::memchr3(b'"', b'\'', 0xE2, &bytes[from..]).map_or(len, |p| from + p);
-    ascii_or_e2.min(c2.unwrap_or(len))
 }
 
 /// Whether any byte of `bytes` may start a quotation mark.
 fn has_quote_start(bytes: &[u8]) -> bool {
-    next_quote_start(bytes, 0, &mut None) < bytes.len()
+    QuoteStarts::default().next(bytes, 0) < bytes.len()
+}
+
+/// The typewriter's opening pairs (`,,` and ``` `` ```) of one paragraph,
+/// for the closing marks met in order: whether the last pair before a mark
+/// is still open, that is no closing pair (`''`, `’’`, `"`, `“`) stands
+/// between them. Each pair's stretch is read once, so a long paragraph
+/// full of straight quotes stays linear.
+#[derive(Default)]
+struct TypewriterOpeners {
+    /// The positions of the pairs, found on the first question.
+    at: Option<Vec<usize>>,
+    /// How many of them end at or before the mark asked about last.
+    passed: usize,
+    /// The pair already asked about: the mark asked about then is itself
+    /// a closing pair, so the pair is closed for every later mark.
+    asked: Option<usize>,
+}
+
+impl TypewriterOpeners {
+    /// Whether the pair last before `i` in `bytes` is still open at `i`.
+    /// `i` never decreases between calls, and the mark at `i` is a
+    /// closing pair (`"` or `''`).
+    fn opens_before(&mut self, bytes: &[u8], i: usize) -> bool {
+        let at = self.at.get_or_insert_with(|| {
+            memchr::memchr2_iter(b',', b'`', bytes)
+                .filter(|&p| bytes.get(p + 1) == Some(&bytes[p]))
+                .collect()
+        });
+        while at.get(self.passed).is_some_and(|&p| p + 2 <= i) {
+            self.passed += 1;
+        }
+        let Some(o) = self.passed.checked_sub(1).map(|n| at[n]) else {
+            return false;
+        };
+        if self.asked.replace(o) == Some(o) {
+            return false;
+        }
+        let stretch = &bytes[o..i];
+        ![&b"''"[..], "’’".as_bytes(), b"\"", "“".as_bytes()]
+            .iter()
+            .any(|closer| memchr::memmem::find(stretch, closer).is_some())
+    }
 }
 
 /// What the scan of one paragraph found: its problems, the marks left
@@ -638,10 +698,11 @@ fn scan(text: &str, range: Range<usize>, style: Style) -> Scan {
     let mut pairs = Vec::new();
     let mut stack: Vec<Mark> = Vec::new();
     let bytes = para.as_bytes();
-    let mut c2 = None;
+    let mut starts = QuoteStarts::default();
+    let mut typewriter = TypewriterOpeners::default();
     let mut i = 0;
     loop {
-        i = next_quote_start(bytes, i, &mut c2);
+        i = starts.next(bytes, i);
         if i >= bytes.len() {
             break;
         }
@@ -664,15 +725,7 @@ fn scan(text: &str, range: Range<usize>, style: Style) -> Scan {
         // apostrophes or a straight double quote close them.
         // (open: no closing pair after the last opening one)
         if matches!(c, '\'' | '"') && (c == '"' || rest.starts_with('\'')) {
-            let open = [",,", "``"]
-                .iter()
-                .filter_map(|o| before.rfind(o))
-                .max()
-                .is_some_and(|o| {
-                    !["''", "’’", "\"", "“"]
-                        .iter()
-                        .any(|closer| before[o..].contains(closer))
-                });
+            let open = typewriter.opens_before(bytes, i);
             if open {
                 i = after + usize::from(c == '\'');
                 continue;
@@ -956,6 +1009,40 @@ impl QuoteBalance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// [`TypewriterOpeners`] answers as a search back from each mark
+        /// did (the last `,,` or ``` `` ``` before it, and no closing pair
+        /// since), for the marks the scan asks about, in the scan's order.
+        #[test]
+        fn typewriter_openers_answer_as_the_search_back(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![",", "`", "'", "\"", "“", "’", "a", " "]),
+                0..40,
+            ),
+        ) {
+            let text: String = parts.concat();
+            let bytes = text.as_bytes();
+            let mut openers = TypewriterOpeners::default();
+            let mut i = 0;
+            while let Some(c) = text.get(i..).and_then(|t| t.chars().next()) {
+                let (before, rest) = (&text[..i], &text[i + c.len_utf8()..]);
+                if !(c == '"' || (c == '\'' && rest.starts_with('\''))) {
+                    i += c.len_utf8();
+                    continue;
+                }
+                let searched = [",,", "``"]
+                    .iter()
+                    .filter_map(|o| before.rfind(o))
+                    .max()
+                    .is_some_and(|o| {
+                        !["''", "’’", "\"", "“"].iter().any(|closer| before[o..].contains(closer))
+                    });
+                proptest::prop_assert_eq!(openers.opens_before(bytes, i), searched, "{:?} at {}", text, i);
+                i += 1 + usize::from(searched && c == '\'');
+            }
+        }
+    }
 
     fn problems(s: &str, german: bool) -> Vec<String> {
         let style = Style {

@@ -677,14 +677,40 @@ fn quantity_before(text: &str, lines: &LineIndex, end: usize) -> bool {
     // (the line's start from the index: a search back for `\n` would
     // read a long line once per finding)
     let line = &text[lines.full(lines.line_of(end)).start..end];
-    // (a stop followed by a space: not the one of `39.991,11 Euro`)
-    let fragment = line
-        .rmatch_indices(['.', '!', '?', ';', ':'])
-        .find(|(i, _)| line[i + 1..].starts_with(char::is_whitespace))
-        .map_or(line, |(i, _)| &line[i + 1..]);
-    let fragment = fragment.trim_start_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—' | '·' | '+' | '>')
-    });
+    let bullet = |c: char| matches!(c, '-' | '*' | '•' | '–' | '—' | '·' | '+' | '>');
+    // The fragment starts after the last stop followed by a space (not the
+    // one of `39.991,11 Euro`), that is after a word ending in a stop. The
+    // words are read back from the end, and at most five that hold more
+    // than bullets: a fragment of five words is no quantity, and a long
+    // line without a stop is not read once per finding.
+    let mut from = 0;
+    let mut rest = line;
+    let mut solid = 0;
+    loop {
+        let kept = rest.trim_end();
+        let Some(word_start) = kept
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace())
+            .map(|(i, c)| i + c.len_utf8())
+            .or((!kept.is_empty()).then_some(0))
+        else {
+            break;
+        };
+        let word = &kept[word_start..];
+        if kept.len() < line.len() && word.ends_with(['.', '!', '?', ';', ':']) {
+            from = kept.len();
+            break;
+        }
+        if !word.chars().all(bullet) {
+            solid += 1;
+            if solid > 4 {
+                return false;
+            }
+        }
+        rest = &kept[..word_start];
+    }
+    let fragment = line[from..].trim_start_matches(|c: char| c.is_whitespace() || bullet(c));
     let numeric = |w: &str| {
         w.chars()
             .any(|c| c.is_ascii_digit() || matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔'))
@@ -2654,6 +2680,56 @@ impl SentenceJoin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`quantity_before`] as it was first written: the line searched back
+    /// for its last stop once per finding, which made a long line without
+    /// a stop quadratic. The walk back over at most five words must agree.
+    fn quantity_before_by_search(text: &str, lines: &LineIndex, end: usize) -> bool {
+        let line = &text[lines.full(lines.line_of(end)).start..end];
+        let fragment = line
+            .rmatch_indices(['.', '!', '?', ';', ':'])
+            .find(|(i, _)| line[i + 1..].starts_with(char::is_whitespace))
+            .map_or(line, |(i, _)| &line[i + 1..]);
+        let fragment = fragment.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | '*' | '•' | '–' | '—' | '·' | '+' | '>')
+        });
+        let numeric = |w: &str| {
+            w.chars()
+                .any(|c| c.is_ascii_digit() || matches!(c, '½' | '¼' | '¾' | '⅓' | '⅔'))
+                || NUMBER_WORDS.contains(&w.to_lowercase().as_str())
+        };
+        let words: Vec<&str> = fragment.split_whitespace().collect();
+        let numbers = words.iter().filter(|w| numeric(w)).count();
+        numbers >= 1 && words.len() - numbers <= 1 && words.len() <= 4
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quantity_before_reads_back_as_the_search_did(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "3", "½", "two", "Two", "kg", "Mehl", "-", "•", "--", "-5", "a.b.",
+                    "Euro.", "39.991,11", "x:", "?", ";", ".", " ", "  ", "\u{a0}", "\n",
+                ]),
+                0..24,
+            ),
+            glue in proptest::collection::vec(0usize..3, 24),
+        ) {
+            let mut text = String::new();
+            for (part, g) in parts.iter().zip(&glue) {
+                text.push_str(part);
+                text.push_str(["", " ", "\u{2009}"][*g]);
+            }
+            let lines = LineIndex::new(&text);
+            for end in (0..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+                proptest::prop_assert_eq!(
+                    quantity_before(&text, &lines, end),
+                    quantity_before_by_search(&text, &lines, end),
+                    "{:?} at {}", text, end
+                );
+            }
+        }
+    }
 
     #[test]
     fn word_start_walks_back_over_letters() {
