@@ -192,6 +192,7 @@ fn structured_articles_stay_silent() {
         "stellenanzeige",
         "steuer-ratgeber",
         "training-plan",
+        "traueranzeige",
         "tv-programm",
         "umayyad-history",
         "unbulleted-list",
