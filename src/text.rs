@@ -346,6 +346,29 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// The separators of a list of pairs, term and meaning (a glossary, a
+/// vocabulary list: `ticket – el billete`), spaced on both sides.
+const PAIR_SEPARATORS: [&str; 7] = [" – ", " — ", " - ", " = ", " | ", " → ", "\t"];
+
+/// The separator of [`PAIR_SEPARATORS`] that `line` holds exactly once, as
+/// an entry of a list of pairs holds it (`single ticket – el billete de
+/// ida`); the first such, in that order. An entry is short: a line of
+/// sixteen words or more is a paragraph with a dash in it.
+pub fn pair_separator(line: &str) -> Option<&'static str> {
+    if has_words(line, 16) {
+        return None;
+    }
+    PAIR_SEPARATORS
+        .into_iter()
+        .find(|sep| line.matches(sep).count() == 1)
+}
+
+/// Whether `a` and `b` hold the same separator of a pair once each: two
+/// entries of a list of pairs, one under the other.
+pub fn pairs_alike(a: &str, b: &str) -> bool {
+    pair_separator(a).is_some_and(|sep| pair_separator(b) == Some(sep))
+}
+
 /// The label of a field line, `Label: value` (`Verlag: Kosmos`, `GENRE:
 /// Fiction`, `Where did I get this book: the library`): one to six words
 /// before the colon, no sentence punctuation in them, and a value after it.

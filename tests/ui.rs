@@ -197,6 +197,7 @@ fn structured_articles_stay_silent() {
         "umayyad-history",
         "unbulleted-list",
         "vereinstermine",
+        "vokabelliste",
         "volkslied",
         "wochenplan",
     ];

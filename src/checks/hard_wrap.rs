@@ -877,6 +877,7 @@ impl HardWrap {
                 || stanza(&content, n, i)
                 || verse_lines(&content, n, i)
                 || listed_after_colon(&content, i)
+                || paired_lines(&content, n, i)
             {
                 continue;
             }
@@ -1076,6 +1077,20 @@ fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool
         .take(REACH)
         .find(|&k| !small(k))
         .is_some_and(|k| lead_in(k) || (k > 0 && content(k).trim().is_empty() && lead_in(k - 1)))
+}
+
+/// Whether lines `i` and `i + 1` are entries of a list of pairs (a
+/// glossary, a vocabulary list): both hold one spaced separator
+/// ([`crate::text::pair_separator`]), and so does the line above or the
+/// one below (`single ticket – el billete de ida` / `return ticket – el
+/// billete de ida y vuelta`). Three lines of prose in a row that each hold
+/// the same spaced dash once are rare; three pairs in a row are a table.
+fn paired_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
+    use crate::text::pairs_alike;
+    let (a, b) = (content(i), content(i + 1));
+    pairs_alike(a, b)
+        && ((i > 0 && pairs_alike(content(i - 1), a))
+            || (i + 2 < n && pairs_alike(b, content(i + 2))))
 }
 
 /// Whether `line` is a field of a record, a label of up to three words

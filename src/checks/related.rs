@@ -482,8 +482,11 @@ impl Check for AfterMarker {
             }
             let header = &text[span.clone()];
             let generic = !self.marker.is_match(header);
+            // (nor an entry of a list of pairs under another: `to miss the
+            // train – perder el tren` in a vocabulary list)
             if generic
                 && (amount_field(header)
+                    || (line > 0 && crate::text::pairs_alike(ctx.trimmed_line(line - 1), header))
                     || !self.generic.as_ref().is_some_and(|g| g.is_match(header))
                     || self
                         .generic_unless
