@@ -187,6 +187,7 @@ fn structured_articles_stay_silent() {
         "screen-time",
         "sitzungsprotokoll",
         "smartphone-review",
+        "song-outro",
         "songtext",
         "speiseplan",
         "stellenanzeige",

@@ -25,6 +25,10 @@ struct Options {
     /// heading repeat by design.
     #[serde(default)]
     refrain_labels: Vec<String>,
+    /// Headings of a song's other parts that may repeat the refrain's
+    /// lines (`outro`, `bridge`, `coda`), compared as `refrain_labels`.
+    #[serde(default)]
+    song_labels: Vec<String>,
 }
 
 fn default_min_chars() -> usize {
@@ -36,6 +40,8 @@ pub struct RepeatedLine {
     min_chars: usize,
     /// `refrain_labels`, lower case.
     refrain_labels: Vec<String>,
+    /// `song_labels`, lower case.
+    song_labels: Vec<String>,
 }
 
 impl RepeatedLine {
@@ -49,6 +55,7 @@ impl RepeatedLine {
                 .iter()
                 .map(|l| l.to_lowercase())
                 .collect(),
+            song_labels: opts.song_labels.iter().map(|l| l.to_lowercase()).collect(),
         })
     }
 }
@@ -183,12 +190,20 @@ impl RepeatedLine {
 
     /// Whether every occurrence of `members` stands in a song's refrain:
     /// the lines above it, up to a blank line (at most twelve), open with
-    /// one of `refrain_labels` (`Refrain`, `Chorus:`, `Refrain 2`).
+    /// one of `refrain_labels` (`Refrain`, `Chorus:`, `Refrain 2`). An
+    /// outro or a bridge may repeat a line of the refrain: an occurrence
+    /// under one of `song_labels` counts when two others stand in refrains.
     fn in_refrain(&self, text: &str, lines: &Lines, members: &[usize]) -> bool {
         if self.refrain_labels.is_empty() {
             return false;
         }
-        members.iter().all(|&m| {
+        let is = |labels: &[String], head: &str| {
+            labels
+                .iter()
+                .any(|l| l.len() == head.len() && l.eq_ignore_ascii_case(head))
+        };
+        let mut refrains = 0;
+        for &m in members {
             let mut k = m;
             for _ in 0..12 {
                 if k == 0 || lines.spans[k - 1].0 + 1 != lines.spans[k].0 {
@@ -199,12 +214,16 @@ impl RepeatedLine {
             let head = text[lines.spans[k].1.clone()]
                 .trim_end_matches(|c: char| c == ':' || c == '.' || c.is_ascii_digit())
                 .trim_end();
-            k < m
-                && self
-                    .refrain_labels
-                    .iter()
-                    .any(|l| l.len() == head.len() && l.eq_ignore_ascii_case(head))
-        })
+            if k == m {
+                return false;
+            }
+            if is(&self.refrain_labels, head) {
+                refrains += 1;
+            } else if !is(&self.song_labels, head) {
+                return false;
+            }
+        }
+        refrains == members.len() || refrains >= 2
     }
 }
 
