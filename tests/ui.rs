@@ -164,6 +164,7 @@ fn structured_articles_stay_silent() {
         "gedicht-interpretation",
         "gnocchi-recipe",
         "hawaii-travel",
+        "hymn-schedule",
         "interview-series",
         "kammermusikabend",
         "kinoprogramm",

@@ -83,6 +83,34 @@ fn field_key(line: &str) -> Option<&str> {
         .filter(|key| key.len() <= 50 && key.split_whitespace().count() <= 6)
 }
 
+/// The first cell of a table row (`Gradual | 24 | On Jordan's Bank`,
+/// `| Entrance | 11 | … |`): a key of up to four words before ` | `.
+fn row_key(line: &str) -> Option<&str> {
+    let row = line.trim_start_matches(['|', ' ']);
+    row.split_once(" | ")
+        .map(|(key, _)| key.trim())
+        .filter(|key| !key.is_empty() && !crate::text::has_words(key, 5))
+}
+
+/// Whether the table row of `members` is a record of a keyed table: two
+/// other, different rows of the document open with its first cell (the
+/// hymn of each service's `Entrance`, `Gradual`, `Offertory`). A table
+/// repeats such a row when the same entry falls in two sections; a menu
+/// row printed twice (`Home | News | Sport`) has no other rows of its
+/// key.
+fn keyed_row(text: &str, lines: &Lines, members: &[usize]) -> bool {
+    let line = |i: usize| &text[lines.spans[i].1.clone()];
+    let row = line(members[0]);
+    let Some(key) = row_key(row) else {
+        return false;
+    };
+    let mut others = foldhash::HashSet::default();
+    (0..lines.spans.len())
+        .map(line)
+        .filter(|l| *l != row && row_key(l) == Some(key))
+        .any(|l| others.insert(l) && others.len() >= 2)
+}
+
 /// Whether `line` reads as a sentence of prose: several words ending in
 /// sentence punctuation, or a long run of words.
 fn is_prose(line: &str) -> bool {
@@ -492,7 +520,7 @@ impl Check for RepeatedLine {
             // A field repeats across the sections of structured text, but
             // never on the very next line (blank lines aside): a title
             // printed twice (`Nach erstem Test: Alfa Romeo plant …`).
-            let field = !not_field(members[0]);
+            let field = !not_field(members[0]) || keyed_row(ctx.text, &lines, members);
             let at = lines.spans[members[0]].0;
             // (an entry of a programme after each of its time slots:
             // `| 8:30 a.m.–Noon |` / `Workshops and Interest Groups |` on
