@@ -728,6 +728,32 @@ fn line_rules_with_unless() {
     );
 }
 
+/// `unless_beside`: a matching line whose block (up to a blank line) holds
+/// the pattern in another line is the article's data and is left alone.
+#[test]
+fn line_rules_with_unless_beside() {
+    let rule = "[[rule]]\nid = \"boilerplate/when\"\nseverity = \"warning\"\nkind = \"line\"\npattern = 'Datum: \\d\\d?\\. Mai 2025'\nunless_beside = '^Ort:'\nmessage = \"date line\"\n";
+    let doc =
+        "Datum: 15. Mai 2025\n\nDer Text beginnt hier.\n\nDatum: 16. Mai 2025\nOrt: Kongresshaus\n";
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/when.toml", rule.as_bytes())]);
+    assert_eq!(
+        stdout(&only_own_rules(dir.path())),
+        "d.txt:1:1: warning[boilerplate/when] date line\n0 errors, 1 warning in 1 file\n"
+    );
+    // A broken pattern is an error at its position; other kinds refuse it.
+    let broken = rule.replace("'^Ort:'", "'(Ort'");
+    let dir = scratch(&[("d.txt", doc.as_bytes()), ("r/x.toml", broken.as_bytes())]);
+    let out = corpuslint(dir.path(), &["check", "--rules", "r", "d.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("r/x.toml:6:17: "), "{}", stderr(&out));
+    let bad = "[[rule]]\nid = \"boilerplate/x\"\nseverity = \"warning\"\nkind = \"pattern\"\nunless_beside = 'a'\npattern = 'b'\nmessage = \"m\"\n";
+    assert_rule_file_error(
+        doc,
+        bad,
+        "r/x.toml:4:8: a `pattern` rule takes no `unless_beside` key",
+    );
+}
+
 #[test]
 fn learn_writes_recurring_lines_as_a_rule_file() {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();

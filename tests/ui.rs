@@ -152,6 +152,7 @@ fn structured_articles_stay_silent() {
         "agm-minutes",
         "basketball-profile",
         "birding-log",
+        "book-record",
         "clean-de",
         "clean-en",
         "club-coaches",

@@ -67,6 +67,14 @@ pub fn compile_unless(rule: &Rule) -> Result<Option<Regex>, CompileError> {
         .transpose()
 }
 
+/// Compiles a line rule's `unless_beside` pattern, if it has one.
+pub fn compile_unless_beside(rule: &Rule) -> Result<Option<Regex>, CompileError> {
+    rule.unless_beside
+        .as_deref()
+        .map(|u| super::regex(u).map_err(|e| CompileError::new(Field::UnlessBeside, e.message)))
+        .transpose()
+}
+
 /// A group compiled when first needed (`None` inside: no rules).
 type LazyGroup = OnceLock<Option<Group>>;
 
@@ -230,6 +238,8 @@ pub struct LineSet {
     capped: Vec<Arc<Rule>>,
     /// The ids of the rules whose lines may be headings (`may_be_heading`).
     headings: Vec<Arc<str>>,
+    /// The rules with an `unless_beside`: their ids and that pattern.
+    beside: Vec<(Arc<str>, Regex)>,
 }
 
 impl LineSet {
@@ -294,6 +304,14 @@ impl LineSet {
                     .filter(|r| r.may_be_heading)
                     .map(|r| r.id.clone())
                     .collect(),
+                beside: rules
+                    .iter()
+                    .filter_map(|r| {
+                        compile_unless_beside(r)
+                            .transpose()
+                            .map(|re| re.map(|re| (r.id.clone(), re)))
+                    })
+                    .collect::<Result<_, _>>()?,
             })
         };
         Some(build())
@@ -494,6 +512,19 @@ impl Check for LineSet {
                     .collect();
                 out.extend(kept);
             }
+            if out.len() > found && !self.beside.is_empty() {
+                // (this line's findings only, as above)
+                let kept: Vec<Diagnostic> = out
+                    .drain(found..)
+                    .filter(|d| {
+                        !self
+                            .beside
+                            .iter()
+                            .any(|(id, re)| *id == d.rule && beside(ctx, line_no, re))
+                    })
+                    .collect();
+                out.extend(kept);
+            }
         }
         if let Some(memo) = &mut memo {
             memo.lines = kept;
@@ -545,6 +576,22 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
         && ((n + 1 < ctx.lines.count() && lower_word(ctx.trimmed_line(n + 1)))
             || (lower_word(line) && line.ends_with('.') && !line.ends_with("..")))
 }
+
+/// Whether another line of line `n`'s block (the non-empty lines next to
+/// it, up to a blank line, at most [`BESIDE_REACH`] each way) holds `re`:
+/// the record a rule's `unless_beside` names (`Ort: …` beside `Datum: …`).
+fn beside(ctx: &Ctx<'_>, n: usize, re: &Regex) -> bool {
+    let holds = |k: usize| {
+        let line = ctx.trimmed_line(k);
+        (!line.is_empty()).then(|| re.is_match(line))
+    };
+    let up = (n.saturating_sub(BESIDE_REACH)..n).rev().map_while(holds);
+    let down = (n + 1..ctx.lines.count().min(n + 1 + BESIDE_REACH)).map_while(holds);
+    up.chain(down).any(|found| found)
+}
+
+/// How far [`beside`] reads each way.
+const BESIDE_REACH: usize = 5;
 
 /// Whether line `n` is a heading between two paragraphs of prose: one to
 /// three words, no row of links (`Impressum | Datenschutz`), and the

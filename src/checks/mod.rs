@@ -240,6 +240,7 @@ pub enum Field {
     Options,
     Fix,
     Unless,
+    UnlessBeside,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +299,7 @@ pub fn compile(rule: &Arc<Rule>) -> Result<Option<Arc<dyn Check>>, CompileError>
             if !rule.origin.builtin {
                 line::compile_line_pattern(rule.pattern.as_deref().unwrap_or_default())?;
                 line::compile_unless(rule)?;
+                line::compile_unless_beside(rule)?;
             }
             Ok(None)
         }

@@ -65,6 +65,12 @@ pub(crate) fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
             "may be a heading: a line between two paragraphs of prose is left alone"
         )?;
     }
+    if let Some(beside) = &r.unless_beside {
+        writeln!(
+            out,
+            "unless beside: {beside} (a line whose block holds this elsewhere is left alone)"
+        )?;
+    }
     if !r.options.is_empty() {
         writeln!(out, "options: {}", rules::doc::options_line(r))?;
     }

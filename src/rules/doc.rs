@@ -110,6 +110,13 @@ fn render_rule(out: &mut String, rule: &Rule) {
             "- **may be a heading**: a line between two paragraphs of prose is left alone"
         );
     }
+    if let Some(beside) = &rule.unless_beside {
+        let _ = writeln!(
+            out,
+            "- **unless beside**: {} (a line whose block holds this elsewhere is left alone)",
+            code(beside)
+        );
+    }
     let _ = writeln!(out, "- **kind**: {kind}");
     let _ = writeln!(out, "- **fix**: {}", fix_long(rule.fix.as_ref()));
     let _ = writeln!(out, "- **languages**: {}", languages(rule));

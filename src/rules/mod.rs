@@ -84,6 +84,9 @@ pub struct Rule {
     /// `line` rules: a matching line between two paragraphs of prose is a
     /// heading of the article, not a finding.
     pub may_be_heading: bool,
+    /// `line` rules: a pattern that, found in another line of the matching
+    /// line's block, keeps it from being reported.
+    pub unless_beside: Option<String>,
     /// Runs only when selected by id, category or `ALL`.
     pub opt_in: bool,
     /// Rules (ids or prefixes) a finding of which on the same line, at
@@ -636,6 +639,7 @@ fn build_rule(
         forbid(spec.unless.is_some(), "unless")?;
         forbid(spec.max_per_document.is_some(), "max_per_document")?;
         forbid(spec.may_be_heading.is_some(), "may_be_heading")?;
+        forbid(spec.unless_beside.is_some(), "unless_beside")?;
     }
     if let Some(max) = &spec.max_per_document
         && *max.get_ref() == 0
@@ -725,6 +729,7 @@ fn build_rule(
         options: spec.options.as_ref().map(|o| o.span()),
         fix: spec.fix.as_ref().map(|f| f.span()),
         unless: spec.unless.as_ref().map(|u| u.span()),
+        unless_beside: spec.unless_beside.as_ref().map(|u| u.span()),
     };
     let rule = Arc::new(Rule {
         id: Arc::from(id.as_str()),
@@ -752,6 +757,7 @@ fn build_rule(
         unless: spec.unless.map(|u| u.into_inner()),
         max_per_document: spec.max_per_document.map(|m| m.into_inner()),
         may_be_heading: spec.may_be_heading.is_some_and(|h| h.into_inner()),
+        unless_beside: spec.unless_beside.map(|u| u.into_inner()),
         opt_in: spec.opt_in,
         yields_to: spec.yields_to.map(|y| y.into_inner()).unwrap_or_default(),
         pattern: spec.pattern.map(|p| p.into_inner()),
@@ -768,6 +774,7 @@ fn build_rule(
             Field::Options => spans.options.clone().or(spans.check.clone()),
             Field::Fix => spans.fix.clone(),
             Field::Unless => spans.unless.clone(),
+            Field::UnlessBeside => spans.unless_beside.clone(),
         };
         (span, message)
     })?;
@@ -796,6 +803,7 @@ struct FieldSpans {
     options: Option<Range<usize>>,
     fix: Option<Range<usize>>,
     unless: Option<Range<usize>>,
+    unless_beside: Option<Range<usize>>,
 }
 
 /// A `$` reference in a replacement, as `regex`'s `Captures::expand` reads

@@ -136,6 +136,15 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub may_be_heading: Option<Spanned<bool>>,
+    /// `line` rules: a regular expression searched in the other lines of
+    /// the matching line's block (the non-empty lines next to it, up to a
+    /// blank line, at most five each way): when one holds it, the line is
+    /// the article's data, and is left alone (a date line `Datum: 15. Mai`
+    /// beside `Ort: Kongresshaus`, a byline `Author: …` beside `Publisher:
+    /// …` in a book's record).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub unless_beside: Option<Spanned<String>>,
     /// Rules (ids or prefixes such as `boilerplate/`) whose finding on a
     /// line makes this rule's finding there redundant: a catch-all rule
     /// stays silent on a line a more specific rule reports, at the same
@@ -189,7 +198,7 @@ fn kind_requirements(schema: &mut schemars::Schema) {
             when(&["line"], json!({ "allOf": absent(&["scope"]) })),
             when(
                 &["pattern", "phrases", "builtin"],
-                json!({ "allOf": absent(&["requires", "unless", "max_per_document", "may_be_heading"]) })
+                json!({ "allOf": absent(&["requires", "unless", "max_per_document", "may_be_heading", "unless_beside"]) })
             ),
             when(
                 &["phrases"],
