@@ -85,6 +85,11 @@ struct Options {
     /// (`verdienen`, `bedienen`).
     #[serde(default)]
     not_adjective_endings: Vec<String>,
+    /// Endings of verbs in small letters that read as an inflected
+    /// adjective after an article (`Formate, die funktionieren` /
+    /// `Tobias Renner`): such a word ends a clause.
+    #[serde(default)]
+    verb_endings: Vec<String>,
 }
 
 fn default_min_width() -> usize {
@@ -766,6 +771,11 @@ impl HardWrap {
             || (german && self.german_open.contains(lower(last).as_ref()))
             || (german
                 && inflected(last)
+                && !self
+                    .opts
+                    .verb_endings
+                    .iter()
+                    .any(|e| last.ends_with(e.as_str()))
                 && ({
                     // (over one or two adjectives before it: `der fünfte
                     // namhafte` / `Künstler`, `eine nachhaltige,
