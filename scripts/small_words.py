@@ -11,7 +11,7 @@ ones (log probability above `--min-logprob`) and its capitalised form is
 rarer than `--max-ratio` times the small one: names and words that are
 names as often (`Brown`, `Mark`, `Apple`, `June`) stay out, and so do the
 common words that are also names of places or months (`NAMES`: `Reading`,
-`May`).
+`May`) or that a family calls its members by (`Mum`, `Dad`).
 
     python3 scripts/small_words.py            # downloads the package with pip
     python3 scripts/small_words.py --wheel spacy_lookups_data-1.0.5-py2.py3-none-any.whl
@@ -33,8 +33,11 @@ import zipfile
 PACKAGE = "spacy-lookups-data==1.0.5"
 MEMBER = "spacy_lookups_data/data/en_lexeme_prob.json.gz"
 # Common words that are also names of places or months, written with a
-# capital inside a sentence (`visited Reading last week`, `since May`).
-NAMES = {"reading", "bath", "mobile", "split", "sale", "may", "nice", "hull", "derby", "cork", "buffalo", "phoenix"}
+# capital inside a sentence (`visited Reading last week`, `since May`), and
+# the words of family that a family calls its members by (`what Mum used
+# to say`).
+NAMES = {"reading", "bath", "mobile", "split", "sale", "may", "nice", "hull", "derby", "cork", "buffalo", "phoenix",
+         "mum", "mom", "dad", "mother", "father"}
 RULE = pathlib.Path(__file__).resolve().parent.parent / "rules/join/missing-full-stop.toml"
 
 
