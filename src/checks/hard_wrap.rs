@@ -75,6 +75,12 @@ struct Options {
     /// case: such a line ending with a comma is no broken sentence.
     #[serde(default)]
     salutations: Vec<String>,
+    /// Words that open a question, lower case (`how`, `what`): a short
+    /// line opening with one and ending in a word no sentence ends with,
+    /// over a capitalised line, is a heading (`How long to take it for` /
+    /// `Your doctor will tell you …`).
+    #[serde(default)]
+    question_words: Vec<String>,
     /// Endings of German words in small letters that are inflected
     /// adjectives and never verbs (`-enen`, `-ische`, `-liche`): a line
     /// ending in one stops before its noun, whatever stands before it
@@ -724,6 +730,16 @@ impl HardWrap {
     /// Whether `line` is a letter's salutation: it opens with one of
     /// `salutations` and ends with a comma (`Dear parishioners and friends
     /// of our churches,` / `Liebe Eltern,`), a line of its own.
+    /// Whether `line` is short enough for a heading (eight words at most)
+    /// and opens with one of `question_words` (`What to look out for`).
+    fn question_heading(&self, line: &str) -> bool {
+        !crate::text::has_words(line, HEADING_MAX_WORDS + 1)
+            && line.split_whitespace().next().is_some_and(|first| {
+                let first = first.to_lowercase();
+                self.opts.question_words.contains(&first)
+            })
+    }
+
     fn salutation(&self, line: &str) -> bool {
         line.ends_with(',') && {
             let lower = line.to_lowercase();
@@ -883,6 +899,7 @@ impl HardWrap {
                 }) && !lower_first_word(b).is_some_and(|w| self.continuing_verbs.contains(w)))
                 || a_trim.ends_with(')')
                 || self.salutation(a_trim)
+                || (self.question_heading(a_trim) && b.trim_start().starts_with(char::is_uppercase))
                 || (short_field(a_trim) && short_field(b.trim()))
                 || stanza(&content, n, i)
                 || verse_lines(&content, n, i)
