@@ -84,12 +84,13 @@ fn field_key(line: &str) -> Option<&str> {
 }
 
 /// The first cell of a table row (`Gradual | 24 | On Jordan's Bank`,
-/// `| Entrance | 11 | … |`): a key of up to four words before ` | `.
+/// `| Entrance | 11 | … |`): a key of up to four words before ` | `, not
+/// a mark alone (the `“` cell before each line of a wiki's dialogue).
 fn row_key(line: &str) -> Option<&str> {
     let row = line.trim_start_matches(['|', ' ']);
     row.split_once(" | ")
         .map(|(key, _)| key.trim())
-        .filter(|key| !key.is_empty() && !crate::text::has_words(key, 5))
+        .filter(|key| key.chars().any(char::is_alphanumeric) && !crate::text::has_words(key, 5))
 }
 
 /// Whether the table row of `members` is a record of a keyed table: two
