@@ -93,23 +93,35 @@ fn row_key(line: &str) -> Option<&str> {
         .filter(|key| key.chars().any(char::is_alphanumeric) && !crate::text::has_words(key, 5))
 }
 
-/// Whether the table row of `members` is a record of a keyed table: two
-/// other, different rows of the document open with its first cell (the
-/// hymn of each service's `Entrance`, `Gradual`, `Offertory`). A table
-/// repeats such a row when the same entry falls in two sections; a menu
-/// row printed twice (`Home | News | Sport`) has no other rows of its
-/// key.
-fn keyed_row(text: &str, lines: &Lines, members: &[usize]) -> bool {
-    let line = |i: usize| &text[lines.spans[i].1.clone()];
-    let row = line(members[0]);
-    let Some(key) = row_key(row) else {
-        return false;
-    };
-    let mut others = foldhash::HashSet::default();
-    (0..lines.spans.len())
-        .map(line)
-        .filter(|l| *l != row && row_key(l) == Some(key))
-        .any(|l| others.insert(l) && others.len() >= 2)
+/// The rows of the document's tables by their first cell ([`row_key`]):
+/// up to three different rows of each key, read once per document when
+/// a repeated line is first a table row.
+struct KeyedRows<'t>(HashMap<&'t str, Vec<&'t str>>);
+
+impl<'t> KeyedRows<'t> {
+    fn of(text: &'t str, lines: &Lines) -> Self {
+        let mut rows: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (_, span) in &lines.spans {
+            let line = &text[span.clone()];
+            if let Some(key) = row_key(line) {
+                let seen = rows.entry(key).or_default();
+                if seen.len() < 3 && !seen.contains(&line) {
+                    seen.push(line);
+                }
+            }
+        }
+        KeyedRows(rows)
+    }
+
+    /// Whether a row of `key` is a record of a keyed table: two other,
+    /// different rows of the document open with the same first cell (the
+    /// hymn of each service's `Entrance`, `Gradual`, `Offertory`). A table
+    /// repeats such a row when the same entry falls in two sections; a
+    /// menu row printed twice (`Home | News | Sport`) has no other rows of
+    /// its key. (The row is one of its key's rows: two others make three.)
+    fn keyed(&self, key: &str) -> bool {
+        self.0.get(key).is_some_and(|rows| rows.len() >= 3)
+    }
 }
 
 /// Whether `line` reads as a sentence of prose: several words ending in
@@ -252,7 +264,8 @@ impl RepeatedLine {
                 return false;
             }
         }
-        refrains == members.len() || refrains >= 2
+        // (every occurrence in a refrain makes two or more: a repeat)
+        refrains >= 2
     }
 }
 
@@ -517,11 +530,20 @@ impl Check for RepeatedLine {
         // Labels and fields repeat by design (tested on repeats only: the
         // test is dearer than the hash).
         let not_field = |i: usize| !is_field(&ctx.text[lines.spans[i].1.clone()]);
+        let mut keyed_rows: Option<KeyedRows<'_>> = None;
+        let mut keyed_row = |row: &str| {
+            row_key(row).is_some_and(|key| {
+                keyed_rows
+                    .get_or_insert_with(|| KeyedRows::of(ctx.text, &lines))
+                    .keyed(key)
+            })
+        };
         for members in lines.groups.iter().filter(|m| m.len() > 1) {
             // A field repeats across the sections of structured text, but
             // never on the very next line (blank lines aside): a title
             // printed twice (`Nach erstem Test: Alfa Romeo plant …`).
-            let field = !not_field(members[0]) || keyed_row(ctx.text, &lines, members);
+            let field =
+                !not_field(members[0]) || keyed_row(&ctx.text[lines.spans[members[0]].1.clone()]);
             let at = lines.spans[members[0]].0;
             // (an entry of a programme after each of its time slots:
             // `| 8:30 a.m.–Noon |` / `Workshops and Interest Groups |` on
