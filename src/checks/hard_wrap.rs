@@ -727,9 +727,6 @@ const HEADING_MAX_WORDS: usize = 8;
 const HEADING_NAME_MIN_CHARS: usize = 5;
 
 impl HardWrap {
-    /// Whether `line` is a letter's salutation: it opens with one of
-    /// `salutations` and ends with a comma (`Dear parishioners and friends
-    /// of our churches,` / `Liebe Eltern,`), a line of its own.
     /// Whether `line` is short enough for a heading (eight words at most)
     /// and opens with one of `question_words` (`What to look out for`).
     fn question_heading(&self, line: &str) -> bool {
@@ -740,6 +737,9 @@ impl HardWrap {
             })
     }
 
+    /// Whether `line` is a letter's salutation: it opens with one of
+    /// `salutations` and ends with a comma (`Dear parishioners and friends
+    /// of our churches,` / `Liebe Eltern,`), a line of its own.
     fn salutation(&self, line: &str) -> bool {
         line.ends_with(',') && {
             let lower = line.to_lowercase();

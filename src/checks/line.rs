@@ -238,8 +238,8 @@ pub struct LineSet {
     capped: Vec<Arc<Rule>>,
     /// The ids of the rules whose lines may be headings (`may_be_heading`).
     headings: Vec<Arc<str>>,
-    /// The rules with an `unless_beside`: their ids and that pattern.
-    beside: Vec<(Arc<str>, Regex)>,
+    /// The rules with an `unless_beside`.
+    beside: Vec<Beside>,
 }
 
 impl LineSet {
@@ -307,11 +307,13 @@ impl LineSet {
                 beside: rules
                     .iter()
                     .filter_map(|r| {
-                        compile_unless_beside(r)
-                            .transpose()
-                            .map(|re| re.map(|re| (r.id.clone(), re)))
+                        r.unless_beside.clone().map(|pattern| Beside {
+                            id: r.id.clone(),
+                            pattern,
+                            regex: OnceLock::new(),
+                        })
                     })
-                    .collect::<Result<_, _>>()?,
+                    .collect(),
             })
         };
         Some(build())
@@ -500,30 +502,24 @@ impl Check for LineSet {
             if out.len() > found && inside_sentence(ctx, line_no) {
                 out.truncate(found);
             }
-            if out.len() > found
-                && !self.headings.is_empty()
-                && out[found..].iter().any(|d| self.headings.contains(&d.rule))
-                && between_prose(ctx, line_no)
-            {
-                // (this line's findings only, not the document's so far)
-                let kept: Vec<Diagnostic> = out
-                    .drain(found..)
-                    .filter(|d| !self.headings.contains(&d.rule))
-                    .collect();
-                out.extend(kept);
-            }
-            if out.len() > found && !self.beside.is_empty() {
-                // (this line's findings only, as above)
-                let kept: Vec<Diagnostic> = out
-                    .drain(found..)
-                    .filter(|d| {
-                        !self
+            if out.len() > found {
+                // A heading between paragraphs (`may_be_heading`) and a
+                // field of a record (`unless_beside`) are left alone.
+                let heading = !self.headings.is_empty()
+                    && out[found..].iter().any(|d| self.headings.contains(&d.rule))
+                    && between_prose(ctx, line_no);
+                let alone = |d: &Diagnostic| {
+                    (heading && self.headings.contains(&d.rule))
+                        || self
                             .beside
                             .iter()
-                            .any(|(id, re)| *id == d.rule && beside(ctx, line_no, re))
-                    })
-                    .collect();
-                out.extend(kept);
+                            .any(|b| b.id == d.rule && b.beside(ctx, line_no))
+                };
+                if out[found..].iter().any(alone) {
+                    // (this line's findings only, not the document's so far)
+                    let kept: Vec<Diagnostic> = out.drain(found..).filter(|d| !alone(d)).collect();
+                    out.extend(kept);
+                }
             }
         }
         if let Some(memo) = &mut memo {
@@ -577,20 +573,35 @@ fn inside_sentence(ctx: &Ctx<'_>, n: usize) -> bool {
             || (lower_word(line) && line.ends_with('.') && !line.ends_with("..")))
 }
 
-/// Whether another line of line `n`'s block (the non-empty lines next to
-/// it, up to a blank line, at most [`BESIDE_REACH`] each way) holds `re`:
-/// the record a rule's `unless_beside` names (`Ort: …` beside `Datum: …`).
-fn beside(ctx: &Ctx<'_>, n: usize, re: &Regex) -> bool {
-    let holds = |k: usize| {
-        let line = ctx.trimmed_line(k);
-        (!line.is_empty()).then(|| re.is_match(line))
-    };
-    let up = (n.saturating_sub(BESIDE_REACH)..n).rev().map_while(holds);
-    let down = (n + 1..ctx.lines.count().min(n + 1 + BESIDE_REACH)).map_while(holds);
-    up.chain(down).any(|found| found)
+/// A line rule's `unless_beside`, compiled on first use: most runs meet
+/// no line the rule matches. The pattern compiled once already (when a
+/// user's rule was loaded, or in the test suite for a built-in one).
+struct Beside {
+    id: Arc<str>,
+    pattern: String,
+    regex: OnceLock<Option<Regex>>,
 }
 
-/// How far [`beside`] reads each way.
+impl Beside {
+    /// Whether another line of line `n`'s block (the non-empty lines next
+    /// to it, up to a blank line, at most [`BESIDE_REACH`] each way) holds
+    /// the pattern: the record the rule names (`Ort: …` beside `Datum:
+    /// …`).
+    fn beside(&self, ctx: &Ctx<'_>, n: usize) -> bool {
+        let Some(re) = self.regex.get_or_init(|| super::regex(&self.pattern).ok()) else {
+            return false;
+        };
+        let holds = |k: usize| {
+            let line = ctx.trimmed_line(k);
+            (!line.is_empty()).then(|| re.is_match(line))
+        };
+        let up = (n.saturating_sub(BESIDE_REACH)..n).rev().map_while(holds);
+        let down = (n + 1..ctx.lines.count().min(n + 1 + BESIDE_REACH)).map_while(holds);
+        up.chain(down).any(|found| found)
+    }
+}
+
+/// How far [`Beside::beside`] reads each way.
 const BESIDE_REACH: usize = 5;
 
 /// Whether line `n` is a heading between two paragraphs of prose: one to
@@ -701,4 +712,26 @@ fn drop_record_fields(ctx: &Ctx<'_>, start: usize, out: &mut Vec<Diagnostic>) {
             .is_some_and(|&(fields, plain)| fields > 3 && plain >= 3);
         !drop
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A built-in rule's `unless_beside` compiles when first needed, not
+    /// when the rules load: each must compile.
+    #[test]
+    fn builtin_unless_beside_patterns_compile() {
+        let set = crate::rules::RuleSet::builtin().expect("built-in rules load");
+        let mut seen = 0;
+        for entry in set.entries() {
+            if compile_unless_beside(&entry.rule)
+                .unwrap_or_else(|e| panic!("{}: {}", entry.rule.id, e.message))
+                .is_some()
+            {
+                seen += 1;
+            }
+        }
+        assert!(seen >= 2, "dateline and byline have one");
+    }
 }
