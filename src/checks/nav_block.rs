@@ -107,6 +107,10 @@ pub struct ShortLineBlock {
     list_headings: Vec<String>,
     /// The longest of `list_headings` in bytes.
     list_heading_len: usize,
+    /// `opts.schedule_words` and `opts.units` as written, for lookups
+    /// (every number of every entry of a block asks for its unit).
+    schedule_words: HashSet<String>,
+    units: HashSet<String>,
     applicability: Applicability,
 }
 
@@ -132,7 +136,11 @@ impl ShortLineBlock {
             .map(|n| n.to_lowercase())
             .collect();
         let list_heading_len = list_headings.iter().map(String::len).max().unwrap_or(0);
+        let schedule_words = opts.schedule_words.iter().cloned().collect();
+        let units = opts.units.iter().cloned().collect();
         Ok(ShortLineBlock {
+            schedule_words,
+            units,
             rule: rule.clone(),
             opts,
             given_names,
@@ -206,7 +214,7 @@ impl ShortLineBlock {
             .take_while(|c| c.is_alphabetic())
             .flat_map(char::to_lowercase)
             .collect();
-        if !first.is_empty() && self.opts.schedule_words.contains(&first) {
+        if !first.is_empty() && self.schedule_words.contains(&first) {
             return true;
         }
         // A result (`Aliquippa 35, Beaver Area 7`, `Kiel 2, Rostock 1`):
@@ -300,7 +308,7 @@ impl ShortLineBlock {
         let len = after
             .find(|c: char| !c.is_alphabetic())
             .unwrap_or(after.len());
-        (len > 0 && self.opts.units.contains(&after[..len].to_lowercase())).then_some(len)
+        (len > 0 && self.units.contains(&after[..len].to_lowercase())).then_some(len)
     }
 
     /// Whether `line` reads like a sentence of running text: it ends like
@@ -661,9 +669,14 @@ fn header_of_words(line: &str) -> bool {
 /// of a movement, a chapter or a part (`II. Adagio`, `IV. Finale`): an
 /// item of the article's own list, as one that opens with a digit is.
 fn roman_ordinal(entry: &str) -> bool {
-    entry.split_once(". ").is_some_and(|(number, _)| {
-        (1..=5).contains(&number.len()) && number.bytes().all(|b| b"IVXL".contains(&b))
-    })
+    // (the numeral is the run of I, V, X and L the entry opens with: no
+    // search of the whole entry for `. `, which most entries lack)
+    let numeral = entry
+        .bytes()
+        .take(6)
+        .take_while(|b| b"IVXL".contains(b))
+        .count();
+    (1..=5).contains(&numeral) && entry[numeral..].starts_with(". ")
 }
 
 /// The strings that stand in quotation marks in the sentences of `text`
