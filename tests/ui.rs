@@ -160,6 +160,7 @@ fn structured_articles_stay_silent() {
         "conference-programme",
         "course-syllabus",
         "espresso-test",
+        "festival-jury",
         "festival-lineup",
         "folk-song",
         "gedicht-interpretation",

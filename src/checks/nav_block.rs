@@ -549,6 +549,17 @@ impl ShortLineBlock {
         {
             return;
         }
+        // Records written as fields between commas (a jury, `Ruth
+        // Abernethy, editor, Canada`; a discography, `Tidewater, 2019,
+        // vinyl`): three fields or more in half the entries, which a
+        // menu's entries and link titles do not hold.
+        let fielded = block
+            .iter()
+            .filter(|(_, span)| ctx.text[span.clone()].matches(", ").nth(1).is_some())
+            .count();
+        if fielded >= 2 && 2 * fielded >= block.len() {
+            return;
+        }
         if self.label_value_record(ctx, *first, *last) {
             return;
         }
