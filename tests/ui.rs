@@ -178,6 +178,7 @@ fn structured_articles_stay_silent() {
         "museum-oeffnungszeiten",
         "museum-record",
         "painter-biography",
+        "poetry-anthology",
         "poetry-review",
         "preisverleihung",
         "printer-setup",

@@ -562,7 +562,11 @@ impl Check for HardWrap {
         widths.sort_unstable();
         widths.dedup();
         let mut reported: Vec<usize> = Vec::new();
+        let content = |k: usize| &text[lines.content(text, k)];
         for i in candidates {
+            if verse_run(&content, n, i) {
+                continue;
+            }
             if let Some((span, first)) =
                 self.wrap_after(text, lines, &stats, i, &widths, lower_first_word)
             {
@@ -593,6 +597,7 @@ impl Check for HardWrap {
             for i in run.lines.clone() {
                 let a = text[lines.content(text, i)].trim_end();
                 if reported.binary_search(&i).is_ok()
+                    || verse_run(&content, n, i)
                     || !a
                         .chars()
                         .next_back()
@@ -903,6 +908,7 @@ impl HardWrap {
                 || (short_field(a_trim) && short_field(b.trim()))
                 || stanza(&content, n, i)
                 || verse_lines(&content, n, i)
+                || verse_run(&content, n, i)
                 || listed_after_colon(&content, i)
                 || paired_lines(&content, n, i)
             {
@@ -1044,6 +1050,36 @@ fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     // a stanza of the same poem above or below, over one blank line
     (first >= 2 && run(first - 2, POEM_MAX_WORDS).is_some())
         || (last + 2 < n && run(last + 2, POEM_MAX_WORDS).is_some())
+}
+
+/// Whether lines `i` and `i + 1` stand in a stanza of five lines or more
+/// (between blank lines or the edges) that a poem of one stanza writes:
+/// each of at most [`POEM_MAX_WORDS`] words, and two in three or more end
+/// with a punctuation mark (`My grandfather knew the dykes by name,` /
+/// `the way some men know horses.` / `He walked them in March with a
+/// spade` / `and a flask of sweet tea,`). Verse breaks its lines at the
+/// clauses; a paragraph broken by hand or wrapped at a narrow width breaks
+/// them where the width ends, and few of its lines end with a mark.
+fn verse_run<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
+    // (a run longer than this is left to the other tests)
+    const REACH: usize = 12;
+    let verse = |k: usize| {
+        let line = content(k).trim();
+        !line.is_empty() && !crate::text::has_words(line, POEM_MAX_WORDS + 1)
+    };
+    if i + 1 >= n || !verse(i) || !verse(i + 1) {
+        return false;
+    }
+    let first = i - (0..i).rev().take(REACH).take_while(|&k| verse(k)).count();
+    let last = i + 1 + (i + 2..n).take(REACH).take_while(|&k| verse(k)).count();
+    let blank = |k: usize| content(k).trim().is_empty();
+    // the run may not go on into a longer line (a paragraph's last line)
+    let edges = (first == 0 || blank(first - 1)) && (last + 1 >= n || blank(last + 1));
+    let lines = last + 1 - first;
+    let marked = (first..=last)
+        .filter(|&k| punctuated(content(k).trim()))
+        .count();
+    edges && lines >= 5 && 3 * marked >= 2 * lines
 }
 
 /// Most words of a line of a poem of several stanzas (`A radio tuned to the
