@@ -1073,8 +1073,11 @@ fn verse_run<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> boo
     let first = i - (0..i).rev().take(REACH).take_while(|&k| verse(k)).count();
     let last = i + 1 + (i + 2..n).take(REACH).take_while(|&k| verse(k)).count();
     let blank = |k: usize| content(k).trim().is_empty();
-    // the run may not go on into a longer line (a paragraph's last line)
-    let edges = (first == 0 || blank(first - 1)) && (last + 1 >= n || blank(last + 1));
+    // the run may not go on into a longer line (a paragraph's last line),
+    // unless a sentence ends between them (`Die fünfte ruft: „Den Käse
+    // nicht vergessen!“` / `So geht’s: Bei jeder Maus …`)
+    let edges = (first == 0 || blank(first - 1) || closed_end(content(first - 1)))
+        && (last + 1 >= n || blank(last + 1) || closed_end(content(last)));
     let lines = last + 1 - first;
     let marked = (first..=last)
         .filter(|&k| punctuated(content(k).trim()))

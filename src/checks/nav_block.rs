@@ -534,7 +534,17 @@ impl ShortLineBlock {
         // heading above, or a dash the author left out, `Beute
         // Bienenwohnung` in a glossary of `Weisel – Königin`)
         let labels = usize::from(labelled);
-        if dashes >= 4 && dashes + 1 + labels >= dashed.len() {
+        // (and the headings of its sections: an entry after a blank line
+        // that a dashed entry follows, `Wasservögel` / `Graugans – 42` …
+        // `Limikolen` / `Kiebitz – 11`)
+        let heads = (0..block.len())
+            .filter(|&i| {
+                !dashed[i]
+                    && (i == 0 || block[i].0 > block[i - 1].0 + 1)
+                    && dashed.get(i + 1) == Some(&true)
+            })
+            .count();
+        if dashes >= 4 && dashes + 1 + labels + heads >= dashed.len() {
             return;
         }
         if dashes >= 2
