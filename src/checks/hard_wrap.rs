@@ -1151,12 +1151,18 @@ fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool
 /// one below (`single ticket – el billete de ida` / `return ticket – el
 /// billete de ida y vuelta`). Three lines of prose in a row that each hold
 /// the same spaced dash once are rare; three pairs in a row are a table.
+/// So line `i` is the last entry of such a table when the two lines above
+/// are pairs like it, whatever line `i + 1` holds: joining the line after
+/// a table's last entry onto it leaves the entry above before a line that
+/// is no pair, and the fixes would then join the table up line by line.
 fn paired_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     use crate::text::pairs_alike;
     let (a, b) = (content(i), content(i + 1));
-    pairs_alike(a, b)
+    let after_two = i > 1 && pairs_alike(content(i - 2), content(i - 1));
+    (pairs_alike(a, b)
         && ((i > 0 && pairs_alike(content(i - 1), a))
-            || (i + 2 < n && pairs_alike(b, content(i + 2))))
+            || (i + 2 < n && pairs_alike(b, content(i + 2)))))
+        || (after_two && pairs_alike(content(i - 1), a))
 }
 
 /// Whether `line` is a field of a record, a label of up to three words
