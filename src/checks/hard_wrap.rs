@@ -597,11 +597,11 @@ impl Check for HardWrap {
             for i in run.lines.clone() {
                 let a = text[lines.content(text, i)].trim_end();
                 if reported.binary_search(&i).is_ok()
-                    || verse_run(&content, n, i)
                     || !a
                         .chars()
                         .next_back()
                         .is_some_and(|c| c.is_lowercase() || c == ',')
+                    || verse_run(&content, n, i)
                 {
                     continue;
                 }
@@ -999,6 +999,15 @@ impl HardWrap {
     }
 }
 
+/// The first and last line of the run of lines around line `i` (of `n`)
+/// that `keep` accepts, reaching at most `reach` lines above and below it
+/// (line `i` itself is not asked).
+fn line_run(n: usize, i: usize, reach: usize, keep: impl Fn(usize) -> bool) -> (usize, usize) {
+    let above = (0..i).rev().take(reach).take_while(|&k| keep(k)).count();
+    let below = (i + 1..n).take(reach).take_while(|&k| keep(k)).count();
+    (i - above, i + below)
+}
+
 /// Most words of a line of verse (`Der Apfelbaum hält still` / `was ihm
 /// vom Sommer blieb`).
 const VERSE_MAX_WORDS: usize = 6;
@@ -1026,16 +1035,7 @@ fn stanza<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
         if !verse(i, max) {
             return None;
         }
-        let above = (0..i)
-            .rev()
-            .take(REACH)
-            .take_while(|&k| verse(k, max))
-            .count();
-        let below = (i + 1..n)
-            .take(REACH)
-            .take_while(|&k| verse(k, max))
-            .count();
-        let (first, last) = (i - above, i + below);
+        let (first, last) = line_run(n, i, REACH, |k| verse(k, max));
         // the run may not go on into a longer line (a paragraph's last line)
         let edge_above = first == 0 || blank(first - 1);
         let edge_below = last + 1 >= n || blank(last + 1);
@@ -1070,8 +1070,8 @@ fn verse_run<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> boo
     if i + 1 >= n || !verse(i) || !verse(i + 1) {
         return false;
     }
-    let first = i - (0..i).rev().take(REACH).take_while(|&k| verse(k)).count();
-    let last = i + 1 + (i + 2..n).take(REACH).take_while(|&k| verse(k)).count();
+    let (first, _) = line_run(n, i, REACH, verse);
+    let (_, last) = line_run(n, i + 1, REACH, verse);
     let blank = |k: usize| content(k).trim().is_empty();
     // the run may not go on into a longer line (a paragraph's last line),
     // unless a sentence ends between them (`Die fünfte ruft: „Den Käse
@@ -1105,8 +1105,7 @@ fn punctuated(line: &str) -> bool {
 fn verse_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     const REACH: usize = 12;
     let filled = |k: usize| !content(k).trim().is_empty();
-    let first = i - (0..i).rev().take(REACH).take_while(|&k| filled(k)).count();
-    let last = i + (i + 1..n).take(REACH).take_while(|&k| filled(k)).count();
+    let (first, last) = line_run(n, i, REACH, filled);
     // (a heading of three words or fewer, no punctuation, above the lines)
     let heading = |k: usize| {
         let line = content(k).trim();
