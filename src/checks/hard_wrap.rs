@@ -1151,17 +1151,20 @@ fn listed_after_colon<'a>(content: &impl Fn(usize) -> &'a str, i: usize) -> bool
 /// billete de ida y vuelta`). Three lines of prose in a row that each hold
 /// the same spaced dash once are rare; three pairs in a row are a table.
 /// So line `i` is the last entry of such a table when the two lines above
-/// are pairs like it, whatever line `i + 1` holds: joining the line after
-/// a table's last entry onto it leaves the entry above before a line that
-/// is no pair, and the fixes would then join the table up line by line.
+/// are pairs like it, and line `i + 1` the first when the two below are,
+/// whatever the line on the other side of the break holds: joining a line
+/// onto a table's edge leaves the next entry beside a line that is no
+/// pair, and the fixes would then join the table up line by line.
 fn paired_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> bool {
     use crate::text::pairs_alike;
     let (a, b) = (content(i), content(i + 1));
     let after_two = i > 1 && pairs_alike(content(i - 2), content(i - 1));
+    let before_two = i + 3 < n && pairs_alike(content(i + 2), content(i + 3));
     (pairs_alike(a, b)
         && ((i > 0 && pairs_alike(content(i - 1), a))
             || (i + 2 < n && pairs_alike(b, content(i + 2)))))
         || (after_two && pairs_alike(content(i - 1), a))
+        || (before_two && pairs_alike(b, content(i + 2)))
 }
 
 /// Whether `line` is a field of a record, a label of up to three words
