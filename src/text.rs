@@ -346,6 +346,52 @@ pub fn is_invisible(c: char) -> bool {
         )
 }
 
+/// Whether `line` opens with a clock time (`17:30`, `9.15`, `| 20:00 |`)
+/// and goes on after it.
+pub fn starts_with_clock(line: &str) -> bool {
+    let mut tokens = line
+        .split(|c: char| c.is_whitespace() || c == '|')
+        .filter(|t| !t.is_empty());
+    tokens
+        .next()
+        .is_some_and(|t| t.contains([':', '.']) && is_time_slot(t))
+        && tokens.next().is_some()
+}
+
+/// Whether `line` is a time slot of a schedule and nothing else (`| 8:30
+/// a.m.–Noon |`, `14.00 – 15.30 Uhr`, `9h-12h`): clock times, the words
+/// that go with them, dashes and table bars.
+pub fn is_time_slot(line: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "am", "pm", "a.m", "p.m", "uhr", "h", "noon", "midnight", "mittag", "mittags", "bis", "to",
+        "until",
+    ];
+    let mut clock = false;
+    let tokens = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '*' | '–' | '—' | '-'))
+        .filter(|t| !t.is_empty());
+    let mut any = false;
+    for token in tokens {
+        any = true;
+        let token = token.trim_end_matches('.');
+        let lower = token.to_ascii_lowercase();
+        let digits = token.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
+        let suffix = &lower[digits.len()..];
+        let time = !digits.is_empty()
+            && digits.split([':', '.']).count() <= 2
+            && digits
+                .split([':', '.'])
+                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            && (suffix.is_empty() || WORDS.contains(&suffix.trim_end_matches('.')));
+        if time {
+            clock |= digits.contains([':', '.']) || !suffix.is_empty();
+        } else if !WORDS.contains(&lower.as_str()) {
+            return false;
+        }
+    }
+    any && clock
+}
+
 /// The separators of a list of pairs, term and meaning (a glossary, a
 /// vocabulary list: `ticket – el billete`), spaced on both sides.
 const PAIR_SEPARATORS: [&str; 7] = [" – ", " — ", " - ", " = ", " | ", " → ", "\t"];
@@ -405,6 +451,30 @@ pub fn ends_sentence(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_slots() {
+        for slot in [
+            "| 8:30 a.m.–Noon |",
+            "| 1:00–4:30 p.m. |",
+            "14.00 – 15.30 Uhr",
+            "9h-12h",
+            "10:00",
+            "7pm to midnight",
+        ] {
+            assert!(is_time_slot(slot), "{slot}");
+        }
+        for not in [
+            "2019",
+            "| Sunday, July 20 |",
+            "Registration |",
+            "3 - 1",
+            "12.5.2024",
+            "Seite 4",
+        ] {
+            assert!(!is_time_slot(not), "{not}");
+        }
+    }
 
     #[test]
     fn positions_count_scalar_values() {

@@ -8,7 +8,8 @@
 //! a digit or a lower-case letter, which start list items of real text:
 //! ingredients, results, `aus Holz`), does not end like a sentence or a
 //! clause (`.`, `!`, `?`, `…`, `,`, `;`, `。`), has no `key: value` colon
-//! and looks like no code or table (`|`, `=`, `{`, `}`, `;`). Blank lines
+//! and looks like no code or table (`|`, `=`, `{`, `}`, `;`, three cells
+//! between tabs). Blank lines
 //! between entries do not break a run. A run of `min_lines` such lines is a
 //! finding, unless prose frames it on both sides: a list between two
 //! paragraphs of the article is part of the article. The last entry before
@@ -176,6 +177,7 @@ impl ShortLineBlock {
             || entry.chars().take(self.opts.max_chars + 1).count() > self.opts.max_chars
             || entry.split_whitespace().count() > self.opts.max_words
             || entry.contains(['|', '=', '{', '}', ';'])
+            || table_cells(entry).is_some()
         {
             return false;
         }

@@ -205,7 +205,12 @@ impl AfterMarker {
     /// article's own heading over the paragraph where the block ends (see
     /// [`shares_content_word`]): it counts for the header, but the fix
     /// leaves it.
-    fn block(&self, ctx: &Ctx<'_>, mut i: usize) -> (Vec<std::ops::Range<usize>>, bool) {
+    fn block(
+        &self,
+        ctx: &Ctx<'_>,
+        mut i: usize,
+        generic: bool,
+    ) -> (Vec<std::ops::Range<usize>>, bool) {
         let text = ctx.text;
         let count = ctx.lines.count();
         let mut out = Vec::new();
@@ -264,6 +269,14 @@ impl AfterMarker {
                 break;
             }
             if line.len() <= MAX_MARKER_BYTES && self.marker.is_match(line) {
+                break;
+            }
+            // Under a header in other words, a line that opens with a
+            // clock time is an entry of a schedule (`2:00 p.m. ET – Fed
+            // rate decision` under `What to watch tomorrow`), not a
+            // headline.
+            if generic && crate::text::starts_with_clock(line) {
+                resumes = Some(line);
                 break;
             }
             let mark = bullet(line);
@@ -495,7 +508,7 @@ impl Check for AfterMarker {
             {
                 continue;
             }
-            let (mut block, heading) = self.block(ctx, i);
+            let (mut block, heading) = self.block(ctx, i, generic);
             if generic {
                 // (nor the title of the page, which its text names again:
                 // `Silent Reading Night` / `Komm zu unserer Silent Reading

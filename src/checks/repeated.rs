@@ -276,15 +276,19 @@ impl RepeatedLine {
 /// plan's sections: `Frühstück: …` before, `Mittagessen: …` after), or
 /// a line shortly before each differs from the others only in its number
 /// (numbered sections: `Motion 1:`, `Motion 2:`).
-fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
+///
+/// Prose after each occurrence is the weaker sign (a title repeated as a
+/// teaser near the top is followed by text too); the others are the
+/// sections' own marks ([`Structure::Marked`]).
+fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> Structure {
     let line = |i: usize| &text[lines.spans[i].1.clone()];
     if is_link(line(members[0])) {
-        return false;
+        return Structure::None;
     }
     let n = lines.spans.len();
     // (the last occurrence may end the text: a page cut off after it)
     if members[..members.len() - 1].iter().any(|&i| i + 1 >= n) {
-        return false;
+        return Structure::None;
     }
     // (a set, not pairs: a line may recur thousands of times)
     let distinct = |lines: &[Option<Cow<'_, str>>]| {
@@ -296,7 +300,7 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
         .map(|&i| (i + 1 < n).then(|| normalized(line(i + 1))))
         .collect();
     if !distinct(&next) {
-        return false;
+        return Structure::None;
     }
     // The same slot of numbered sections: a line shortly before each
     // occurrence that differs from the others only in its number
@@ -317,11 +321,11 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
             && at.iter().all(|l| seen.insert(*l))
     };
     if (1..=3).any(numbered) {
-        return true;
+        return Structure::Marked;
     }
     let next: Vec<Cow<'_, str>> = next.into_iter().flatten().collect();
     if next.len() < members.len() {
-        return false;
+        return Structure::None;
     }
     let same_key = |offset: fn(usize) -> Option<usize>| {
         let keys: Vec<Option<&str>> = members
@@ -337,13 +341,30 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> bool {
     // Rows of a timetable (`17:30	Kommissar Brandt …	Saal 1` on two days
     // of a cinema's week): each opens with a clock time, and so does a
     // line next to it.
-    let row = |i: usize| i < n && starts_with_clock(line(i));
-    members.iter().all(|&i| is_prose(line(i + 1)))
-        || members
-            .iter()
-            .all(|&i| row(i) && (row(i + 1) || i.checked_sub(1).is_some_and(row)))
+    let row = |i: usize| i < n && crate::text::starts_with_clock(line(i));
+    if members
+        .iter()
+        .all(|&i| row(i) && (row(i + 1) || i.checked_sub(1).is_some_and(row)))
         || same_key(|i| Some(i + 1))
         || same_key(|i| i.checked_sub(1))
+    {
+        Structure::Marked
+    } else if members.iter().all(|&i| is_prose(line(i + 1))) {
+        Structure::Prose
+    } else {
+        Structure::None
+    }
+}
+
+/// What [`is_structure`] found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Structure {
+    None,
+    /// Each occurrence is followed by different prose.
+    Prose,
+    /// Fields of one key, rows of a timetable or numbered sections mark
+    /// the slot.
+    Marked,
 }
 
 /// Whether the occurrences `members` of a line of three words or more
@@ -399,52 +420,6 @@ fn table_headers(text: &str, lines: &Lines, members: &[usize]) -> bool {
     true
 }
 
-/// Whether `line` opens with a clock time (`17:30`, `9.15`, `| 20:00 |`)
-/// and goes on after it.
-fn starts_with_clock(line: &str) -> bool {
-    let mut tokens = line
-        .split(|c: char| c.is_whitespace() || c == '|')
-        .filter(|t| !t.is_empty());
-    tokens
-        .next()
-        .is_some_and(|t| t.contains([':', '.']) && is_time_slot(t))
-        && tokens.next().is_some()
-}
-
-/// Whether `line` is a time slot of a schedule and nothing else (`| 8:30
-/// a.m.–Noon |`, `14.00 – 15.30 Uhr`, `9h-12h`): clock times, the words
-/// that go with them, dashes and table bars.
-fn is_time_slot(line: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "am", "pm", "a.m", "p.m", "uhr", "h", "noon", "midnight", "mittag", "mittags", "bis", "to",
-        "until",
-    ];
-    let mut clock = false;
-    let tokens = line
-        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '*' | '–' | '—' | '-'))
-        .filter(|t| !t.is_empty());
-    let mut any = false;
-    for token in tokens {
-        any = true;
-        let token = token.trim_end_matches('.');
-        let lower = token.to_ascii_lowercase();
-        let digits = token.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '.');
-        let suffix = &lower[digits.len()..];
-        let time = !digits.is_empty()
-            && digits.split([':', '.']).count() <= 2
-            && digits
-                .split([':', '.'])
-                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-            && (suffix.is_empty() || WORDS.contains(&suffix.trim_end_matches('.')));
-        if time {
-            clock |= digits.contains([':', '.']) || !suffix.is_empty();
-        } else if !WORDS.contains(&lower.as_str()) {
-            return false;
-        }
-    }
-    any && clock
-}
-
 /// Whether the occurrences `members` of a line are items of lists under
 /// different labels (`… Longlist:`, `… Shortlist:`): a shortlist repeats
 /// entries of the longlist above it. A scraper that prints a list twice
@@ -483,7 +458,9 @@ fn lists_under_labels(text: &str, lines: &Lines, members: &[usize]) -> bool {
 /// occurrence, blank lines aside, or one line between), a block of
 /// lines printed twice (its neighbour repeats the earlier one's neighbour
 /// too), or one pair of which one stands near an edge of the document (a
-/// title or teaser repeated as a paragraph, navigation at both ends).
+/// title or teaser repeated as a paragraph, navigation at both ends;
+/// not when the sections mark the slot, `marked`: `Moved by …` before
+/// each `Vote: …` of a board's minutes, the last near the end).
 ///
 /// Everything else is structure: an interview asks each person the same
 /// question, a meal plan or a line-up repeats entries across parallel
@@ -493,6 +470,7 @@ fn looks_scraped(
     lines: &Lines,
     members: &[usize],
     k: usize,
+    marked: bool,
     long_neighbour: impl Fn(usize) -> bool,
 ) -> bool {
     let (earlier, here) = (members[k - 1], members[k]);
@@ -510,7 +488,7 @@ fn looks_scraped(
     }
     let n = lines.spans.len();
     let edge = (n / 10).max(3);
-    members.len() == 2 && (members[0] < edge || here + edge >= n)
+    !marked && members.len() == 2 && (members[0] < edge || here + edge >= n)
 }
 
 impl Check for RepeatedLine {
@@ -548,7 +526,9 @@ impl Check for RepeatedLine {
             // (an entry of a programme after each of its time slots:
             // `| 8:30 a.m.–Noon |` / `Workshops and Interest Groups |` on
             // each day of a conference)
-            let slot = |i: usize| i > 0 && is_time_slot(&ctx.text[lines.spans[i - 1].1.clone()]);
+            let slot = |i: usize| {
+                i > 0 && crate::text::is_time_slot(&ctx.text[lines.spans[i - 1].1.clone()])
+            };
             if !field
                 && !is_link(&ctx.text[lines.spans[members[0]].1.clone()])
                 && (parallel_sections(ctx.text, &lines, members)
@@ -559,12 +539,19 @@ impl Check for RepeatedLine {
             {
                 continue;
             }
-            let structure = !field && is_structure(ctx.text, &lines, members);
+            let structure = if field {
+                Structure::None
+            } else {
+                is_structure(ctx.text, &lines, members)
+            };
             for k in 1..members.len() {
                 if field && members[k] - members[k - 1] != 1 {
                     continue;
                 }
-                if structure && !looks_scraped(&lines, members, k, not_field) {
+                let marked = structure == Structure::Marked;
+                if structure != Structure::None
+                    && !looks_scraped(&lines, members, k, marked, not_field)
+                {
                     continue;
                 }
                 let span = lines.spans[members[k]].1.clone();
@@ -572,35 +559,6 @@ impl Check for RepeatedLine {
                 d.message = d.message.replace("{line}", &(at + 1).to_string());
                 out.push(d);
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_slots() {
-        for slot in [
-            "| 8:30 a.m.–Noon |",
-            "| 1:00–4:30 p.m. |",
-            "14.00 – 15.30 Uhr",
-            "9h-12h",
-            "10:00",
-            "7pm to midnight",
-        ] {
-            assert!(is_time_slot(slot), "{slot}");
-        }
-        for not in [
-            "2019",
-            "| Sunday, July 20 |",
-            "Registration |",
-            "3 - 1",
-            "12.5.2024",
-            "Seite 4",
-        ] {
-            assert!(!is_time_slot(not), "{not}");
         }
     }
 }
