@@ -233,6 +233,11 @@ impl ShortLineBlock {
         {
             return true;
         }
+        // A pairing and its score (`Raman – Becker ½–½`, `Kiel - Rostock
+        // 2:1`): two sides, then a score of two small numbers.
+        if two_parts(entry) && entry.rsplit_once(' ').is_some_and(|(_, last)| score(last)) {
+            return true;
+        }
         // A note in parentheses that lists (`Talia (Cara Bamford, UK)`,
         // `Potatoes (3 white, 3 sweet)`): a credit or an amount, which a
         // menu entry does not carry.
@@ -662,6 +667,19 @@ fn two_parts(entry: &str) -> bool {
             .iter()
             .any(|d| rest.starts_with(d))
     })
+}
+
+/// Whether `token` is the score of a game: two numbers of up to two
+/// digits (or `½`) around one dash or colon (`1–0`, `½–½`, `2:1`, `10-8`).
+fn score(token: &str) -> bool {
+    let side = |s: &str| {
+        let digits = s.trim_end_matches('½');
+        (digits.len() <= 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+            && (!digits.is_empty() || s == "½")
+    };
+    token
+        .split_once(['–', '-', ':'])
+        .is_some_and(|(a, b)| side(a) && side(b))
 }
 
 /// The number of cells of `line` when it is a row of a table: three

@@ -149,7 +149,11 @@ impl AfterMarker {
         // A question is a headline as often as not ("Was bedeutet das für
         // Mieter?"); a full stop, a colon or a comma ends a sentence or
         // opens one.
-        !matches!(last, '.' | '!' | ':' | ';' | ',' | '…') && self.item_like(line, words(line))
+        // (nor is a list of terms between semicolons: `Masel, Massel;
+        // Tohuwabohu; Malheur` under a dictionary entry's `Siehe auch`)
+        !matches!(last, '.' | '!' | ':' | ';' | ',' | '…')
+            && line.matches("; ").nth(1).is_none()
+            && self.item_like(line, words(line))
     }
 
     /// A title written as one short sentence with its full stop or

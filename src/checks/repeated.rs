@@ -278,8 +278,9 @@ impl RepeatedLine {
 /// (numbered sections: `Motion 1:`, `Motion 2:`).
 ///
 /// Prose after each occurrence is the weaker sign (a title repeated as a
-/// teaser near the top is followed by text too); the others are the
-/// sections' own marks ([`Structure::Marked`]).
+/// teaser near the top is followed by text too), and so are fields that
+/// repeat with the line; the others are the sections' own marks
+/// ([`Structure::Marked`]).
 fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> Structure {
     let line = |i: usize| &text[lines.spans[i].1.clone()];
     if is_link(line(members[0])) {
@@ -327,30 +328,40 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> Structure {
     if next.len() < members.len() {
         return Structure::None;
     }
-    let same_key = |offset: fn(usize) -> Option<usize>| {
-        let keys: Vec<Option<&str>> = members
+    // Fields of one key next to each occurrence: `Some(true)` when they
+    // differ each time (`Vote: 4 ayes …`, `Vote: 5 ayes …`), `Some(false)`
+    // when they repeat too (a teaser's `Valentinstag 2022: Ein Feiertag`
+    // over its text, a block printed twice).
+    let same_key = |offset: fn(usize) -> Option<usize>| -> Option<bool> {
+        let at: Vec<Option<usize>> = members
             .iter()
-            .map(|&i| {
-                offset(i)
-                    .filter(|&j| j < n)
-                    .and_then(|j| field_key(line(j)))
-            })
+            // (a link is no field: `### [Kolumne: Als ob!](/kolumne…)`
+            // over each teaser of a list of columns)
+            .map(|&i| offset(i).filter(|&j| j < n && !is_link(line(j))))
             .collect();
-        keys[0].is_some() && keys.iter().all(|k| *k == keys[0])
+        let keys: Vec<Option<&str>> = at
+            .iter()
+            .map(|j| j.and_then(|j| field_key(line(j))))
+            .collect();
+        if keys[0].is_none() || keys.iter().any(|k| *k != keys[0]) {
+            return None;
+        }
+        let mut seen = foldhash::HashSet::default();
+        Some(at.iter().flatten().all(|&j| seen.insert(line(j))))
     };
     // Rows of a timetable (`17:30	Kommissar Brandt …	Saal 1` on two days
     // of a cinema's week): each opens with a clock time, and so does a
     // line next to it.
     let row = |i: usize| i < n && crate::text::starts_with_clock(line(i));
+    let keyed = [same_key(|i| Some(i + 1)), same_key(|i| i.checked_sub(1))];
     if members
         .iter()
         .all(|&i| row(i) && (row(i + 1) || i.checked_sub(1).is_some_and(row)))
-        || same_key(|i| Some(i + 1))
-        || same_key(|i| i.checked_sub(1))
+        || keyed.contains(&Some(true))
     {
         Structure::Marked
-    } else if members.iter().all(|&i| is_prose(line(i + 1))) {
-        Structure::Prose
+    } else if keyed.contains(&Some(false)) || members.iter().all(|&i| is_prose(line(i + 1))) {
+        Structure::Weak
     } else {
         Structure::None
     }
@@ -360,10 +371,11 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> Structure {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Structure {
     None,
-    /// Each occurrence is followed by different prose.
-    Prose,
-    /// Fields of one key, rows of a timetable or numbered sections mark
-    /// the slot.
+    /// Each occurrence is followed by different prose, or stands by a
+    /// field of one key that repeats with it.
+    Weak,
+    /// Fields of one key that differ each time, rows of a timetable or
+    /// numbered sections mark the slot.
     Marked,
 }
 
