@@ -167,6 +167,7 @@ fn structured_articles_stay_silent() {
         "folk-song",
         "forum-heizung",
         "gedicht-interpretation",
+        "gedichte-des-monats",
         "gnocchi-recipe",
         "hawaii-travel",
         "hymn-schedule",

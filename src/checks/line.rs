@@ -240,6 +240,9 @@ pub struct LineSet {
     headings: Vec<Arc<str>>,
     /// The rules with an `unless_beside`.
     beside: Vec<Beside>,
+    /// The ids of the rules whose lines may credit the verse under them
+    /// (`unless_over_verse`).
+    credits: Vec<Arc<str>>,
 }
 
 impl LineSet {
@@ -302,6 +305,11 @@ impl LineSet {
                 headings: rules
                     .iter()
                     .filter(|r| r.may_be_heading)
+                    .map(|r| r.id.clone())
+                    .collect(),
+                credits: rules
+                    .iter()
+                    .filter(|r| r.unless_over_verse)
                     .map(|r| r.id.clone())
                     .collect(),
                 beside: rules
@@ -508,8 +516,14 @@ impl Check for LineSet {
                 let heading = !self.headings.is_empty()
                     && out[found..].iter().any(|d| self.headings.contains(&d.rule))
                     && between_prose(ctx, line_no);
+                // (and a credit over a poem: `by Priya Natarajan` under
+                // its title, `unless_over_verse`)
+                let credit = !self.credits.is_empty()
+                    && out[found..].iter().any(|d| self.credits.contains(&d.rule))
+                    && over_verse(ctx, line_no);
                 let alone = |d: &Diagnostic| {
                     (heading && self.headings.contains(&d.rule))
+                        || (credit && self.credits.contains(&d.rule))
                         || self
                             .beside
                             .iter()
@@ -624,6 +638,48 @@ fn between_prose(ctx: &Ctx<'_>, n: usize) -> bool {
     let above = (n.saturating_sub(3)..n).rev().find(filled);
     let below = (n + 1..ctx.lines.count().min(n + 4)).find(filled);
     above.is_some_and(prose) && below.is_some_and(prose)
+}
+
+/// Whether verse follows line `n` (over at most one blank line): four
+/// lines or more of up to ten words and no links, stanzas of two lines or
+/// more over single blank lines counted together, half of them of three words or more, and of which
+/// one opens in small letters (a sentence run over the lines) or half
+/// end with a punctuation mark (`Nobody told us` / `school was cancelled
+/// until` / `we were already at the gate,`). A menu's entries are shorter
+/// and end with none; a teaser's text is one long line.
+fn over_verse(ctx: &Ctx<'_>, n: usize) -> bool {
+    let count = ctx.lines.count();
+    let blank = |k: usize| k < count && ctx.trimmed_line(k).is_empty();
+    let mut k = n + 1;
+    if blank(k) {
+        k += 1;
+    }
+    let (mut lines, mut long, mut small, mut marked) = (0, 0, 0, 0);
+    // (the lines of the stanza being read)
+    let mut stanza = 0;
+    while k < count && lines < 12 {
+        let line = ctx.trimmed_line(k);
+        if line.is_empty() {
+            // (a stanza break: one blank line after a stanza of two lines
+            // or more, not after a date line under a byline)
+            if blank(k + 1) || stanza < 2 {
+                break;
+            }
+            stanza = 0;
+            k += 1;
+            continue;
+        }
+        if crate::text::has_words(line, 11) || line.contains("://") || line.contains("](") {
+            break;
+        }
+        lines += 1;
+        stanza += 1;
+        long += usize::from(crate::text::has_words(line, 3));
+        small += usize::from(line.starts_with(char::is_lowercase));
+        marked += usize::from(line.ends_with([',', '.', ';', ':', '!', '?', '…']));
+        k += 1;
+    }
+    lines >= 4 && 2 * long >= lines && (small > 0 || 2 * marked >= lines)
 }
 
 /// Whether a field's value reads like a headline: three words or more,

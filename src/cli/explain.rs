@@ -65,6 +65,12 @@ pub(crate) fn explain(id: &str, source: &RuleSource) -> io::Result<u8> {
             "may be a heading: a line between two paragraphs of prose is left alone"
         )?;
     }
+    if r.unless_over_verse {
+        writeln!(
+            out,
+            "unless over verse: a line right above a poem or a song's verse credits it and is left alone"
+        )?;
+    }
     if let Some(beside) = &r.unless_beside {
         writeln!(
             out,

@@ -110,6 +110,12 @@ fn render_rule(out: &mut String, rule: &Rule) {
             "- **may be a heading**: a line between two paragraphs of prose is left alone"
         );
     }
+    if rule.unless_over_verse {
+        let _ = writeln!(
+            out,
+            "- **unless over verse**: a line right above a poem or a song's verse credits it and is left alone"
+        );
+    }
     if let Some(beside) = &rule.unless_beside {
         let _ = writeln!(
             out,

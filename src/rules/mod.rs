@@ -87,6 +87,9 @@ pub struct Rule {
     /// `line` rules: a pattern that, found in another line of the matching
     /// line's block, keeps it from being reported.
     pub unless_beside: Option<String>,
+    /// `line` rules: a matching line right above verse credits it, and is
+    /// not reported.
+    pub unless_over_verse: bool,
     /// Runs only when selected by id, category or `ALL`.
     pub opt_in: bool,
     /// Rules (ids or prefixes) a finding of which on the same line, at
@@ -640,6 +643,7 @@ fn build_rule(
         forbid(spec.max_per_document.is_some(), "max_per_document")?;
         forbid(spec.may_be_heading.is_some(), "may_be_heading")?;
         forbid(spec.unless_beside.is_some(), "unless_beside")?;
+        forbid(spec.unless_over_verse.is_some(), "unless_over_verse")?;
     }
     if let Some(max) = &spec.max_per_document
         && *max.get_ref() == 0
@@ -758,6 +762,7 @@ fn build_rule(
         max_per_document: spec.max_per_document.map(|m| m.into_inner()),
         may_be_heading: spec.may_be_heading.is_some_and(|h| h.into_inner()),
         unless_beside: spec.unless_beside.map(|u| u.into_inner()),
+        unless_over_verse: spec.unless_over_verse.is_some_and(|v| v.into_inner()),
         opt_in: spec.opt_in,
         yields_to: spec.yields_to.map(|y| y.into_inner()).unwrap_or_default(),
         pattern: spec.pattern.map(|p| p.into_inner()),

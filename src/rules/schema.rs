@@ -145,6 +145,14 @@ pub(crate) struct RuleSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub unless_beside: Option<Spanned<String>>,
+    /// `line` rules: a matching line right above verse (over at most one
+    /// blank line: four lines or more of up to ten words and no links, in
+    /// stanzas of two lines or more, half of them of three words or more,
+    /// one in small letters or half of them ending with a mark) credits the poem or the song, and is left alone (`by
+    /// Priya Natarajan` under a poem's title).
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub unless_over_verse: Option<Spanned<bool>>,
     /// Rules (ids or prefixes such as `boilerplate/`) whose finding on a
     /// line makes this rule's finding there redundant: a catch-all rule
     /// stays silent on a line a more specific rule reports, at the same
@@ -198,7 +206,7 @@ fn kind_requirements(schema: &mut schemars::Schema) {
             when(&["line"], json!({ "allOf": absent(&["scope"]) })),
             when(
                 &["pattern", "phrases", "builtin"],
-                json!({ "allOf": absent(&["requires", "unless", "max_per_document", "may_be_heading", "unless_beside"]) })
+                json!({ "allOf": absent(&["requires", "unless", "max_per_document", "may_be_heading", "unless_beside", "unless_over_verse"]) })
             ),
             when(
                 &["phrases"],
