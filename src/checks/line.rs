@@ -642,9 +642,9 @@ fn between_prose(ctx: &Ctx<'_>, n: usize) -> bool {
 
 /// Whether verse follows line `n` (over at most one blank line): four
 /// lines or more of up to ten words and no links, stanzas of two lines or
-/// more over single blank lines counted together, half of them of three words or more, and of which
-/// one opens in small letters (a sentence run over the lines) or half
-/// end with a punctuation mark (`Nobody told us` / `school was cancelled
+/// more over single blank lines counted together, half of them of three
+/// words or more, and of which one opens in small letters (a sentence run
+/// over the lines) or half end with a punctuation mark (`Nobody told us` / `school was cancelled
 /// until` / `we were already at the gate,`). A menu's entries are shorter
 /// and end with none; a teaser's text is one long line.
 fn over_verse(ctx: &Ctx<'_>, n: usize) -> bool {

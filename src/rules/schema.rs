@@ -148,8 +148,9 @@ pub(crate) struct RuleSpec {
     /// `line` rules: a matching line right above verse (over at most one
     /// blank line: four lines or more of up to ten words and no links, in
     /// stanzas of two lines or more, half of them of three words or more,
-    /// one in small letters or half of them ending with a mark) credits the poem or the song, and is left alone (`by
-    /// Priya Natarajan` under a poem's title).
+    /// one in small letters or half of them ending with a mark) credits
+    /// the poem or the song, and is left alone (`by Priya Natarajan` under
+    /// a poem's title).
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub unless_over_verse: Option<Spanned<bool>>,
