@@ -238,6 +238,15 @@ impl ShortLineBlock {
         if two_parts(entry) && entry.rsplit_once(' ').is_some_and(|(_, last)| score(last)) {
             return true;
         }
+        // A player's figures (`O. Ellery 10-1-48-2`, a bowler's overs,
+        // maidens, runs and wickets; `Kowalski 7/2/1`): three small numbers
+        // or more joined by one dash or slash end the entry.
+        if entry
+            .rsplit_once(' ')
+            .is_some_and(|(_, last)| figures(last))
+        {
+            return true;
+        }
         // A note in parentheses that lists (`Talia (Cara Bamford, UK)`,
         // `Potatoes (3 white, 3 sweet)`): a credit or an amount, which a
         // menu entry does not carry.
@@ -580,6 +589,21 @@ impl ShortLineBlock {
         if self.label_value_record(ctx, *first, *last) {
             return;
         }
+        // A directory of addresses (a society's branches, a region's
+        // practices: `Newark` / `Unit 2, Stodman Court` / `Stodman Street`
+        // / `NG24 1AW`): the block holds a postal code, and two more lines
+        // of the document end with one. A site's footer gives its one
+        // address.
+        if block
+            .iter()
+            .any(|(_, span)| ends_with_postcode(&ctx.text[span.clone()]))
+            && (0..ctx.lines.count())
+                .filter(|&i| ends_with_postcode(ctx.trimmed_line(i)))
+                .nth(2)
+                .is_some()
+        {
+            return;
+        }
         // A list the article talks about (a concert's set list under its
         // review, a book's chapters): two different entries of it stand
         // in quotation marks in its sentences (`die neuen Songs, u. a.
@@ -667,6 +691,61 @@ fn two_parts(entry: &str) -> bool {
             .iter()
             .any(|d| rest.starts_with(d))
     })
+}
+
+/// Whether `token` is a line of figures: three numbers or more of up to
+/// three digits (one of them may have a decimal point, `9.2` overs)
+/// joined by one kind of dash or slash (`10-1-48-2`, `9.2-0-41-3`,
+/// `7/2/1`; not a date, `12-03-2024`, nor `24/7`).
+fn figures(token: &str) -> bool {
+    let Some(sep) = token.chars().find(|c| matches!(c, '-' | '–' | '/')) else {
+        return false;
+    };
+    let mut parts = 0;
+    token.split(sep).all(|part| {
+        parts += 1;
+        let digits = part.bytes().filter(u8::is_ascii_digit).count();
+        (1..=3).contains(&digits)
+            && part.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && !part.starts_with('.')
+            && !part.ends_with('.')
+            && part.matches('.').count() <= 1
+    }) && parts >= 3
+}
+
+/// Whether `line` ends with a postal code of the kind that stands on a
+/// line of an address by itself or after the town: a British one (`NG24
+/// 1AW`, `DE1 2DG`, `EC1A 1BB`) or a US state and ZIP code (`IL 62704`,
+/// `NY 10001-2345`). (A German one, `12345 Berlin`, opens its line with a
+/// digit, which no menu entry does.)
+fn ends_with_postcode(line: &str) -> bool {
+    let mut words = line.trim_end().rsplit(' ');
+    let (Some(last), Some(before)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let before = before.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let upper = |b: &u8| b.is_ascii_uppercase();
+    let digit = |b: &u8| b.is_ascii_digit();
+    // British: an outward code (one or two letters, a digit, maybe a
+    // letter or digit) and an inward one (a digit, two letters).
+    let (o, i) = (before.as_bytes(), last.as_bytes());
+    let letters = o.iter().take_while(|b| upper(b)).count();
+    let british = (1..=2).contains(&letters)
+        && (letters + 1..=letters + 2).contains(&o.len())
+        && digit(&o[letters])
+        && o[letters + 1..].iter().all(|b| upper(b) || digit(b))
+        && i.len() == 3
+        && digit(&i[0])
+        && i[1..].iter().all(upper);
+    // American: a state's two letters and five digits, maybe four more.
+    let (zip, plus) = last.split_once('-').unwrap_or((last, "0000"));
+    let american = o.len() == 2
+        && o.iter().all(upper)
+        && zip.len() == 5
+        && zip.bytes().all(|b| b.is_ascii_digit())
+        && plus.len() == 4
+        && plus.bytes().all(|b| b.is_ascii_digit());
+    british || american
 }
 
 /// Whether `token` is the score of a game: two numbers of up to two
@@ -896,7 +975,52 @@ impl Check for ShortLineBlock {
 
 #[cfg(test)]
 mod tests {
-    use super::{link_text, strip_bullets};
+    use super::{ends_with_postcode, figures, link_text, strip_bullets};
+
+    #[test]
+    fn lines_of_figures() {
+        for token in ["10-1-48-2", "9.2-0-41-3", "7/2/1", "3–0–19–0"] {
+            assert!(figures(token), "{token}");
+        }
+        for token in [
+            "12-03-2024",
+            "24/7",
+            "2-1",
+            "1-2-A",
+            "a-b-c",
+            "1..2-3-4",
+            "1-2-",
+        ] {
+            assert!(!figures(token), "{token}");
+        }
+    }
+
+    #[test]
+    fn postal_codes() {
+        for line in [
+            "NG24 1AW",
+            "Newark NG24 1AW",
+            "DE1 2DG",
+            "London EC1A 1BB",
+            "W1 5DU",
+            "Springfield, IL 62704",
+            "New York, NY 10001-2345",
+        ] {
+            assert!(ends_with_postcode(line), "{line}");
+        }
+        for line in [
+            "NG24",
+            "Covid 19",
+            "Top 10 Tips",
+            "Version 2 1AB0",
+            "Heft 3 2024",
+            "A1 Motorway",
+            "Page 12345",
+            "12345 Berlin",
+        ] {
+            assert!(!ends_with_postcode(line), "{line}");
+        }
+    }
 
     #[test]
     fn whole_line_links() {

@@ -670,6 +670,58 @@ const NUMBER_WORDS: &[&str] = &[
     "nine", "ten", "eleven", "twelve", "twenty", "thirty", "hundred",
 ];
 
+/// Whether `at` lies inside a title in quotation marks: a quotation on
+/// one line of up to twelve words that opens with a capital and ends with
+/// no mark of a sentence or a clause (`Zum Artikel „Stadtrat beschließt
+/// Aus für das Freibad“ vom 12. Juni`, a headline the letter answers).
+/// Speech ends with its mark inside the quotation (`„Wir bleiben. Das
+/// steht fest.“`), and a join there is reported.
+fn in_quoted_title(text: &str, at: usize) -> bool {
+    const WORDS: usize = 12;
+    // (the look back and ahead stays within a short window of the line:
+    // a title is short)
+    let window = 200;
+    let mut from = at.saturating_sub(window);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..at];
+    let before = before.rsplit_once('\n').map_or(before, |(_, b)| b);
+    let Some((open, mark)) = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| matches!(c, '„' | '“' | '”' | '"' | '»' | '«'))
+    else {
+        return false;
+    };
+    let inner_start = open + mark.len_utf8();
+    // An opening mark hugs the title's first letter, a capital.
+    if !before[inner_start..].starts_with(char::is_uppercase) {
+        return false;
+    }
+    let close = match mark {
+        '„' => '“',
+        '“' => '”',
+        '»' => '«',
+        '«' => '»',
+        '"' => '"',
+        _ => return false,
+    };
+    let mut to = (at + window).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let after = &text[at..to];
+    let after = after.split_once('\n').map_or(after, |(a, _)| a);
+    let Some(end) = after.find(close) else {
+        return false;
+    };
+    let inner = format!("{}{}", &before[inner_start..], &after[..end]);
+    !inner.ends_with(['.', '!', '?', ',', ';', ':', '…'])
+        && !inner.contains(['„', '“', '”', '"', '»', '«'])
+        && !crate::text::has_words(&inner, WORDS + 1)
+}
+
 /// Whether the words from the start of the line or sentence to `end` are
 /// a quantity: numbers (`2`, `1/2`, `½`, `250g`) and at most one word, a
 /// unit (`1 tsp`, `1 1/2 cups`, `200 g`).
@@ -2019,7 +2071,7 @@ impl SentenceJoin {
     /// what would end there is a quantity, no sentence (`1 tsp Baking
     /// soda`, `1 1/2 cups Mashed bananas`: a list of ingredients).
     fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, end: usize, out: &mut Vec<Diagnostic>) {
-        if quantity_before(ctx.text, ctx.lines, end) {
+        if quantity_before(ctx.text, ctx.lines, end) || in_quoted_title(ctx.text, end) {
             return;
         }
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
@@ -2785,6 +2837,25 @@ mod tests {
             let want: Vec<usize> = plain.iter().copied().filter(|&i| i >= skip).collect();
             assert_eq!(found, want, "wide, from byte {skip}");
         }
+    }
+
+    #[test]
+    fn quoted_titles() {
+        let at = |text: &str, word: &str| in_quoted_title(text, text.find(word).unwrap());
+        let letter = "Zum Artikel „Stadtrat beschließt Aus für das Freibad“ vom 12. Juni:";
+        assert!(at(letter, " Aus"));
+        assert!(at("the piece “Council Votes Down The Plan” ran", " The"));
+        // speech ends with its mark inside the quotation
+        assert!(!at("Er sagte: „Wir bleiben hier Das steht fest.“", " Das"));
+        // outside the quotation, and a quotation that starts in small letters
+        assert!(!at("„Freibad“ beschließt Aus für alle", " Aus"));
+        assert!(!at("Sie nannte es „ein Ende Aus Sicht der Stadt“", " Aus"));
+        // too long for a title
+        let long =
+            "„Eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf Dreizehn vierzehn“";
+        assert!(!at(long, " Dreizehn"));
+        // no closing mark on the line
+        assert!(!at("„Stadtrat beschließt Aus\nfür das Freibad“", " Aus"));
     }
 
     #[test]
