@@ -127,6 +127,19 @@ struct LangOptions {
     /// within three words before the starter, what follows is a name.
     #[serde(default)]
     naming_words: Vec<String>,
+    /// Verbs of naming close their clause in this language's subordinate
+    /// clauses (`den alle nur An nennen`, `eine glatte Sechs nennen`):
+    /// one of `naming_words` within three words after the starter, and
+    /// last in its clause, makes the starter a name.
+    #[serde(default)]
+    naming_verb_final: bool,
+    /// Starters that open a title after a name in the genitive, which
+    /// this language writes without an apostrophe (`Erich Kästners Das
+    /// fliegende Klassenzimmer`): a capitalised word ending in `s` that
+    /// follows a capitalised word, no determiner (`Erich`, not `des
+    /// Jahres`), and a noun or an inflected adjective after the starter.
+    #[serde(default)]
+    genitive_title_starters: Vec<String>,
     /// Pronouns of polite address, capitalised inside a sentence (`Du`,
     /// `Sie`): after a starter they count as a word in small letters.
     #[serde(default)]
@@ -832,6 +845,8 @@ struct Lang {
     complement_verbs: HashSet<String>,
     question_words: HashSet<String>,
     naming_words: HashSet<String>,
+    naming_verb_final: bool,
+    genitive_title_starters: HashSet<String>,
     not_before: HashSet<String>,
     noun_starters: HashSet<String>,
     determiners: HashSet<String>,
@@ -967,6 +982,8 @@ impl SentenceJoin {
                     complement_verbs: lower_set(o.complement_verbs),
                     question_words: o.question_words.into_iter().collect(),
                     naming_words: lower_set(o.naming_words),
+                    naming_verb_final: o.naming_verb_final,
+                    genitive_title_starters: o.genitive_title_starters.into_iter().collect(),
                     not_before: lower_set(o.not_before),
                     noun_starters: o.noun_starters.into_iter().collect(),
                     determiners: lower_set(o.determiners),
@@ -1250,6 +1267,63 @@ fn named(text: &str, lines: &LineIndex, start: usize, naming: &HashSet<String>) 
         .rev()
         .take(3)
         .any(|w| naming.contains(&w.to_lowercase()))
+}
+
+/// Whether a verb of naming (`naming`) closes the clause within three
+/// words after `end`, the end of the starter (`den alle nur An nennen.`,
+/// `eine glatte Sechs nennen!`): the starter is the name it gives.
+fn named_after(text: &str, end: usize, naming: &HashSet<String>) -> bool {
+    let rest = &text[end..];
+    let Some(close) = rest.find(|c: char| {
+        matches!(
+            c,
+            '.' | ',' | ';' | ':' | '!' | '?' | '“' | '”' | '"' | '»' | '«' | '(' | ')' | '\n'
+        )
+    }) else {
+        return false;
+    };
+    let clause = &rest[..close];
+    !crate::text::has_words(clause, 4)
+        && clause
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| naming.contains(&w.to_lowercase()))
+}
+
+/// Whether the word after the starter, which ends at `end`, goes on as a
+/// title does: a noun (capitalised) or an inflected adjective (`Das
+/// fliegende Klassenzimmer`, `Der Zauberberg`); not a verb (`Das
+/// bedeutet`).
+fn title_goes_on(text: &str, end: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix(' ') else {
+        return false;
+    };
+    let word = &rest[..rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len())];
+    word.starts_with(char::is_uppercase)
+        || (word.chars().nth(3).is_some()
+            && ["e", "er", "es", "em"].iter().any(|e| word.ends_with(e)))
+}
+
+/// Whether `prev`, the word before the starter at `prev_start`, is a name
+/// in the genitive: capitalised, ending in a single `s`, after a
+/// capitalised word that is no determiner (`Erich Kästners`, `Thomas
+/// Manns`; a common noun in the genitive takes an article, `des Jahres`).
+fn genitive_of_a_name(
+    text: &str,
+    prev_start: usize,
+    prev: &str,
+    determiners: &HashSet<String>,
+) -> bool {
+    prev.ends_with('s')
+        && !prev.ends_with("ss")
+        && prev.chars().nth(3).is_some()
+        && word_before(text, prev_start).is_some_and(|w| {
+            w.starts_with(char::is_uppercase)
+                && w.chars().nth(1).is_some()
+                && !determiners.contains(&w.to_lowercase())
+        })
 }
 
 /// Whether the starter and the word after it (the hit runs from the space
@@ -1922,7 +1996,16 @@ impl Check for SentenceJoin {
                 continue;
             }
             if !lang.naming_words.is_empty()
-                && named(text, ctx.lines, prev_start, &lang.naming_words)
+                && (named(text, ctx.lines, prev_start, &lang.naming_words)
+                    || (lang.naming_verb_final
+                        && named_after(text, starter_range.end, &lang.naming_words)))
+            {
+                continue;
+            }
+            if lang.genitive_title_starters.contains(starter)
+                && capitalised
+                && genitive_of_a_name(text, prev_start, prev, &lang.determiners)
+                && title_goes_on(text, starter_range.end)
             {
                 continue;
             }
