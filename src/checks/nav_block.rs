@@ -494,7 +494,7 @@ impl ShortLineBlock {
         ctx: &Ctx<'a>,
         block: &[(usize, Range<usize>)],
         labelled: bool,
-        quoted: &OnceCell<HashSet<&'a str>>,
+        (quoted, postcodes): (&OnceCell<HashSet<&'a str>>, &OnceCell<bool>),
         out: &mut Vec<Diagnostic>,
     ) {
         let (Some((first, first_span)), Some((last, last_span))) = (block.first(), block.last())
@@ -592,15 +592,17 @@ impl ShortLineBlock {
         // A directory of addresses (a society's branches, a region's
         // practices: `Newark` / `Unit 2, Stodman Court` / `Stodman Street`
         // / `NG24 1AW`): the block holds a postal code, and two more lines
-        // of the document end with one. A site's footer gives its one
-        // address.
+        // of the document end with one (counted once per document). A
+        // site's footer gives its one address.
         if block
             .iter()
             .any(|(_, span)| ends_with_postcode(&ctx.text[span.clone()]))
-            && (0..ctx.lines.count())
-                .filter(|&i| ends_with_postcode(ctx.trimmed_line(i)))
-                .nth(2)
-                .is_some()
+            && *postcodes.get_or_init(|| {
+                (0..ctx.lines.count())
+                    .filter(|&i| ends_with_postcode(ctx.trimmed_line(i)))
+                    .nth(2)
+                    .is_some()
+            })
         {
             return;
         }
@@ -934,7 +936,9 @@ impl Check for ShortLineBlock {
         let mut block: Vec<(usize, Range<usize>)> = Vec::new();
         // The block's first entry is a label ending with a colon.
         let mut labelled = false;
+        // (gathered once per document, when a block first needs them)
         let quoted = OnceCell::new();
+        let postcodes = OnceCell::new();
         let long = 4 * self.opts.max_chars;
         for (n, range) in ctx.lines.lines(ctx.text) {
             // Outside a block, a long line needs no closer look (most of an
@@ -954,7 +958,7 @@ impl Check for ShortLineBlock {
                 // heads the entries after it: they are judged as a block
                 // of their own.
                 if line.ends_with(':') || self.list_heading(line) {
-                    self.report(ctx, &block, labelled, &quoted, out);
+                    self.report(ctx, &block, labelled, (&quoted, &postcodes), out);
                     block.clear();
                     labelled = true;
                 }
@@ -964,12 +968,12 @@ impl Check for ShortLineBlock {
                 if self.prose(line) {
                     block.pop();
                 }
-                self.report(ctx, &block, labelled, &quoted, out);
+                self.report(ctx, &block, labelled, (&quoted, &postcodes), out);
                 block.clear();
                 labelled = false;
             }
         }
-        self.report(ctx, &block, labelled, &quoted, out);
+        self.report(ctx, &block, labelled, (&quoted, &postcodes), out);
     }
 }
 

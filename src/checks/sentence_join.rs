@@ -1273,21 +1273,24 @@ fn named(text: &str, lines: &LineIndex, start: usize, naming: &HashSet<String>) 
 /// words after `end`, the end of the starter (`den alle nur An nennen.`,
 /// `eine glatte Sechs nennen!`): the starter is the name it gives.
 fn named_after(text: &str, end: usize, naming: &HashSet<String>) -> bool {
-    let rest = &text[end..];
-    let Some(close) = rest.find(|c: char| {
-        matches!(
-            c,
-            '.' | ',' | ';' | ':' | '!' | '?' | '“' | '”' | '"' | '»' | '«' | '(' | ')' | '\n'
-        )
-    }) else {
+    const CLOSE: &[char] = &[
+        '.', ',', ';', ':', '!', '?', '“', '”', '"', '»', '«', '(', ')', '\n',
+    ];
+    // (word by word, three at most: a long line is not read to its end)
+    let Some(rest) = text[end..].strip_prefix(' ') else {
         return false;
     };
-    let clause = &rest[..close];
-    !crate::text::has_words(clause, 4)
-        && clause
-            .split_whitespace()
-            .next_back()
-            .is_some_and(|w| naming.contains(&w.to_lowercase()))
+    let mut words = rest.split(' ');
+    for _ in 0..3 {
+        let Some(word) = words.next() else {
+            return false;
+        };
+        let Some(close) = word.find(CLOSE) else {
+            continue;
+        };
+        return close > 0 && naming.contains(&word[..close].to_lowercase());
+    }
+    false
 }
 
 /// Whether the word after the starter, which ends at `end`, goes on as a
@@ -2920,6 +2923,22 @@ mod tests {
             let want: Vec<usize> = plain.iter().copied().filter(|&i| i >= skip).collect();
             assert_eq!(found, want, "wide, from byte {skip}");
         }
+    }
+
+    #[test]
+    fn naming_verb_after_the_starter() {
+        let naming: HashSet<String> = ["nennen".to_string()].into_iter().collect();
+        let at = |text: &str, word: &str| {
+            let start = text.find(word).unwrap();
+            named_after(text, start + word.len(), &naming)
+        };
+        assert!(at("den alle nur An nennen, kam", "An"));
+        assert!(at("eine glatte Sechs nennen!", "Sechs"));
+        assert!(at("den sie Die Eiserne Lady nennen.", "Die"));
+        // four words before the verb, the verb not last, no clause end
+        assert!(!at("den sie Die sehr alte Eiserne Lady nennen.", "Die"));
+        assert!(!at("Die Stadt nennen wir morgen.", "Die"));
+        assert!(!at("nur An nennen", "An"));
     }
 
     #[test]
