@@ -358,6 +358,26 @@ pub fn starts_with_clock(line: &str) -> bool {
         && tokens.next().is_some()
 }
 
+/// Whether `line` ends with a clock time after other words (`Paper Moons
+/// (PG) 14:15, 17:45`, `Gottesdienst 10.30`): a row of a timetable that
+/// names its times last.
+pub fn ends_with_clock(line: &str) -> bool {
+    let Some((rest, last)) = line.trim_end().rsplit_once(char::is_whitespace) else {
+        return false;
+    };
+    let last = last.trim_end_matches(['.', ',', ';']);
+    let Some((h, m)) = last.split_once([':', '.']) else {
+        return false;
+    };
+    !rest.trim().is_empty()
+        && (1..=2).contains(&h.len())
+        && h.bytes().all(|b| b.is_ascii_digit())
+        && h.parse::<u8>().is_ok_and(|h| h < 24)
+        && m.len() == 2
+        && m.bytes().all(|b| b.is_ascii_digit())
+        && m.parse::<u8>().is_ok_and(|m| m < 60)
+}
+
 /// Whether `line` is a time slot of a schedule and nothing else (`| 8:30
 /// a.m.–Noon |`, `14.00 – 15.30 Uhr`, `9h-12h`): clock times, the words
 /// that go with them, dashes and table bars.
@@ -446,6 +466,22 @@ pub fn ends_sentence(line: &str) -> bool {
         .chars()
         .next_back()
         .is_some_and(is_sentence_end)
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::ends_with_clock;
+
+    #[test]
+    fn rows_that_end_with_a_clock_time() {
+        assert!(ends_with_clock("Paper Moons (PG) 14:15, 17:45"));
+        assert!(ends_with_clock("Red Harbour (15) 20:30"));
+        assert!(ends_with_clock("Gottesdienst 10.30"));
+        assert!(!ends_with_clock("20:30"));
+        assert!(!ends_with_clock("Kapitel 3.1"));
+        assert!(!ends_with_clock("Preis 12.99"));
+        assert!(!ends_with_clock("Es ist 25:10"));
+    }
 }
 
 #[cfg(test)]

@@ -157,6 +157,7 @@ fn structured_articles_stay_silent() {
         "book-record",
         "branch-addresses",
         "chess-results",
+        "cinema-week",
         "clean-de",
         "clean-en",
         "club-coaches",

@@ -408,6 +408,52 @@ fn parallel_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
     3 * same < 2 * all
 }
 
+/// Whether the occurrences `members` of a line are rows of timetables,
+/// one under each heading, the headings all different (`Red Harbour (15)
+/// 20:30` under `Friday 11 October` and under `Saturday 12 October`: a
+/// cinema's week, the same films at the same times on two days): each
+/// ends with a clock time, as a row next to it does, and stands in a
+/// paragraph whose first line is a heading (see [`heading_above`]). A
+/// scraper that prints a timetable twice prints its heading twice too.
+fn timetable_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
+    let line = |i: usize| &text[lines.spans[i].1.clone()];
+    let n = lines.spans.len();
+    let row = |i: usize| i < n && crate::text::ends_with_clock(line(i));
+    let mut headings = foldhash::HashSet::default();
+    members.iter().all(|&i| {
+        row(i)
+            && (row(i + 1) || i.checked_sub(1).is_some_and(row))
+            && heading_above(text, lines, i).is_some_and(|h| headings.insert(normalized(line(h))))
+    })
+}
+
+/// The heading of the paragraph that line `i` (an index into
+/// `lines.spans`) stands in, below its first line: that first line, when
+/// a blank line stands above it within [`HEADING_REACH`] lines and it is
+/// short, holds three letters or more and ends like no sentence
+/// (`Saturday 12 October` over a cinema's rows of that day). `None` for a
+/// line that opens its paragraph, or one in a long run of lines without a
+/// blank line (a naive extraction's).
+fn heading_above(text: &str, lines: &Lines, i: usize) -> Option<usize> {
+    let mut j = i;
+    for _ in 0..HEADING_REACH {
+        if j == 0 || lines.spans[j - 1].0 + 1 != lines.spans[j].0 {
+            let head = &text[lines.spans[j].1.clone()];
+            return (j < i
+                && head.chars().filter(|c| c.is_alphabetic()).nth(2).is_some()
+                && !crate::text::has_words(head, 7)
+                && !crate::text::ends_sentence(head)
+                && !head.ends_with(','))
+            .then_some(j);
+        }
+        j -= 1;
+    }
+    None
+}
+
+/// Lines looked at above a repeated line for its paragraph's heading.
+const HEADING_REACH: usize = 12;
+
 /// Whether the occurrences `members` of a line are the header row of
 /// tables of one layout, each with other rows under it (`Monat |
 /// Redaktionsschluss | Erscheinungsdatum |` over the dates of each year):
@@ -544,6 +590,7 @@ impl Check for RepeatedLine {
             if !field
                 && !is_link(&ctx.text[lines.spans[members[0]].1.clone()])
                 && (parallel_sections(ctx.text, &lines, members)
+                    || timetable_sections(ctx.text, &lines, members)
                     || members.iter().all(|&i| slot(i))
                     || table_headers(ctx.text, &lines, members)
                     || lists_under_labels(ctx.text, &lines, members)
