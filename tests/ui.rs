@@ -169,6 +169,7 @@ fn structured_articles_stay_silent() {
         "espresso-test",
         "festival-jury",
         "festival-lineup",
+        "festival-report",
         "folk-song",
         "forum-heizung",
         "gedicht-interpretation",

@@ -347,6 +347,54 @@ fn closing_single_soon(rest: &str) -> bool {
     false
 }
 
+/// Where the next single mark that closes speech stands on a line: `’`
+/// right after a mark of a sentence or a clause and before no letter (`…
+/// simply being stubborn,’ she told`, `… to somewhere.’`). A quotation of
+/// a sentence or more closes so, where an ʿayn or an ʻokina (`‘Ali`) has
+/// no such mark after it. One search serves every mark before the close
+/// it finds, so a line is read once however many marks it holds.
+#[derive(Default)]
+struct SpeechCloses {
+    /// The part of the paragraph searched last, `searched.start` up to the
+    /// close found (`found`), the line's end or the paragraph's.
+    searched: Range<usize>,
+    found: bool,
+}
+
+impl SpeechCloses {
+    /// Whether speech closes on the line after byte `from` of `para`
+    /// (marks are asked about in order).
+    fn after(&mut self, para: &str, from: usize) -> bool {
+        if self.searched.contains(&from) {
+            return self.found;
+        }
+        let mut prev = None;
+        let mut end = para.len();
+        let mut found = false;
+        let mut chars = para[from..].char_indices().peekable();
+        while let Some((k, c)) = chars.next() {
+            if c == '\n' {
+                end = from + k;
+                break;
+            }
+            if c == '’'
+                && prev.is_some_and(|p| {
+                    matches!(p, '.' | ',' | '!' | '?' | ';' | ':' | '…' | '—' | '–')
+                })
+                && !chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+            {
+                end = from + k + c.len_utf8();
+                found = true;
+                break;
+            }
+            prev = Some(c);
+        }
+        self.searched = from..end;
+        self.found = found;
+        found
+    }
+}
+
 /// A mark with spaces on both sides that opens by its shape: the spacing
 /// says nothing (`“ I love …”`, `‘ this is …’`), the glyph and the word
 /// after it do, when no quotation it could close is open. (German closes
@@ -423,6 +471,7 @@ fn classify(
     rest: &str,
     style: Style,
     stack: &[Mark],
+    speech_closes_ahead: &mut dyn FnMut() -> bool,
 ) -> Role {
     let german = style.german;
     let prev = before.chars().next_back();
@@ -474,7 +523,8 @@ fn classify(
                 && (transliteration(before, next, rest)
                     || (style.letter_marks
                         && next.is_some_and(char::is_alphabetic)
-                        && !closing_single_soon(rest)))
+                        && !closing_single_soon(rest)
+                        && !speech_closes_ahead()))
             {
                 Role::Ignore
             } else if opens_here
@@ -700,6 +750,7 @@ fn scan(text: &str, range: Range<usize>, style: Style) -> Scan {
     let bytes = para.as_bytes();
     let mut starts = QuoteStarts::default();
     let mut typewriter = TypewriterOpeners::default();
+    let mut speech = SpeechCloses::default();
     let mut i = 0;
     loop {
         i = starts.next(bytes, i);
@@ -735,7 +786,16 @@ fn scan(text: &str, range: Range<usize>, style: Style) -> Scan {
             ch: c,
             pos: range.start + i,
         };
-        match classify(before, c, next, rest, style, &stack) {
+        let mut speech_closes_ahead = || speech.after(para, after);
+        match classify(
+            before,
+            c,
+            next,
+            rest,
+            style,
+            &stack,
+            &mut speech_closes_ahead,
+        ) {
             Role::Open => stack.push(mark),
             Role::Toggle => {
                 if stack.last().is_some_and(|m| m.ch == '"') {
@@ -1200,6 +1260,20 @@ mod tests {
         assert!(after_feet("Eggs 6' 30"));
         assert!(after_feet("a wingspan of 6'6"));
         assert!(!after_feet("we won 30"));
+    }
+
+    #[test]
+    fn speech_closes_later_on_the_line() {
+        let para =
+            "‘It didn’t. For decades they went on, and on, to read.’ Then ‘Ali left.\n‘Umar came";
+        let mut speech = SpeechCloses::default();
+        let after = |s: &str| para.find(s).unwrap() + s.len();
+        // the first mark: `.’` closes it, past `didn’t`
+        assert!(speech.after(para, after("‘")));
+        assert!(speech.after(para, after("For")));
+        // after the close, `‘Ali` has none on its line, nor has `‘Umar`
+        assert!(!speech.after(para, after("Then ‘")));
+        assert!(!speech.after(para, after("\n‘")));
     }
 
     #[test]
