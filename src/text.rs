@@ -469,8 +469,8 @@ pub fn ends_sentence(line: &str) -> bool {
 }
 
 #[cfg(test)]
-mod clock_tests {
-    use super::ends_with_clock;
+mod tests {
+    use super::*;
 
     #[test]
     fn rows_that_end_with_a_clock_time() {
@@ -482,11 +482,6 @@ mod clock_tests {
         assert!(!ends_with_clock("Preis 12.99"));
         assert!(!ends_with_clock("Es ist 25:10"));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn time_slots() {
