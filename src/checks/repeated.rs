@@ -352,11 +352,8 @@ fn is_structure(text: &str, lines: &Lines, members: &[usize]) -> Structure {
     // Rows of a timetable (`17:30	Kommissar Brandt …	Saal 1` on two days
     // of a cinema's week): each opens with a clock time, and so does a
     // line next to it.
-    let row = |i: usize| i < n && crate::text::starts_with_clock(line(i));
     let keyed = [same_key(|i| Some(i + 1)), same_key(|i| i.checked_sub(1))];
-    if members
-        .iter()
-        .all(|&i| row(i) && (row(i + 1) || i.checked_sub(1).is_some_and(row)))
+    if timetable_rows(text, lines, members, crate::text::starts_with_clock)
         || keyed.contains(&Some(true))
     {
         Structure::Marked
@@ -417,14 +414,23 @@ fn parallel_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
 /// scraper that prints a timetable twice prints its heading twice too.
 fn timetable_sections(text: &str, lines: &Lines, members: &[usize]) -> bool {
     let line = |i: usize| &text[lines.spans[i].1.clone()];
-    let n = lines.spans.len();
-    let row = |i: usize| i < n && crate::text::ends_with_clock(line(i));
     let mut headings = foldhash::HashSet::default();
-    members.iter().all(|&i| {
-        row(i)
-            && (row(i + 1) || i.checked_sub(1).is_some_and(row))
-            && heading_above(text, lines, i).is_some_and(|h| headings.insert(normalized(line(h))))
-    })
+    timetable_rows(text, lines, members, crate::text::ends_with_clock)
+        && members.iter().all(|&i| {
+            heading_above(text, lines, i).is_some_and(|h| headings.insert(normalized(line(h))))
+        })
+}
+
+/// Whether each of the occurrences `members` is a row of a timetable, and
+/// so is a line next to it: `clock` tells a row by its clock time (first,
+/// [`crate::text::starts_with_clock`], or last,
+/// [`crate::text::ends_with_clock`]).
+fn timetable_rows(text: &str, lines: &Lines, members: &[usize], clock: fn(&str) -> bool) -> bool {
+    let n = lines.spans.len();
+    let row = |i: usize| i < n && clock(&text[lines.spans[i].1.clone()]);
+    members
+        .iter()
+        .all(|&i| row(i) && (row(i + 1) || i.checked_sub(1).is_some_and(row)))
 }
 
 /// The heading of the paragraph that line `i` (an index into

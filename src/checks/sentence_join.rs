@@ -720,11 +720,7 @@ fn in_quoted_title(text: &str, at: usize) -> bool {
         '"' => '"',
         _ => return false,
     };
-    let mut to = (at + window).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
-    let after = &text[at..to];
+    let after = &text[at..crate::text::floor_char_boundary(text, at + window)];
     let after = after.split_once('\n').map_or(after, |(a, _)| a);
     let Some(end) = after.find(close) else {
         return false;
