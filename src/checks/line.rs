@@ -521,8 +521,11 @@ impl Check for LineSet {
                 let credit = !self.credits.is_empty()
                     && out[found..].iter().any(|d| self.credits.contains(&d.rule))
                     && over_verse(ctx, line_no);
+                // (and a Markdown heading with sections under it)
+                let sections = opens_sections(ctx, line_no);
                 let alone = |d: &Diagnostic| {
-                    (heading && self.headings.contains(&d.rule))
+                    sections
+                        || (heading && self.headings.contains(&d.rule))
                         || (credit && self.credits.contains(&d.rule))
                         || self
                             .beside
@@ -621,7 +624,9 @@ const BESIDE_REACH: usize = 5;
 /// Whether line `n` is a heading between two paragraphs of prose: one to
 /// three words, no row of links (`Impressum | Datenschutz`), and the
 /// nearest non-empty lines above and below it (over at most two blank
-/// lines) are sentences of ten words or more that end like one. A line of
+/// lines) are sentences of ten words or more that end like one. The
+/// document's first line, a Markdown heading (`# About Us`), needs the
+/// prose below it only. A line of
 /// a rule whose lines may be headings (`may_be_heading`:
 /// `Barrierefreiheit`) is there the heading of the paragraph below.
 fn between_prose(ctx: &Ctx<'_>, n: usize) -> bool {
@@ -637,7 +642,32 @@ fn between_prose(ctx: &Ctx<'_>, n: usize) -> bool {
     let filled = |k: &usize| !ctx.trimmed_line(*k).is_empty();
     let above = (n.saturating_sub(3)..n).rev().find(filled);
     let below = (n + 1..ctx.lines.count().min(n + 4)).find(filled);
-    above.is_some_and(prose) && below.is_some_and(prose)
+    // (or the document opens with it: its title, `# About Us`)
+    let first = || heading.starts_with('#') && above.is_none() && !(0..n).any(|k| filled(&k));
+    (above.is_some_and(prose) || first()) && below.is_some_and(prose)
+}
+
+/// Whether line `n` is a Markdown heading whose sections follow: the next
+/// non-empty line is a heading of a deeper level, and the line after that
+/// is text, neither a heading nor a link; no heading is a link either (`## Menu` / `### Starters` / `-
+/// Roasted tomato soup — $8`). A site's menu under its heading is links
+/// (`## Footer` / `#### Über uns` / `[Über uns](…)`), and a sidebar's
+/// headings follow one another at one level (`## Suche` / `## Archiv`).
+fn opens_sections(ctx: &Ctx<'_>, n: usize) -> bool {
+    let link = |line: &str| line.contains("](") || line.contains("://");
+    // (the heading's level, if the line is a heading and no link)
+    let level = |line: &str| {
+        let marks = line.len() - line.trim_start_matches('#').len();
+        (marks > 0 && line[marks..].starts_with(' ') && !link(line)).then_some(marks)
+    };
+    let Some(own) = level(ctx.trimmed_line(n)) else {
+        return false;
+    };
+    let mut next = (n + 1..ctx.lines.count())
+        .map(|k| ctx.trimmed_line(k))
+        .filter(|l| !l.is_empty());
+    next.next().and_then(level).is_some_and(|sub| sub > own)
+        && next.next().is_some_and(|l| !l.starts_with('#') && !link(l))
 }
 
 /// Whether verse follows line `n` (over at most one blank line): four

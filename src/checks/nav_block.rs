@@ -889,20 +889,38 @@ fn link_text(s: &str) -> Option<&str> {
 
 /// Whether the entry `line` (trimmed, with its bullets) is a phrase: three
 /// words or more after its first start with a small letter, outside
-/// parentheses (`Click to print (Opens in new window)` is a button).
+/// parentheses (`Click to print (Opens in new window)` is a button). Or
+/// two do, and the last of them closes the entry as an infinitive does
+/// (`-en`, `-ln`, `-rn`): an instruction in German, which writes its nouns
+/// in capitals (`Schnecken frühmorgens absammeln`, `Erdbeeren mit Stroh
+/// unterlegen`; a menu's `Newsletter abonnieren` has one). A link's
+/// title is a headline, whose participles end so too (`Einspeisevergütung
+/// gestrichen`).
 fn phrase_entry(line: &str) -> bool {
     let entry = strip_bullets(line);
-    let entry = link_text(entry).unwrap_or(entry);
+    let link = link_text(entry);
+    let entry = link.unwrap_or(entry);
     let mut depth = 0usize;
     let mut small = 0;
+    // (whether the last word so far is one in small letters, outside
+    // parentheses)
+    let mut small_last = None;
     for (i, word) in entry.split_whitespace().enumerate() {
         let open = depth > 0 || word.starts_with('(');
         depth = (depth + word.matches('(').count()).saturating_sub(word.matches(')').count());
+        small_last = None;
         if i > 0 && !open && word.starts_with(char::is_lowercase) {
             small += 1;
+            small_last = Some(word);
         }
     }
     small >= 3
+        || (small == 2
+            && link.is_none()
+            && small_last.is_some_and(|w| {
+                w.chars().all(char::is_alphabetic)
+                    && ["en", "ln", "rn"].iter().any(|end| w.ends_with(end))
+            }))
 }
 
 /// `line` without the list bullets and markers a converter puts in front of

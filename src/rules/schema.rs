@@ -132,7 +132,9 @@ pub(crate) struct RuleSpec {
     pub max_per_document: Option<Spanned<usize>>,
     /// `line` rules: a matching line may be a heading of the article
     /// (`Barrierefreiheit`, `Newsletter`): with a paragraph of prose right
-    /// above and right below it, it is one, and is left alone.
+    /// above and right below it, it is one, and is left alone. So is the
+    /// document's first line, a Markdown heading, over prose (`# About
+    /// Us`).
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub may_be_heading: Option<Spanned<bool>>,
@@ -233,7 +235,10 @@ pub enum Kind {
     Pattern,
     /// Literal phrases, case-insensitive, on word boundaries.
     Phrases,
-    /// A regular expression that must match a whole (trimmed) line.
+    /// A regular expression that must match a whole (trimmed) line. A
+    /// Markdown heading with the sections of the text under it (a heading
+    /// of a deeper level, then a line that is no heading and no link: `##
+    /// Menu` / `### Starters` / `- Tomato soup — $8`) is left alone.
     Line,
     /// A check written in Rust, named by `check`, configured by `options`.
     Builtin,
