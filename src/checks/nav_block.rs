@@ -247,6 +247,17 @@ impl ShortLineBlock {
         {
             return true;
         }
+        // A work's maker and year (`Thomas Renwick & Son, 1872`, a label
+        // in a museum; `Tidewater, 2019`): a name, a comma and a year end
+        // the entry; not a date's day (`Mar 23, 2022`).
+        if entry.rsplit_once(", ").is_some_and(|(name, year)| {
+            name.ends_with(char::is_alphabetic)
+                && year.len() == 4
+                && year.bytes().all(|b| b.is_ascii_digit())
+                && matches!(year.as_bytes()[0], b'1' | b'2')
+        }) {
+            return true;
+        }
         // A note in parentheses that lists (`Talia (Cara Bamford, UK)`,
         // `Potatoes (3 white, 3 sweet)`): a credit or an amount, which a
         // menu entry does not carry.
@@ -772,6 +783,18 @@ fn table_cells(line: &str) -> Option<usize> {
     (cells >= 3).then_some(cells)
 }
 
+/// Whether `line` (trimmed) is the header of a Markdown table: it opens
+/// and closes with `|`, and `next` is the row that divides the header
+/// from the body (`|---|:---:|`).
+fn markdown_table(line: &str, next: &str) -> bool {
+    line.len() > 1
+        && line.starts_with('|')
+        && line.ends_with('|')
+        && next.starts_with('|')
+        && next.contains('-')
+        && next.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' '))
+}
+
 /// Whether `line`, a row of a table, is a header of words: half its cells
 /// or more hold a word of three letters (`Model | Price | Warm-up`; not a
 /// calendar's `M | D | M | D`).
@@ -982,8 +1005,11 @@ impl Check for ShortLineBlock {
                 }
                 block.push((n, span));
             } else {
-                // A short line right before a paragraph is its heading.
-                if self.prose(line) {
+                // A short line right before a paragraph, or a Markdown
+                // table, is its heading.
+                if self.prose(line)
+                    || (n + 1 < ctx.lines.count() && markdown_table(line, ctx.trimmed_line(n + 1)))
+                {
                     block.pop();
                 }
                 self.report(ctx, &block, labelled, (&quoted, &postcodes), out);
