@@ -906,6 +906,7 @@ impl HardWrap {
                 || self.salutation(a_trim)
                 || (self.question_heading(a_trim) && b.trim_start().starts_with(char::is_uppercase))
                 || (short_field(a_trim) && short_field(b.trim()))
+                || (slot_entry(a_trim) && slot_entry(b.trim()))
                 || stanza(&content, n, i)
                 || verse_lines(&content, n, i)
                 || verse_run(&content, n, i)
@@ -1197,6 +1198,18 @@ fn paired_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> 
 /// minutes easy`), however the first ends.
 fn short_field(line: &str) -> bool {
     crate::text::field_label(line).is_some_and(|(label, _)| !crate::text::has_words(label, 4))
+}
+
+/// Whether `line` is an entry of a schedule: it opens with a clock time,
+/// after at most one word in small letters (`14.00 Uhr, Jubiläumsfest`,
+/// `ab 19.00 Uhr, Festabend`). Two such lines in a row are entries of their
+/// own, however the first ends.
+fn slot_entry(line: &str) -> bool {
+    let rest = match line.split_once(' ') {
+        Some((word, rest)) if word.chars().all(char::is_lowercase) => rest,
+        _ => line,
+    };
+    crate::text::starts_with_clock(rest)
 }
 
 #[cfg(test)]

@@ -597,6 +597,22 @@ impl ShortLineBlock {
         if fielded >= 2 && 2 * fielded >= block.len() {
             return;
         }
+        // Records of two fields (a committee, `Hannah Abernethy, Northfold
+        // University`): four entries or more, all of them but one, hold a
+        // comma between words.
+        let paired = block
+            .iter()
+            .filter(|(_, span)| {
+                ctx.text[span.clone()]
+                    .split_once(", ")
+                    .is_some_and(|(a, b)| {
+                        a.ends_with(char::is_alphabetic) && b.starts_with(char::is_alphabetic)
+                    })
+            })
+            .count();
+        if paired >= 4 && paired + 1 >= block.len() {
+            return;
+        }
         if self.label_value_record(ctx, *first, *last) {
             return;
         }
@@ -696,11 +712,12 @@ impl ShortLineBlock {
 }
 
 /// Whether `entry` holds two parts with a dash between them (` – `, ` — `,
-/// ` - `) or `v`, `vs`, `vs.` (a fixture): one pass over its spaces.
+/// ` - `), `v`, `vs`, `vs.` (a fixture) or `as` (a cast: `Aoife Brennan
+/// as Nora`): one pass over its spaces.
 fn two_parts(entry: &str) -> bool {
     entry.match_indices(' ').any(|(at, _)| {
         let rest = &entry[at + 1..];
-        ["– ", "— ", "- ", "v ", "vs ", "vs. "]
+        ["– ", "— ", "- ", "v ", "vs ", "vs. ", "as "]
             .iter()
             .any(|d| rest.starts_with(d))
     })

@@ -76,12 +76,34 @@ const MIN_ITEM_WORDS: usize = 4;
 fn amount_field(line: &str) -> bool {
     line.rsplit_once(": ").is_some_and(|(label, value)| {
         let value = value.trim();
+        // (a price may open with its sign: `£224,800`)
         !label.trim().is_empty()
-            && value.starts_with(|c: char| c.is_ascii_digit())
+            && value
+                .trim_start_matches(['€', '$', '£'])
+                .starts_with(|c: char| c.is_ascii_digit())
             && value
                 .chars()
                 .all(|c| c.is_ascii_digit() || " .,%€$£–-".contains(c))
     })
+}
+
+/// Whether line `n` is a field of a record among others: it and the
+/// nearest non-empty lines above and below it are each a label of up to
+/// three words and its value (a rota, `Welcomers: Sue Ellery` / `First
+/// Reading: Tom Mbatha` / `Second Reading: Priya Desai`).
+fn field_among_fields(ctx: &Ctx<'_>, n: usize) -> bool {
+    let field = |line: &str| {
+        crate::text::field_label(line).is_some_and(|(label, _)| !crate::text::has_words(label, 4))
+    };
+    let filled = |k: &usize| !ctx.trimmed_line(*k).is_empty();
+    field(ctx.trimmed_line(n))
+        && (0..n)
+            .rev()
+            .find(filled)
+            .is_some_and(|k| field(ctx.trimmed_line(k)))
+        && (n + 1..ctx.lines.count())
+            .find(filled)
+            .is_some_and(|k| field(ctx.trimmed_line(k)))
 }
 
 /// Longest marker line, in bytes: a header with bullets and a short topic
@@ -504,6 +526,7 @@ impl Check for AfterMarker {
             if generic
                 && (amount_field(header)
                     || (line > 0 && crate::text::pairs_alike(ctx.trimmed_line(line - 1), header))
+                    || field_among_fields(ctx, line)
                     || !self.generic.as_ref().is_some_and(|g| g.is_match(header))
                     || self
                         .generic_unless
