@@ -210,6 +210,7 @@ fn structured_articles_stay_silent() {
         "reisereportage",
         "schlaf-tipps",
         "screen-time",
+        "series-review",
         "sitzungsprotokoll",
         "smartphone-review",
         "song-outro",

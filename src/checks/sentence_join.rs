@@ -1485,6 +1485,61 @@ fn noun_phrase_ends(
         .any(|w| determiners.contains(w))
 }
 
+/// Whether the word after `end` (past one space) closes a run of three
+/// capitalised words or more (`for It Was Always You to make you cry`)
+/// that the document writes again as a whole, within 50 KB either side,
+/// before a mark or the line's end: a title that the text names more than
+/// once (`‘It Was Always You’ Review`), not two sentences.
+fn title_run_elsewhere(text: &str, end: usize) -> bool {
+    // The words of the run looked at (the starter and two before it: a
+    // longer run may open with a sentence's first word, `But It Was
+    // Always You has`).
+    const MAX_WORDS: usize = 3;
+    let Some(after) = text[end..].strip_prefix(' ') else {
+        return false;
+    };
+    let starter_end = end
+        + 1
+        + after
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(after.len());
+    let mut start = end + 1;
+    let mut words = 1;
+    while words < MAX_WORDS {
+        let Some(before) = text[..start].strip_suffix(' ') else {
+            break;
+        };
+        let word_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        if !before[word_start..].starts_with(char::is_uppercase) {
+            break;
+        }
+        start = word_start;
+        words += 1;
+    }
+    if words < MAX_WORDS {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let run = &bytes[start..starter_end];
+    let from = start.saturating_sub(50_000);
+    let to = (starter_end + 50_000).min(text.len());
+    // (where it stands as a whole: before a mark, a closing quote or the
+    // line's end, `‘It Was Always You’`; a join that a page prints twice,
+    // or two captions alike, go on with a word, `Miami Beach The 25-year-old`)
+    memchr::memmem::find_iter(&bytes[from..to], run).any(|at| {
+        let at = from + at;
+        at != start
+            && text[at + run.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric() && c != ' ')
+    })
+}
+
 /// How many starters a document looks up with [`written_small_elsewhere`],
 /// and how many words with [`surname_elsewhere`]: each lookup reads up
 /// to 100 KB around the word.
@@ -2153,7 +2208,10 @@ impl SentenceJoin {
     /// what would end there is a quantity, no sentence (`1 tsp Baking
     /// soda`, `1 1/2 cups Mashed bananas`: a list of ingredients).
     fn report(&self, ctx: &Ctx<'_>, span: Range<usize>, end: usize, out: &mut Vec<Diagnostic>) {
-        if quantity_before(ctx.text, ctx.lines, end) || in_quoted_title(ctx.text, end) {
+        if quantity_before(ctx.text, ctx.lines, end)
+            || in_quoted_title(ctx.text, end)
+            || title_run_elsewhere(ctx.text, end)
+        {
             return;
         }
         let mut d = self.rule.finding(ctx.text, ctx.lines, span, None);
