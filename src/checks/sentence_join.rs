@@ -1485,6 +1485,12 @@ fn noun_phrase_ends(
         .any(|w| determiners.contains(w))
 }
 
+thread_local! {
+    /// How many searches [`title_run_elsewhere`] made in the document being
+    /// read (a document is read on one thread; `run` starts the count).
+    static TITLE_LOOKUPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Whether the word after `end` (past one space) closes a run of three
 /// capitalised words or more (`for It Was Always You to make you cry`)
 /// that the document writes again as a whole, within 50 KB either side,
@@ -1520,9 +1526,13 @@ fn title_run_elsewhere(text: &str, end: usize) -> bool {
         start = word_start;
         words += 1;
     }
-    if words < MAX_WORDS {
+    // (a bounded number of searches per document, each reading up to
+    // 100 KB: a long document of such runs does not read itself again for
+    // each of them)
+    if words < MAX_WORDS || TITLE_LOOKUPS.get() >= MAX_SMALL_CHECKS {
         return false;
     }
+    TITLE_LOOKUPS.set(TITLE_LOOKUPS.get() + 1);
     let bytes = text.as_bytes();
     let run = &bytes[start..starter_end];
     let from = start.saturating_sub(50_000);
@@ -1673,6 +1683,7 @@ impl Check for SentenceJoin {
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+        TITLE_LOOKUPS.set(0);
         if !self.rule.applies_to(ctx.lang) {
             return;
         }
@@ -2993,6 +3004,24 @@ mod tests {
         assert!(!at("den sie Die sehr alte Eiserne Lady nennen.", "Die"));
         assert!(!at("Die Stadt nennen wir morgen.", "Die"));
         assert!(!at("nur An nennen", "An"));
+    }
+
+    #[test]
+    fn titles_named_again() {
+        // (`end`: the end of the word before the starter)
+        let at = |text: &str, word: &str| {
+            TITLE_LOOKUPS.set(0);
+            title_run_elsewhere(text, text.find(word).unwrap())
+        };
+        let review =
+            "‘It Was Always You’ Review\n\nIt takes an hour for It Was Always You to land.";
+        assert!(at(review, " You to"));
+        // two captions alike: the run goes on with a word each time
+        let captions =
+            "soaks up the sun on Miami Beach The model, 25, and on Miami Beach The supermodel";
+        assert!(!at(captions, " The model"));
+        // two capitalised words are no run
+        assert!(!at("‘Always You’ and then Always You came", " You came"));
     }
 
     #[test]
