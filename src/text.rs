@@ -453,6 +453,13 @@ pub fn field_label(line: &str) -> Option<(&str, &str)> {
     .then_some((label, value.trim()))
 }
 
+/// Whether `line` is a short field of a record, a label of up to three
+/// words and its value (`Tuesday: 6 × 400 m at 5K pace`, `First Reading:
+/// Tom Mbatha`).
+pub fn short_field(line: &str) -> bool {
+    field_label(line).is_some_and(|(label, _)| !has_words(label, 4))
+}
+
 /// Characters that may end a sentence.
 pub fn is_sentence_end(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')

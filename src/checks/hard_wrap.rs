@@ -905,7 +905,10 @@ impl HardWrap {
                 || a_trim.ends_with(')')
                 || self.salutation(a_trim)
                 || (self.question_heading(a_trim) && b.trim_start().starts_with(char::is_uppercase))
-                || (short_field(a_trim) && short_field(b.trim()))
+                // (two fields of a record in a row are entries of their
+                // own, however the first ends: `… between each` /
+                // `Wednesday: 30 minutes easy`)
+                || (crate::text::short_field(a_trim) && crate::text::short_field(b.trim()))
                 || (slot_entry(a_trim) && slot_entry(b.trim()))
                 || stanza(&content, n, i)
                 || verse_lines(&content, n, i)
@@ -1190,14 +1193,6 @@ fn paired_lines<'a>(content: &impl Fn(usize) -> &'a str, n: usize, i: usize) -> 
             || (i + 2 < n && pairs_alike(b, content(i + 2)))))
         || (after_two && pairs_alike(content(i - 1), a))
         || (before_two && pairs_alike(b, content(i + 2)))
-}
-
-/// Whether `line` is a field of a record, a label of up to three words
-/// and its value (`Tuesday: 6 × 400 m at 5K pace`): two such lines in a
-/// row are entries of their own (`… between each` / `Wednesday: 30
-/// minutes easy`), however the first ends.
-fn short_field(line: &str) -> bool {
-    crate::text::field_label(line).is_some_and(|(label, _)| !crate::text::has_words(label, 4))
 }
 
 /// Whether `line` is an entry of a schedule: it opens with a clock time,

@@ -92,9 +92,7 @@ fn amount_field(line: &str) -> bool {
 /// three words and its value (a rota, `Welcomers: Sue Ellery` / `First
 /// Reading: Tom Mbatha` / `Second Reading: Priya Desai`).
 fn field_among_fields(ctx: &Ctx<'_>, n: usize) -> bool {
-    let field = |line: &str| {
-        crate::text::field_label(line).is_some_and(|(label, _)| !crate::text::has_words(label, 4))
-    };
+    let field = crate::text::short_field;
     let filled = |k: &usize| !ctx.trimmed_line(*k).is_empty();
     field(ctx.trimmed_line(n))
         && (0..n)

@@ -1515,11 +1515,7 @@ fn title_run_elsewhere(text: &str, end: usize) -> bool {
         let Some(before) = text[..start].strip_suffix(' ') else {
             break;
         };
-        let word_start = before
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !c.is_alphanumeric())
-            .map_or(0, |(i, c)| i + c.len_utf8());
+        let word_start = run_start(before, before.len(), char::is_alphanumeric);
         if !before[word_start..].starts_with(char::is_uppercase) {
             break;
         }
