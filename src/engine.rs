@@ -302,7 +302,7 @@ fn process_as(
     let mut doc = Document::new(path, String::new());
     match mode {
         Mode::Check => {
-            doc.lang = opts.lang.resolve(&text);
+            doc.lang = crate::timings::time("language", || opts.lang.resolve(&text));
             let lang = DocLang {
                 code: doc.lang.as_deref(),
                 declared: matches!(opts.lang, LangChoice::Fixed(_)),

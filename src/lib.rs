@@ -37,6 +37,7 @@ pub mod report;
 pub mod rules;
 pub mod session;
 pub mod text;
+pub mod timings;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use engine::Linter;

@@ -16,6 +16,7 @@ use crate::fix::{self, Applicability};
 use crate::lang::{DocLang, LangChoice};
 use crate::rules::{Entry, Kind, RuleSet};
 use crate::text::LineIndex;
+use crate::timings;
 use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
@@ -250,14 +251,14 @@ impl Linter {
         memo: Option<&PassMemo>,
         settle: Option<&Settle<'_>>,
     ) -> (Vec<Diagnostic>, Option<Change>) {
-        let lines = LineIndex::new(text);
-        let literals = match &self.literals {
+        let lines = timings::time("LineIndex", || LineIndex::new(text));
+        let literals = timings::time("LiteralScan", || match &self.literals {
             Some(l) if whole => match memo {
                 Some(memo) => l.scan_with(text, &lines, &mut memo.literals.borrow_mut()),
                 None => l.scan(text, &lines),
             },
             _ => crate::checks::LiteralHits::default(),
-        };
+        });
         let ctx = Ctx {
             text,
             lines: &lines,
@@ -281,7 +282,7 @@ impl Linter {
         if let Some(settle) = settle {
             for (check, found) in checks.iter().zip(&mut found) {
                 if !settle.defers(&**check) {
-                    check.run(&ctx, found);
+                    timings::time(check.name(), || check.run(&ctx, found));
                 }
             }
             out = found.iter_mut().flat_map(std::mem::take).collect();
@@ -291,12 +292,12 @@ impl Linter {
             }
             for (check, found) in checks.iter().zip(&mut found) {
                 if settle.defers(&**check) {
-                    check.run(&ctx, found);
+                    timings::time(check.name(), || check.run(&ctx, found));
                 }
             }
         } else {
             for (check, found) in checks.iter().zip(&mut found) {
-                check.run(&ctx, found);
+                timings::time(check.name(), || check.run(&ctx, found));
             }
         }
         out.extend(found.into_iter().flatten());
@@ -304,14 +305,18 @@ impl Linter {
         if whole && !self.late.is_empty() {
             let mut signals = Vec::new();
             for check in &self.late {
-                check.run_on_findings(&ctx, &out, &mut signals);
+                timings::time(check.name(), || {
+                    check.run_on_findings(&ctx, &out, &mut signals)
+                });
             }
             out.append(&mut signals);
         }
-        self.finish(&mut out);
-        if !self.yields.is_empty() {
-            self.drop_yielded(&mut out, &lines);
-        }
+        timings::time("finish", || {
+            self.finish(&mut out);
+            if !self.yields.is_empty() {
+                self.drop_yielded(&mut out, &lines);
+            }
+        });
         (out, None)
     }
 

@@ -53,6 +53,21 @@ impl LineIndex {
             .saturating_sub(1)
     }
 
+    /// [`LineIndex::line_of`], looking first at line `near` and the one
+    /// after it: a caller that asks for offsets in text order (the hits of
+    /// a scan) finds most of them there without a search.
+    pub fn line_of_near(&self, byte: usize, near: usize) -> usize {
+        for line in [near, near + 1] {
+            if let Some(&start) = self.starts.get(line)
+                && start <= byte
+                && self.starts.get(line + 1).is_none_or(|&next| byte < next)
+            {
+                return line;
+            }
+        }
+        self.line_of(byte)
+    }
+
     /// Byte offset where the line holding `byte` starts.
     pub fn line_start(&self, byte: usize) -> usize {
         self.starts[self.line_of(byte)]
@@ -478,6 +493,24 @@ pub fn ends_sentence(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `line_of_near` answers as `line_of` whatever the hint: right, one
+    /// short, far behind, far ahead or past the last line.
+    #[test]
+    fn line_of_near_answers_as_line_of() {
+        for text in ["", "a", "\n", "ab\ncd\n\nef", "x\n\n\ny\n"] {
+            let idx = LineIndex::new(text);
+            for byte in 0..=text.len() {
+                for near in 0..idx.count() + 3 {
+                    assert_eq!(
+                        idx.line_of_near(byte, near),
+                        idx.line_of(byte),
+                        "{text:?} byte {byte} near {near}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn rows_that_end_with_a_clock_time() {

@@ -185,32 +185,39 @@ struct LineStat {
 /// prompt and a closing `;` make code of any line.
 fn code_like(line: &str) -> bool {
     let t = line.trim_end();
-    if line.starts_with("    ")
-        || line.starts_with('\t')
-        || t.ends_with(';')
-        || t.contains(['{', '}', '`', '|'])
-        || t.trim_start().contains('\t')
-        || t.contains("->")
-        || t.contains("$ ")
-    {
+    if line.starts_with("    ") || line.starts_with('\t') || t.ends_with(';') {
         return true;
     }
-    (t.contains(['=', '<', '>'])
-        || t.contains("()")
-        || t.contains("://")
-        || t.contains("www.")
-        || command_option(t))
-        && !prose(t)
-}
-
-/// Whether `line` holds a command-line option: a space, `-` or `--` and a
-/// letter (`set-option -g mouse on`). Prose writes a dash with a space
-/// after it.
-fn command_option(line: &str) -> bool {
-    line.match_indices(" -").any(|(i, _)| {
-        let rest = line[i + 2..].trim_start_matches('-');
-        rest.starts_with(|c: char| c.is_ascii_alphabetic())
-    })
+    // One pass over the bytes (every mark looked for is ASCII, so a byte
+    // of one is never inside a longer character). Marks of code (braces,
+    // a backtick, a pipe, a tab after the first word, `->`, a prompt's
+    // `$ `) decide at once; weaker ones (`=`, `<`, `>`, `()`, `://`,
+    // `www.`, a command-line option) only in a line that is not prose.
+    let lead = t.len() - t.trim_start().len();
+    let b = t.as_bytes();
+    let next = |i: usize| b.get(i + 1).copied();
+    let mut weak = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'{' | b'}' | b'`' | b'|' => return true,
+            b'\t' if i >= lead => return true,
+            b'-' if next(i) == Some(b'>') => return true,
+            b'$' if next(i) == Some(b' ') => return true,
+            b'=' | b'<' | b'>' => weak = true,
+            b'(' if next(i) == Some(b')') => weak = true,
+            b':' if b[i + 1..].starts_with(b"//") => weak = true,
+            b'w' if b[i..].starts_with(b"www.") => weak = true,
+            // A space, `-` or `--` and a letter (`set-option -g mouse
+            // on`): prose writes a dash with a space after it.
+            b' ' if next(i) == Some(b'-') => {
+                let rest = &b[i + 2..];
+                let dashes = rest.iter().take_while(|&&d| d == b'-').count();
+                weak |= rest.get(dashes).is_some_and(u8::is_ascii_alphabetic);
+            }
+            _ => {}
+        }
+    }
+    weak && !prose(t)
 }
 
 /// Fewest plain words (letters, maybe one punctuation mark after them)
@@ -1210,6 +1217,68 @@ fn slot_entry(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `code_like` as it was written before its one-pass form: a search
+    /// per mark.
+    fn code_like_by_searches(line: &str) -> bool {
+        let t = line.trim_end();
+        if line.starts_with("    ")
+            || line.starts_with('\t')
+            || t.ends_with(';')
+            || t.contains(['{', '}', '`', '|'])
+            || t.trim_start().contains('\t')
+            || t.contains("->")
+            || t.contains("$ ")
+        {
+            return true;
+        }
+        let option = t.match_indices(" -").any(|(i, _)| {
+            let rest = t[i + 2..].trim_start_matches('-');
+            rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        });
+        (t.contains(['=', '<', '>'])
+            || t.contains("()")
+            || t.contains("://")
+            || t.contains("www.")
+            || option)
+            && !prose(t)
+    }
+
+    /// The one pass finds what the searches found, on lines made of the
+    /// marks, letters, spaces, tabs and a character beyond ASCII.
+    #[test]
+    fn code_like_in_one_pass() {
+        let pieces = [
+            "a", "Wort", " ", "\t", "\u{a0}", "-", ">", "$", "(", ")", ":", "/", "w", "www.", "=",
+            "<", "{", "|", "`", ";", "ü", "--x", " -g", "und", ".",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            let mut line = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 59) as usize;
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                line.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(code_like(&line), code_like_by_searches(&line), "{line:?}");
+        }
+        for line in [
+            "set-option -g mouse on",
+            "Er kam – und ging.",
+            "    indented",
+            "\u{a0}\tafter a non-breaking space",
+            "see https://example.org for more",
+            "a -> b",
+            "$ cargo test",
+        ] {
+            assert_eq!(code_like(line), code_like_by_searches(line), "{line:?}");
+        }
+    }
 
     #[test]
     fn structure_markers() {

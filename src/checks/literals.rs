@@ -125,6 +125,9 @@ pub struct LiteralHits {
     lines: Vec<(usize, usize)>,
     /// The keys of the line sets, by index.
     line_sets: Vec<Arc<str>>,
+    /// The line of the last hit added: hits come in text order, so the
+    /// next one is mostly on the same line (see [`LineIndex::line_of_near`]).
+    near: usize,
 }
 
 impl LiteralHits {
@@ -358,10 +361,20 @@ impl LiteralScan {
 
 impl LiteralHits {
     fn add(&mut self, owner: Owner, range: Range<usize>, lines: &LineIndex) {
+        let mut line = || {
+            self.near = lines.line_of_near(range.start, self.near);
+            self.near
+        };
         match owner {
             Owner::Phrase(rule) => self.phrases.push((rule, range)),
-            Owner::Requires(rule) => self.requires.push((lines.line_of(range.start), rule)),
-            Owner::Lines(set) => self.lines.push((set, lines.line_of(range.start))),
+            Owner::Requires(rule) => {
+                let line = line();
+                self.requires.push((line, rule));
+            }
+            Owner::Lines(set) => {
+                let line = line();
+                self.lines.push((set, line));
+            }
         }
     }
 

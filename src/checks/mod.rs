@@ -102,6 +102,11 @@ pub enum Phase {
 pub trait Check: Send + Sync {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>);
 
+    /// The check's type name, for [`crate::timings`].
+    fn name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
+
     /// When the linter calls this check; [`Phase::Findings`] checks get
     /// [`Check::run_on_findings`] instead of [`Check::run`].
     fn phase(&self) -> Phase {

@@ -208,15 +208,34 @@ impl ShortLineBlock {
     /// Whether the entry `line` (trimmed, with its bullets) is a line of
     /// data: it opens with one of `schedule_words` or holds a quantity, a
     /// number with one of `units` or a currency sign.
+    /// Whether `entry` opens with a word of `schedule_words` (the letters
+    /// at its start, lower-cased).
+    fn schedule_word(&self, entry: &str) -> bool {
+        let end = entry
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(entry.len(), |(i, _)| i);
+        let word = &entry[..end];
+        if word.is_empty() {
+            return false;
+        }
+        // Most words are ASCII: lower-cased on the stack, no allocation.
+        let mut buf = [0u8; 32];
+        if word.is_ascii() && word.len() <= buf.len() {
+            let buf = &mut buf[..word.len()];
+            buf.copy_from_slice(word.as_bytes());
+            buf.make_ascii_lowercase();
+            let lower = std::str::from_utf8(buf).unwrap_or_default();
+            return self.schedule_words.contains(lower);
+        }
+        let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+        self.schedule_words.contains(&lower)
+    }
+
     fn data_entry(&self, line: &str) -> bool {
         let entry = strip_bullets(line);
         let entry = link_text(entry).unwrap_or(entry);
-        let first: String = entry
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .flat_map(char::to_lowercase)
-            .collect();
-        if !first.is_empty() && self.schedule_words.contains(&first) {
+        if self.schedule_word(entry) {
             return true;
         }
         // A result (`Aliquippa 35, Beaver Area 7`, `Kiel 2, Rostock 1`):

@@ -57,10 +57,10 @@ impl Sink for CliSink<'_> {
         if let Some(t) = self.threshold {
             self.failing |= doc.diagnostics.iter().any(|d| d.severity >= t);
         }
-        match self.mode {
+        corpuslint::timings::time("report", || match self.mode {
             Mode::Diff => self.out.write_all(doc.diff.as_bytes()),
             _ => self.reporter.document(self.out, &doc),
-        }
+        })
     }
 
     fn error(&mut self, error: InputError) -> io::Result<()> {

@@ -68,6 +68,9 @@ pub fn run() -> ExitCode {
             manpage::manpage().and_then(|page| io::stdout().lock().write_all(&page).map(|()| 0))
         }
     };
+    if let Some(table) = corpuslint::timings::report() {
+        eprint!("{table}");
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
