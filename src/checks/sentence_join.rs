@@ -100,6 +100,22 @@ struct LangOptions {
     /// der Wuhlheide`). Lower case.
     #[serde(default)]
     title_nouns: Vec<String>,
+    /// Starters that never stand right before a comma at the start of a
+    /// sentence, as a preposition or an article does not (`In,`, `The,`;
+    /// `But,` and `We, the people` may): followed by one, the starter ends
+    /// a title or a name (`We Kept the Lights On, told the story`).
+    #[serde(default)]
+    not_before_comma: Vec<String>,
+    /// Capitalised nouns of works and vessels (German), a subset of
+    /// `title_nouns` whose titles and names may open with any word, a
+    /// pronoun too (`das Album Ich geh noch ein Stück`, `der Roman Wir
+    /// hätten bleiben sollen`): after one, no starter opens a sentence.
+    /// (After a title noun in small letters, as English writes them, no
+    /// starter counts already but for a few conjunctions.) Lower case,
+    /// counted at the end of a compound as `title_nouns` are
+    /// (`Fernsehdrama`).
+    #[serde(default)]
+    work_nouns: Vec<String>,
     /// Whether a title noun also counts as the end of a compound
     /// (`Puppentruppe Das Helmi`, `Kinderbuch Die`), as German writes them;
     /// otherwise only the whole word counts (English `Leadership The`
@@ -835,6 +851,8 @@ struct Lang {
     closing_phrases: HashMap<String, Vec<String>>,
     name_adjective_endings: Vec<String>,
     title_nouns: Vec<String>,
+    work_nouns: Vec<String>,
+    not_before_comma: HashSet<String>,
     compound_title_nouns: bool,
     particles: HashSet<String>,
     pronouns: HashSet<String>,
@@ -972,6 +990,8 @@ impl SentenceJoin {
                     },
                     name_adjective_endings: o.name_adjective_endings,
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
+                    work_nouns: o.work_nouns.iter().map(|w| w.to_lowercase()).collect(),
+                    not_before_comma: o.not_before_comma.into_iter().collect(),
                     compound_title_nouns: o.compound_title_nouns,
                     particles: lower_set(o.particles),
                     pronouns: o.pronouns.into_iter().collect(),
@@ -1546,6 +1566,107 @@ fn title_run_elsewhere(text: &str, end: usize) -> bool {
     })
 }
 
+/// Whether the document writes the words around `end` (where a full stop
+/// would go) elsewhere, within 50 KB either side, so that they name
+/// something rather than meet by a join:
+/// - the starter after `end` and the three words after it, after another
+///   word in small letters (`stimmte jemand Wir sind die Könige vom Moor
+///   an` beside `sangen noch immer Wir sind die Könige vom Moor`, a song:
+///   a capitalised starter after such a word is a join or a title, and
+///   the same sentence is seldom joined twice; after a capitalised word
+///   it may be a template's text joined to each label, `Bibliothek An
+///   dieser Stelle finden Sie` beside `Pressestelle An dieser Stelle`);
+/// - a capitalised word before `end` and the starter, a pronoun (see
+///   `pronouns`), before another continuation (`Liu He will appear`
+///   beside `Liu He’s fourth novel`, a name; captions that go on alike
+///   after `Miami Beach The` are two joins).
+///
+/// A paragraph that a page prints twice repeats its words before and
+/// after alike, and proves nothing.
+fn phrase_recurs(text: &str, end: usize, pronoun: impl Fn(&str) -> bool) -> bool {
+    if !text[end..].starts_with(' ') {
+        return false;
+    }
+    let start = end + 1;
+    let prev_start = run_start(text, end, char::is_alphanumeric);
+    let prev = &text[prev_start..end];
+    if prev.is_empty() {
+        return false;
+    }
+    // The starter and up to three words after it, one space apart.
+    let mut words = 0;
+    let mut pos = start;
+    let mut phrase_end = start;
+    let mut starter_end = start;
+    while words < 4 {
+        let rest = &text[pos..];
+        let len = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        if len == 0 {
+            break;
+        }
+        words += 1;
+        phrase_end = pos + len;
+        if words == 1 {
+            starter_end = phrase_end;
+        }
+        if !text[phrase_end..].starts_with(' ') {
+            break;
+        }
+        pos = phrase_end + 1;
+    }
+    let forward = words == 4;
+    let backward = prev.starts_with(char::is_uppercase)
+        && starter_end > start
+        && pronoun(&text[start..starter_end]);
+    if !(forward || backward) || TITLE_LOOKUPS.get() >= MAX_SMALL_CHECKS {
+        return false;
+    }
+    TITLE_LOOKUPS.set(TITLE_LOOKUPS.get() + 1);
+    let bytes = text.as_bytes();
+    let from = prev_start.saturating_sub(50_000);
+    let to = (phrase_end + 50_000).min(text.len());
+    let whole_after = |at: usize| {
+        text[at..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    if forward {
+        let phrase = &bytes[start..phrase_end];
+        let found = memchr::memmem::find_iter(&bytes[from..to], phrase).any(|at| {
+            let at = from + at;
+            let Some(before) = text[..at].strip_suffix(' ') else {
+                return false;
+            };
+            let word = &before[run_start(before, before.len(), char::is_alphanumeric)..];
+            at != start
+                && whole_after(at + phrase.len())
+                && word.starts_with(char::is_lowercase)
+                && word != prev
+        });
+        if found {
+            return true;
+        }
+    }
+    if backward {
+        let pair = &bytes[prev_start..starter_end];
+        let follow = |at: usize| text[at..].chars().take(12);
+        return memchr::memmem::find_iter(&bytes[from..to], pair).any(|at| {
+            let at = from + at;
+            at != prev_start
+                && text[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+                && whole_after(at + pair.len())
+                && !follow(at + pair.len()).eq(follow(starter_end))
+        });
+    }
+    false
+}
+
 /// How many starters a document looks up with [`written_small_elsewhere`],
 /// and how many words with [`surname_elsewhere`]: each lookup reads up
 /// to 100 KB around the word.
@@ -1745,6 +1866,11 @@ impl Check for SentenceJoin {
                     .trim_end()
                     .ends_with(':');
             let next_digit = next_char.is_some_and(|c| c.is_ascii_digit());
+            if m.as_bytes().get(1 + starter_len) == Some(&b',')
+                && lang.not_before_comma.contains(starter)
+            {
+                continue;
+            }
             // A label counts after a word in small letters that is no
             // article or adjective (`ein wichtiger Hinweis: Sie ist es`).
             if lang.labels.contains(starter) && !lang.starters.contains(starter) {
@@ -1830,11 +1956,18 @@ impl Check for SentenceJoin {
             }
             // A noun that names a title or a place (`Buch Der Wille`,
             // `Straße An der Wuhlheide`): a title or a name goes on.
-            let title_noun = capitalised
-                && lang.title_nouns.iter().any(|n| {
+            let noun_of = |nouns: &[String]| {
+                nouns.iter().any(|n| {
                     *n == lower_prev
                         || (lang.compound_title_nouns && lower_prev.ends_with(n.as_str()))
-                });
+                })
+            };
+            let title_noun = capitalised && noun_of(&lang.title_nouns);
+            // A work's title opens with any word (`Roman Wir hätten bleiben
+            // sollen`, `drama We Shall Not Sleep`).
+            if capitalised && noun_of(&lang.work_nouns) {
+                continue;
+            }
             // A title in sentence case goes on in lower case (`Buch Über
             // die Liebe`); where titles are in Title Case (`next_lowercase`),
             // a lower-case word ends it (`Art Project The learners`).
@@ -2218,6 +2351,11 @@ impl SentenceJoin {
         if quantity_before(ctx.text, ctx.lines, end)
             || in_quoted_title(ctx.text, end)
             || title_run_elsewhere(ctx.text, end)
+            || phrase_recurs(ctx.text, end, |starter| {
+                ctx.lang
+                    .and_then(|l| self.langs.get(l))
+                    .is_some_and(|lang| lang.pronouns.contains(starter))
+            })
         {
             return;
         }
@@ -3018,6 +3156,46 @@ mod tests {
         assert!(!at(captions, " The model"));
         // two capitalised words are no run
         assert!(!at("‘Always You’ and then Always You came", " You came"));
+    }
+
+    #[test]
+    fn phrases_named_again() {
+        // (`end`: the end of the word before the starter)
+        let at = |text: &str, before: &str| {
+            TITLE_LOOKUPS.set(0);
+            let end = text.find(before).unwrap() + before.len();
+            phrase_recurs(text, end, |w| ["He", "Wir"].contains(&w))
+        };
+        let song =
+            "stimmte jemand Wir sind die Könige an. Später sangen sie immer Wir sind die Könige.";
+        assert!(at(song, "jemand"));
+        assert!(at(song, "immer"));
+        // a paragraph printed twice: the same word before
+        let twice =
+            "wurde eröffnet Wir sind froh darüber. Ja, wurde eröffnet Wir sind froh darüber.";
+        assert!(!at(twice, "wurde eröffnet"));
+        // a template's text after each label
+        let labels =
+            "+ Bibliothek An dieser Stelle finden Sie\n+ Pressestelle An dieser Stelle finden Sie";
+        assert!(!at(labels, "Bibliothek"));
+        // three words are no phrase
+        assert!(!at(
+            "kam nun Unter dem Eis, dann kommt Unter dem Eis, der Titelsong",
+            "nun"
+        ));
+        // a name that ends in a pronoun, going on differently
+        let name = "The novel by Liu He has won praise. Liu He will read from it.";
+        assert!(at(name, "by Liu"));
+        assert!(at(name, ". Liu"));
+        // not a pronoun, or going on alike
+        assert!(!at(
+            "on Miami Beach The model, and on Miami Beach The star",
+            "on Miami Beach"
+        ));
+        assert!(!at(
+            "by Liu He has won it all. And Liu He has won it all.",
+            "by Liu"
+        ));
     }
 
     #[test]
