@@ -151,6 +151,8 @@ fn structured_articles_stay_silent() {
     const SILENT: &[&str] = &[
         "agm-minutes",
         "album-titles",
+        "league-results",
+        "stellenanzeige-listen",
         "albumkritik-titel",
         "basketball-profile",
         "birding-log",

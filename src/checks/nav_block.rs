@@ -205,9 +205,6 @@ impl ShortLineBlock {
             .any(|h| h.len() == entry.len() && h.eq_ignore_ascii_case(entry))
     }
 
-    /// Whether the entry `line` (trimmed, with its bullets) is a line of
-    /// data: it opens with one of `schedule_words` or holds a quantity, a
-    /// number with one of `units` or a currency sign.
     /// Whether `entry` opens with a word of `schedule_words` (the letters
     /// at its start, lower-cased).
     fn schedule_word(&self, entry: &str) -> bool {
@@ -232,6 +229,9 @@ impl ShortLineBlock {
         self.schedule_words.contains(&lower)
     }
 
+    /// Whether the entry `line` (trimmed, with its bullets) is a line of
+    /// data: it opens with one of `schedule_words` or holds a quantity, a
+    /// number with one of `units` or a currency sign.
     fn data_entry(&self, line: &str) -> bool {
         let entry = strip_bullets(line);
         let entry = link_text(entry).unwrap_or(entry);
@@ -251,6 +251,22 @@ impl ShortLineBlock {
             })
         {
             return true;
+        }
+        // A result with its score between the sides (`Hallow Cross 0–2
+        // Kingsbarrow Town`): a word, a score of two small numbers, a word.
+        let mut tokens = entry.split(' ');
+        if tokens
+            .next()
+            .is_some_and(|t| t.chars().any(char::is_alphabetic))
+        {
+            let rest: Vec<&str> = tokens.collect();
+            if rest.windows(2).any(|w| {
+                score(w[0])
+                    && w[0].contains(['–', '-', ':'])
+                    && w[1].starts_with(char::is_alphabetic)
+            }) {
+                return true;
+            }
         }
         // A pairing and its score (`Raman – Becker ½–½`, `Kiel - Rostock
         // 2:1`): two sides, then a score of two small numbers.
