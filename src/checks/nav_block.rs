@@ -259,13 +259,12 @@ impl ShortLineBlock {
             .next()
             .is_some_and(|t| t.chars().any(char::is_alphabetic))
         {
-            let rest: Vec<&str> = tokens.collect();
-            if rest.windows(2).any(|w| {
-                score(w[0])
-                    && w[0].contains(['–', '-', ':'])
-                    && w[1].starts_with(char::is_alphabetic)
-            }) {
-                return true;
+            let mut before = None;
+            for token in tokens {
+                if before.is_some_and(score) && token.starts_with(char::is_alphabetic) {
+                    return true;
+                }
+                before = Some(token);
             }
         }
         // A pairing and its score (`Raman – Becker ½–½`, `Kiel - Rostock

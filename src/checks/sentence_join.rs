@@ -1506,9 +1506,27 @@ fn noun_phrase_ends(
 }
 
 thread_local! {
-    /// How many searches [`title_run_elsewhere`] made in the document being
-    /// read (a document is read on one thread; `run` starts the count).
+    /// How many searches [`title_run_elsewhere`] and [`phrase_recurs`]
+    /// made in the document being read (a document is read on one thread;
+    /// `run` starts the count).
     static TITLE_LOOKUPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Takes one of the document's [`MAX_SMALL_CHECKS`] title searches, each
+/// reading up to 100 KB (a long document of candidates does not read
+/// itself again for each of them); `false` when all are spent.
+fn title_lookup() -> bool {
+    let used = TITLE_LOOKUPS.get();
+    if used >= MAX_SMALL_CHECKS {
+        return false;
+    }
+    TITLE_LOOKUPS.set(used + 1);
+    true
+}
+
+/// Where a title search around `start..end` looks: 50 KB either side.
+fn search_window(text: &str, start: usize, end: usize) -> Range<usize> {
+    start.saturating_sub(50_000)..(end + 50_000).min(text.len())
 }
 
 /// Whether the word after `end` (past one space) closes a run of three
@@ -1542,17 +1560,15 @@ fn title_run_elsewhere(text: &str, end: usize) -> bool {
         start = word_start;
         words += 1;
     }
-    // (a bounded number of searches per document, each reading up to
-    // 100 KB: a long document of such runs does not read itself again for
-    // each of them)
-    if words < MAX_WORDS || TITLE_LOOKUPS.get() >= MAX_SMALL_CHECKS {
+    if words < MAX_WORDS || !title_lookup() {
         return false;
     }
-    TITLE_LOOKUPS.set(TITLE_LOOKUPS.get() + 1);
     let bytes = text.as_bytes();
     let run = &bytes[start..starter_end];
-    let from = start.saturating_sub(50_000);
-    let to = (starter_end + 50_000).min(text.len());
+    let Range {
+        start: from,
+        end: to,
+    } = search_window(text, start, starter_end);
     // (where it stands as a whole: before a mark, a closing quote or the
     // line's end, `‘It Was Always You’`; a join that a page prints twice,
     // or two captions alike, go on with a word, `Miami Beach The 25-year-old`)
@@ -1620,13 +1636,14 @@ fn phrase_recurs(text: &str, end: usize, pronoun: impl Fn(&str) -> bool) -> bool
     let backward = prev.starts_with(char::is_uppercase)
         && starter_end > start
         && pronoun(&text[start..starter_end]);
-    if !(forward || backward) || TITLE_LOOKUPS.get() >= MAX_SMALL_CHECKS {
+    if !(forward || backward) || !title_lookup() {
         return false;
     }
-    TITLE_LOOKUPS.set(TITLE_LOOKUPS.get() + 1);
     let bytes = text.as_bytes();
-    let from = prev_start.saturating_sub(50_000);
-    let to = (phrase_end + 50_000).min(text.len());
+    let Range {
+        start: from,
+        end: to,
+    } = search_window(text, prev_start, phrase_end);
     let whole_after = |at: usize| {
         text[at..]
             .chars()
