@@ -106,6 +106,19 @@ struct LangOptions {
     /// a title or a name (`We Kept the Lights On, told the story`).
     #[serde(default)]
     not_before_comma: Vec<String>,
+    /// Starters that may be the last word of a title in Title Case
+    /// (`On`, `Once`, `Now`): after a run of capitalised words that opens
+    /// right after a title noun or one of `title_run_nouns`, such a starter
+    /// ends the title (`her debut I Was a Harbour Once will find`, `the
+    /// album We Left the Lights On sounds`), where an article or a pronoun
+    /// would open a sentence (`the album Blue Skies The band`).
+    #[serde(default)]
+    title_enders: Vec<String>,
+    /// Nouns besides `title_nouns` that name a work only before a run of
+    /// capitalised words (`debut`, `record`: `made his debut The crowd`
+    /// is a join). Lower case.
+    #[serde(default)]
+    title_run_nouns: Vec<String>,
     /// Capitalised nouns of works and vessels (German), a subset of
     /// `title_nouns` whose titles and names may open with any word, a
     /// pronoun too (`das Album Ich geh noch ein Stück`, `der Roman Wir
@@ -853,6 +866,8 @@ struct Lang {
     title_nouns: Vec<String>,
     work_nouns: Vec<String>,
     not_before_comma: HashSet<String>,
+    title_enders: HashSet<String>,
+    title_run_nouns: HashSet<String>,
     compound_title_nouns: bool,
     particles: HashSet<String>,
     pronouns: HashSet<String>,
@@ -992,6 +1007,8 @@ impl SentenceJoin {
                     title_nouns: o.title_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     work_nouns: o.work_nouns.iter().map(|w| w.to_lowercase()).collect(),
                     not_before_comma: o.not_before_comma.into_iter().collect(),
+                    title_enders: o.title_enders.into_iter().collect(),
+                    title_run_nouns: lower_set(o.title_run_nouns),
                     compound_title_nouns: o.compound_title_nouns,
                     particles: lower_set(o.particles),
                     pronouns: o.pronouns.into_iter().collect(),
@@ -1339,9 +1356,22 @@ fn genitive_of_a_name(
         && !prev.ends_with("ss")
         && prev.chars().nth(3).is_some()
         && word_before(text, prev_start).is_some_and(|w| {
-            w.starts_with(char::is_uppercase)
-                && w.chars().nth(1).is_some()
-                && !determiners.contains(&w.to_lowercase())
+            let lower = w.to_lowercase();
+            if determiners.contains(&lower) || w.chars().nth(1).is_none() {
+                return false;
+            }
+            if w.starts_with(char::is_uppercase) {
+                return true;
+            }
+            // A surname alone after a word in small letters that is no
+            // adjective (`zuletzt Dürrenmatts Die Physiker`, `und Brechts
+            // Der gute Mensch`); not a plural in `-s` after its adjective
+            // (`neue Handys`) or of a loanword (`Handys`, `Autos`).
+            const NOT_NAME: &[&str] = &["ys", "os", "is", "as", "us"];
+            const ADJECTIVE: &[&str] = &["e", "en", "er", "es", "em"];
+            w.starts_with(char::is_lowercase)
+                && !ADJECTIVE.iter().any(|e| lower.ends_with(e))
+                && !NOT_NAME.iter().any(|e| prev.ends_with(e))
         })
 }
 
@@ -1529,6 +1559,53 @@ fn search_window(text: &str, start: usize, end: usize) -> Range<usize> {
     start.saturating_sub(50_000)..(end + 50_000).min(text.len())
 }
 
+/// The word after `end` past one space, letters only (`None` when no
+/// word follows).
+fn word_after(text: &str, end: usize) -> Option<&str> {
+    let rest = text[end..].strip_prefix(' ')?;
+    let len = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    (len > 0).then(|| &rest[..len])
+}
+
+/// Whether the capitalised word that ends at `end` closes a run of words
+/// in Title Case (capitalised, or short ones in small letters between
+/// them: `We Left the Lights`) that opens right after a title noun in
+/// small letters (`album`, `debut`) on the same line: a title the next
+/// word may end (`On`, `Once`).
+fn ends_title_run(lang: &Lang, text: &str, end: usize) -> bool {
+    const MAX_WORDS: usize = 8;
+    let mut pos = end;
+    let mut capitalised_before = false;
+    for _ in 0..MAX_WORDS {
+        let start = run_start(text, pos, |c| c.is_alphanumeric() || c == '’' || c == '\'');
+        let word = &text[start..pos];
+        let Some(first) = word.chars().next() else {
+            return false;
+        };
+        if first.is_uppercase() {
+            capitalised_before = true;
+        } else if first.is_lowercase() {
+            let lower = word.to_lowercase();
+            if lang.title_nouns.contains(&lower) || lang.title_run_nouns.contains(&lower) {
+                // (the run opens with a capitalised word)
+                return capitalised_before && text[pos + 1..].starts_with(char::is_uppercase);
+            }
+            if word.chars().count() > 3 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        let Some(before) = text[..start].strip_suffix(' ') else {
+            return false;
+        };
+        pos = before.len();
+    }
+    false
+}
+
 /// Whether the word after `end` (past one space) closes a run of three
 /// capitalised words or more (`for It Was Always You to make you cry`)
 /// that the document writes again as a whole, within 50 KB either side,
@@ -1547,18 +1624,31 @@ fn title_run_elsewhere(text: &str, end: usize) -> bool {
         + after
             .find(|c: char| !c.is_alphanumeric())
             .unwrap_or(after.len());
+    // (a short word in small letters may stand between them, as titles
+    // write them: `We Left the Lights On`)
+    const MAX_SMALL: usize = 2;
     let mut start = end + 1;
     let mut words = 1;
+    let mut small = 0;
+    let mut at = start;
     while words < MAX_WORDS {
-        let Some(before) = text[..start].strip_suffix(' ') else {
+        let Some(before) = text[..at].strip_suffix(' ') else {
             break;
         };
         let word_start = run_start(before, before.len(), char::is_alphanumeric);
-        if !before[word_start..].starts_with(char::is_uppercase) {
+        let word = &before[word_start..];
+        if word.starts_with(char::is_uppercase) {
+            start = word_start;
+            words += 1;
+        } else if small < MAX_SMALL
+            && word.starts_with(char::is_lowercase)
+            && word.chars().count() <= 3
+        {
+            small += 1;
+        } else {
             break;
         }
-        start = word_start;
-        words += 1;
+        at = word_start;
     }
     if words < MAX_WORDS || !title_lookup() {
         return false;
@@ -1885,6 +1975,15 @@ impl Check for SentenceJoin {
             let next_digit = next_char.is_some_and(|c| c.is_ascii_digit());
             if m.as_bytes().get(1 + starter_len) == Some(&b',')
                 && lang.not_before_comma.contains(starter)
+            {
+                continue;
+            }
+            // (a title does not end before an article: `label SAVAGE X
+            // FENTY In a new shot` is a join)
+            if lang.title_enders.contains(starter)
+                && !word_after(text, starter_range.end)
+                    .is_some_and(|w| lang.determiners.contains(&w.to_lowercase()))
+                && ends_title_run(lang, text, whole.start())
             {
                 continue;
             }

@@ -244,6 +244,39 @@ fn numbered_step(line: &str) -> bool {
         })
 }
 
+/// The number of an ordered list's item (`4. Sign up for …`, `2) …`) and
+/// its mark, or `None`.
+fn item_number(line: &str) -> Option<(u32, u8)> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let mark = *line.as_bytes().get(digits)?;
+    if digits == 0 || digits > 3 || !matches!(mark, b'.' | b')') {
+        return None;
+    }
+    if line.as_bytes().get(digits + 1) != Some(&b' ') {
+        return None;
+    }
+    Some((line[..digits].parse().ok()?, mark))
+}
+
+/// Whether line `n` is a step of an ordered list, its neighbour (the
+/// nearest non-empty line before or after it) the step before or after
+/// (`3. Check your season ticket` / `4. Sign up for the operator’s
+/// alerts`): the article's own instructions, not the site's box.
+fn list_step(ctx: &Ctx<'_>, n: usize) -> bool {
+    let Some((number, mark)) = item_number(ctx.trimmed_line(n)) else {
+        return false;
+    };
+    let neighbour = |lines: &mut dyn Iterator<Item = usize>| {
+        lines
+            .map(|i| ctx.trimmed_line(i))
+            .find(|l| !l.is_empty())
+            .and_then(item_number)
+    };
+    let before = neighbour(&mut (0..n).rev());
+    let after = neighbour(&mut (n + 1..ctx.lines.count()));
+    before == Some((number.wrapping_sub(1), mark)) || after == Some((number + 1, mark))
+}
+
 /// A line of code rather than a label: an assignment, braces, a
 /// semicolon or a call (`requests.get(URL)`).
 fn code_like(line: &str) -> bool {
@@ -328,7 +361,11 @@ impl Check for WordClasses {
             }
             let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
             let text = &ctx.text[span.clone()];
-            if !self.shaped(text) || !self.has_all_classes(text) || self.excepted(text) {
+            if !self.shaped(text)
+                || !self.has_all_classes(text)
+                || self.excepted(text)
+                || list_step(ctx, line)
+            {
                 continue;
             }
             // Where the notice stands when the line holds more: the
@@ -345,6 +382,16 @@ impl Check for WordClasses {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_numbers() {
+        assert_eq!(item_number("4. Sign up for alerts"), Some((4, b'.')));
+        assert_eq!(item_number("12) Print it"), Some((12, b')')));
+        assert_eq!(item_number("4.5 kg of flour"), None);
+        assert_eq!(item_number("2024. Sign up"), None);
+        assert_eq!(item_number("3.Sign up"), None);
+        assert_eq!(item_number("Sign up"), None);
+    }
 
     /// The built-in rules build their automata on first use: each must
     /// build.
