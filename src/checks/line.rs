@@ -135,7 +135,7 @@ impl Group {
                 let unless = self.unless[idx].as_ref();
                 let matches =
                     |s: &str| single.is_match(s) && !unless.is_some_and(|u| u.is_match(s));
-                out.push(rule.line_finding(
+                out.extend(rule.line_finding(
                     ctx.text,
                     ctx.lines,
                     span.clone(),
@@ -423,7 +423,7 @@ impl LineSet {
                 if re.is_match(line) && !unless.as_ref().is_some_and(|u| u.is_match(line)) {
                     let matches =
                         |s: &str| re.is_match(s) && !unless.as_ref().is_some_and(|u| u.is_match(s));
-                    out.push(rule.line_finding(
+                    out.extend(rule.line_finding(
                         ctx.text,
                         ctx.lines,
                         span.clone(),

@@ -321,6 +321,80 @@ pub enum Locate<'a> {
     Hits(&'a [Range<usize>]),
 }
 
+/// The closing mark of a quotation that `open` opens.
+fn closing_mark(open: char) -> Option<&'static [char]> {
+    match open {
+        '„' => Some(&['“', '”']),
+        '“' => Some(&['”']),
+        '»' => Some(&['«']),
+        '«' => Some(&['»']),
+        _ => None,
+    }
+}
+
+/// The quotations inside a sentence of `line` (byte offsets of `text`):
+/// opened after two words of the line or more (`lautete: „Wir verwenden
+/// Cookies …“`, `a message such as “You need to enable JavaScript”`),
+/// closed on the line. Their inside, without the marks.
+fn quotations_in_sentence(text: &str, line: Range<usize>) -> Vec<Range<usize>> {
+    let l = &text[line.clone()];
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some((at, open)) = l[from..]
+        .char_indices()
+        .find(|&(_, c)| closing_mark(c).is_some())
+        .map(|(i, c)| (from + i, c))
+    {
+        let inside = at + open.len_utf8();
+        let Some(close) = closing_mark(open).and_then(|marks| l[inside..].find(marks)) else {
+            break;
+        };
+        if l[..at].split_whitespace().nth(1).is_some() {
+            out.push(line.start + inside..line.start + inside + close);
+        }
+        from = inside + close + l[inside + close..].chars().next().map_or(0, char::len_utf8);
+    }
+    out
+}
+
+/// Whether what the rule found on `line` stands inside quotations that a
+/// sentence of the line opens (see [`quotations_in_sentence`]), and
+/// nowhere else on it: an article quoting a banner, a message or a
+/// button (`tick “Enable JavaScript”`), not the page showing one.
+pub fn quoted_in_sentence(text: &str, line: Range<usize>, locate: &Locate<'_>) -> bool {
+    if !text[line.clone()].contains(['„', '“', '»', '«']) {
+        return false;
+    }
+    let quotes = quotations_in_sentence(text, line.clone());
+    if quotes.is_empty() {
+        return false;
+    }
+    match locate {
+        Locate::Hits(hits) => {
+            !hits.is_empty()
+                && hits
+                    .iter()
+                    .all(|h| quotes.iter().any(|q| q.start <= h.start && h.end <= q.end))
+        }
+        Locate::Matcher(matches) => {
+            // (a quotation that matches alone, and the line without its
+            // quotations that does not; the second alone would take a
+            // line of links whose titles quote, `[„Sammele Feedback“](…)`)
+            if !quotes.iter().any(|q| matches(text[q.clone()].trim())) {
+                return false;
+            }
+            let mut rest = String::with_capacity(line.len());
+            let mut at = line.start;
+            for q in &quotes {
+                rest.push_str(&text[at..q.start]);
+                at = q.end;
+            }
+            rest.push_str(&text[at..line.end]);
+            !matches(&rest)
+        }
+    }
+}
+
 /// Where the notice is in `line` (trimmed content, byte offsets of `text`),
 /// when the line holds article text beside it: the runs of sentences that
 /// are the notice, in order. `None` when the whole line is the notice: one
@@ -413,6 +487,43 @@ pub fn run_removal(text: &str, line: &Range<usize>, run: &Range<usize>) -> Range
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotations_inside_sentences() {
+        let inside = |text: &str| -> Vec<String> {
+            quotations_in_sentence(text, 0..text.len())
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect()
+        };
+        assert_eq!(
+            inside("Der Text lautete: „Wir verwenden Cookies.“ Mehr nicht."),
+            ["Wir verwenden Cookies."]
+        );
+        assert_eq!(
+            inside("Then tick “Enable JavaScript” and “Allow”."),
+            ["Enable JavaScript", "Allow"]
+        );
+        // (opened at the line's start or after one word: the line may be
+        // the notice itself, its button quoted)
+        assert!(inside("„Alle akzeptieren“ klicken").is_empty());
+        assert!(inside("Klicken „Alle akzeptieren“").is_empty());
+        // (never closed on the line)
+        assert!(inside("He said “we use cookies and more").is_empty());
+        let text = "The footer read “© Northgate Media Ltd. All rights reserved.” daily.";
+        let copyright = |s: &str| s.contains('©');
+        assert!(quoted_in_sentence(
+            text,
+            0..text.len(),
+            &Locate::Matcher(&copyright)
+        ));
+        let shown = "© Northgate Media Ltd. Read “Our terms” here.";
+        assert!(!quoted_in_sentence(
+            shown,
+            0..shown.len(),
+            &Locate::Matcher(&copyright)
+        ));
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text, 0..text.len())

@@ -66,7 +66,7 @@ impl PatternCheck {
                 }
                 *last_line = Some(line);
                 let hit = [range];
-                out.push(rule.line_finding(ctx.text, ctx.lines, content, Locate::Hits(&hit)));
+                out.extend(rule.line_finding(ctx.text, ctx.lines, content, Locate::Hits(&hit)));
                 return;
             }
         }

@@ -75,7 +75,7 @@ impl Check for PhraseSet {
                 .take_while(|(r, h)| *r == idx && h.start < content.end)
                 .map(|(_, h)| h.clone())
                 .collect();
-            out.push(rule.line_finding(ctx.text, ctx.lines, content, Locate::Hits(&on_line)));
+            out.extend(rule.line_finding(ctx.text, ctx.lines, content, Locate::Hits(&on_line)));
         }
     }
 }

@@ -2056,17 +2056,23 @@ impl Check for SentenceJoin {
             let acronym = capitalised && prev.chars().all(char::is_uppercase);
             let lower_prev = prev.to_lowercase();
             // The polite `Sie` inside an indirect question, after the noun
-            // its question word asks for (`erklärt, welche Unterlagen Sie
-            // brauchen`).
+            // phrase its question word asks for (`erklärt, welche
+            // Unterlagen Sie brauchen`, `welche Unterlagen und Formulare
+            // Sie brauchen`): the clause has not reached its verb, so no
+            // sentence ends before `Sie`.
             if capitalised
                 && lang.polite_pronouns.contains(starter)
-                && word_before(text, prev_start).is_some_and(|w| {
-                    w.starts_with(char::is_lowercase)
-                        && lang
-                            .question_words
-                            .iter()
-                            .any(|q| q.to_lowercase() == w.to_lowercase())
-                })
+                && clause_before(text, prev_start)
+                    .split_whitespace()
+                    .rev()
+                    .take(6)
+                    .any(|w| {
+                        w.starts_with(char::is_lowercase)
+                            && lang
+                                .question_words
+                                .iter()
+                                .any(|q| q.to_lowercase() == w.to_lowercase())
+                    })
             {
                 continue;
             }

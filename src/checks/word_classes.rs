@@ -44,7 +44,20 @@ struct Options {
     /// compared in lower case, whole words.
     #[serde(default)]
     unless_words: Vec<String>,
+    /// When this many sentences (lines of ten words or more) within
+    /// [`TOPIC_WINDOW`] bytes of a matching line name a word of the first
+    /// class too, the text around it is about the thing (a help page on
+    /// newsletters, a story on cookies), and the line is one of its
+    /// sentences: a box or a notice stands alone.
+    #[serde(default)]
+    topic_mentions: Option<usize>,
 }
+
+/// How far from a matching line [`Options::topic_mentions`] counts.
+const TOPIC_WINDOW: usize = 4_000;
+
+/// Fewest words of a line that [`Options::topic_mentions`] counts.
+const TOPIC_SENTENCE_WORDS: usize = 10;
 
 /// The automata of a [`WordClasses`].
 struct Automata {
@@ -85,6 +98,7 @@ pub struct WordClasses {
     max_words: Option<usize>,
     label: bool,
     unless_words: Vec<String>,
+    topic_mentions: Option<usize>,
 }
 
 impl WordClasses {
@@ -128,6 +142,7 @@ impl WordClasses {
                 .iter()
                 .map(|w| w.trim().to_lowercase())
                 .collect(),
+            topic_mentions: opts.topic_mentions,
         })
     }
 
@@ -355,27 +370,67 @@ impl Check for WordClasses {
             })
             .collect();
         taken.sort_unstable();
-        for line in lines {
-            if taken.binary_search(&line).is_ok() {
-                continue;
-            }
-            let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
-            let text = &ctx.text[span.clone()];
-            if !self.shaped(text)
-                || !self.has_all_classes(text)
-                || self.excepted(text)
-                || list_step(ctx, line)
-            {
+        let found: Vec<(usize, Range<usize>)> = lines
+            .into_iter()
+            .filter(|line| taken.binary_search(line).is_err())
+            .filter_map(|line| {
+                let span = super::trim_range(ctx.text, ctx.lines.content(ctx.text, line));
+                let text = &ctx.text[span.clone()];
+                (self.shaped(text)
+                    && self.has_all_classes(text)
+                    && !self.excepted(text)
+                    && !list_step(ctx, line))
+                .then_some((line, span))
+            })
+            .collect();
+        let topic = self.topic_sentences(ctx, &found);
+        for (_, span) in found {
+            if self.topic_mentions.is_some_and(|min| {
+                let near = |at: usize| at.abs_diff(span.start) <= TOPIC_WINDOW;
+                topic.iter().filter(|&&at| near(at)).count() >= min
+            }) {
                 continue;
             }
             // Where the notice stands when the line holds more: the
             // sentences that have a word of every class.
             let matches = |s: &str| self.has_all_classes(s);
-            out.push(
-                self.rule
-                    .line_finding(ctx.text, ctx.lines, span, Locate::Matcher(&matches)),
-            );
+            out.extend(self.rule.line_finding(
+                ctx.text,
+                ctx.lines,
+                span,
+                Locate::Matcher(&matches),
+            ));
         }
+    }
+}
+
+impl WordClasses {
+    /// Where the sentences that name a word of the first class start (for
+    /// [`Options::topic_mentions`]), the lines `found` aside; none when
+    /// the rule does not ask or nothing was found.
+    fn topic_sentences(&self, ctx: &Ctx<'_>, found: &[(usize, Range<usize>)]) -> Vec<usize> {
+        if self.topic_mentions.is_none() || found.is_empty() {
+            return Vec::new();
+        }
+        let Some(automata) = self.automata() else {
+            return Vec::new();
+        };
+        ctx.literals
+            .lines_of(&self.rule.id, ctx.lines.count())
+            .filter(|n| !found.iter().any(|(f, _)| f == n))
+            .filter_map(|n| {
+                let line = ctx.trimmed_line(n);
+                (line
+                    .split_whitespace()
+                    .nth(TOPIC_SENTENCE_WORDS - 1)
+                    .is_some()
+                    && automata
+                        .first
+                        .find_iter(line)
+                        .any(|m| word_bounded(line, m.range())))
+                .then(|| ctx.lines.content(ctx.text, n).start)
+            })
+            .collect()
     }
 }
 

@@ -186,17 +186,21 @@ impl Rule {
         lines: &LineIndex,
         line: Range<usize>,
         locate: checks::notice::Locate<'_>,
-    ) -> Diagnostic {
+    ) -> Option<Diagnostic> {
+        // A notice that a sentence quotes is spoken of, not shown.
+        if checks::notice::quoted_in_sentence(text, line.clone(), &locate) {
+            return None;
+        }
         // An unsafe deletion is a suggestion already: it may take the line.
         let deletes_line = self.fix.as_ref().is_some_and(|f| {
             f.action == FixAction::DeleteLine && f.applicability == crate::fix::Applicability::Safe
         });
         let mut d = self.finding(text, lines, line.clone(), None);
         if !deletes_line {
-            return d;
+            return Some(d);
         }
         let Some(runs) = checks::notice::notice_runs(text, line.clone(), locate) else {
-            return d;
+            return Some(d);
         };
         let help = "delete the notice, not the line: the rest of the line reads as article text";
         d.help = Some(help.to_string());
@@ -207,7 +211,7 @@ impl Rule {
                 fix.applicability = crate::fix::Applicability::Unsafe;
             }
             d.help = Some("check the line: it holds article text beside the notice".into());
-            return d;
+            return Some(d);
         };
         d.span = first.clone();
         d.message = self.format_message(&text[first.clone()]);
@@ -216,7 +220,7 @@ impl Rule {
             .map(|run| Edit::delete(checks::notice::run_removal(text, &line, run)))
             .collect();
         d.fix = Some(Fix::new(crate::fix::Applicability::Unsafe, edits));
-        d
+        Some(d)
     }
 
     /// Whether a match that sits on `line` (its trimmed content) may count,
