@@ -151,6 +151,8 @@ fn structured_articles_stay_silent() {
     const SILENT: &[&str] = &[
         "agm-minutes",
         "arts-roundup",
+        "wedding-running-order",
+        "trainingszeiten",
         "newsletter-help",
         "browser-cookies",
         "photo-credit-case",

@@ -114,6 +114,17 @@ struct LangOptions {
     /// would open a sentence (`the album Blue Skies The band`).
     #[serde(default)]
     title_enders: Vec<String>,
+    /// Conjunctions that open a clause whose verb stands last (German
+    /// `als`, `weil`, `dass`): after one and a subject pronoun (see
+    /// `subject_pronouns`), a starter followed within six words by a word
+    /// in small letters that closes the clause (`als er Die Blechtrommel
+    /// zeigte,`) is the clause's object, a title, not a new sentence: the
+    /// clause has not reached its verb. Lower case.
+    #[serde(default)]
+    verb_final_openers: Vec<String>,
+    /// Personal pronouns as subjects, for `verb_final_openers`. Lower case.
+    #[serde(default)]
+    subject_pronouns: Vec<String>,
     /// Nouns besides `title_nouns` that name a work only before a run of
     /// capitalised words (`debut`, `record`: `made his debut The crowd`
     /// is a join). Lower case.
@@ -868,6 +879,8 @@ struct Lang {
     not_before_comma: HashSet<String>,
     title_enders: HashSet<String>,
     title_run_nouns: HashSet<String>,
+    verb_final_openers: HashSet<String>,
+    subject_pronouns: HashSet<String>,
     compound_title_nouns: bool,
     particles: HashSet<String>,
     pronouns: HashSet<String>,
@@ -1009,6 +1022,8 @@ impl SentenceJoin {
                     not_before_comma: o.not_before_comma.into_iter().collect(),
                     title_enders: o.title_enders.into_iter().collect(),
                     title_run_nouns: lower_set(o.title_run_nouns),
+                    verb_final_openers: lower_set(o.verb_final_openers),
+                    subject_pronouns: lower_set(o.subject_pronouns),
                     compound_title_nouns: o.compound_title_nouns,
                     particles: lower_set(o.particles),
                     pronouns: o.pronouns.into_iter().collect(),
@@ -1322,6 +1337,33 @@ fn named_after(text: &str, end: usize, naming: &HashSet<String>) -> bool {
             continue;
         };
         return close > 0 && naming.contains(&word[..close].to_lowercase());
+    }
+    false
+}
+
+/// Whether within six words after `end` (the end of a starter) a word in
+/// small letters closes the clause, right before a comma or a mark of a
+/// sentence (`Die Blechtrommel zeigte,`): the verb of a clause that puts
+/// it last. The words between are capitalised, or short ones in small
+/// letters (`Der Himmel über Berlin zeigte.`); a longer one is a verb
+/// that a main clause puts second (`als er Die Kinder lachten darüber.`:
+/// a comparison, then a sentence).
+fn verb_closes_clause(text: &str, end: usize) -> bool {
+    let Some(rest) = text[end..].strip_prefix(' ') else {
+        return false;
+    };
+    for word in rest.split(' ').take(6) {
+        let Some(close) = word.find([',', '.', ';', '!', '?', ':']) else {
+            if word.is_empty()
+                || !word.chars().all(char::is_alphabetic)
+                || (word.starts_with(char::is_lowercase) && word.chars().count() > 4)
+            {
+                return false;
+            }
+            continue;
+        };
+        let verb = &word[..close];
+        return verb.chars().count() >= 3 && verb.chars().all(char::is_lowercase);
     }
     false
 }
@@ -2318,6 +2360,14 @@ impl Check for SentenceJoin {
             {
                 continue;
             }
+            if !capitalised
+                && lang.subject_pronouns.contains(&lower_prev)
+                && word_before(text, prev_start)
+                    .is_some_and(|w| lang.verb_final_openers.contains(&w.to_lowercase()))
+                && verb_closes_clause(text, starter_range.end)
+            {
+                continue;
+            }
             if lang.genitive_title_starters.contains(starter)
                 && capitalised
                 && genitive_of_a_name(text, prev_start, prev, &lang.determiners)
@@ -2795,11 +2845,15 @@ impl SentenceJoin {
                     .adjective_endings
                     .iter()
                     .any(|e| prev.ends_with(e.as_str()))
-                // (a determiner: `zu welchen Zeiten wir`)
-                || lang
-                    .clause_final
-                    .as_ref()
-                    .is_some_and(|cf| cf.determiner(prev))
+                // (a determiner: `zu welchen Zeiten wir`; an inflected
+                // adjective of a listed stem: `und ähnlichen Technologien
+                // Sie zustimmen`)
+                || lang.clause_final.as_ref().is_some_and(|cf| {
+                    cf.determiner(prev)
+                        || prev
+                            .strip_suffix("en")
+                            .is_some_and(|s| cf.adjective_stems.contains(s))
+                })
             {
                 continue;
             }
