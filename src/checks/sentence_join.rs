@@ -676,6 +676,13 @@ impl ClauseFinal {
         })
     }
 
+    /// Whether `word` is one of `adjective_stems` inflected with `-en`
+    /// (`ähnlichen`).
+    fn stem_adjective(&self, word: &str) -> bool {
+        word.strip_suffix("en")
+            .is_some_and(|s| self.adjective_stems.contains(s))
+    }
+
     /// Whether `word` (lower case) is an inflected adjective, participle
     /// or determiner rather than a verb.
     fn adjective(&self, word: &str) -> bool {
@@ -684,9 +691,7 @@ impl ClauseFinal {
         }
         self.determiner(word)
             || self.determiner_stems.contains(word)
-            || word
-                .strip_suffix("en")
-                .is_some_and(|s| self.adjective_stems.contains(s))
+            || self.stem_adjective(word)
             || (!self
                 .verb_suffixes
                 .iter()
@@ -1601,16 +1606,6 @@ fn search_window(text: &str, start: usize, end: usize) -> Range<usize> {
     start.saturating_sub(50_000)..(end + 50_000).min(text.len())
 }
 
-/// The word after `end` past one space, letters only (`None` when no
-/// word follows).
-fn word_after(text: &str, end: usize) -> Option<&str> {
-    let rest = text[end..].strip_prefix(' ')?;
-    let len = rest
-        .find(|c: char| !c.is_alphabetic())
-        .unwrap_or(rest.len());
-    (len > 0).then(|| &rest[..len])
-}
-
 /// Whether the capitalised word that ends at `end` closes a run of words
 /// in Title Case (capitalised, or short ones in small letters between
 /// them: `We Left the Lights`) that opens right after a title noun in
@@ -2023,8 +2018,10 @@ impl Check for SentenceJoin {
             // (a title does not end before an article: `label SAVAGE X
             // FENTY In a new shot` is a join)
             if lang.title_enders.contains(starter)
-                && !word_after(text, starter_range.end)
-                    .is_some_and(|w| lang.determiners.contains(&w.to_lowercase()))
+                && !(text[starter_range.end..].starts_with(' ')
+                    && lang
+                        .determiners
+                        .contains(&next_word(text, starter_range.end)))
                 && ends_title_run(lang, text, whole.start())
             {
                 continue;
@@ -2848,12 +2845,10 @@ impl SentenceJoin {
                 // (a determiner: `zu welchen Zeiten wir`; an inflected
                 // adjective of a listed stem: `und ähnlichen Technologien
                 // Sie zustimmen`)
-                || lang.clause_final.as_ref().is_some_and(|cf| {
-                    cf.determiner(prev)
-                        || prev
-                            .strip_suffix("en")
-                            .is_some_and(|s| cf.adjective_stems.contains(s))
-                })
+                || lang
+                    .clause_final
+                    .as_ref()
+                    .is_some_and(|cf| cf.determiner(prev) || cf.stem_adjective(prev))
             {
                 continue;
             }

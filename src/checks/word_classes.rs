@@ -417,7 +417,8 @@ impl WordClasses {
         };
         ctx.literals
             .lines_of(&self.rule.id, ctx.lines.count())
-            .filter(|n| !found.iter().any(|(f, _)| f == n))
+            // (`found` is in line order)
+            .filter(|n| found.binary_search_by_key(n, |&(f, _)| f).is_err())
             .filter_map(|n| {
                 let line = ctx.trimmed_line(n);
                 (line
