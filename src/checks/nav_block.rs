@@ -238,6 +238,17 @@ impl ShortLineBlock {
         if self.schedule_word(entry) {
             return true;
         }
+        // A player's figures after the initial of a given name (`R. Patel
+        // 104`, `S. Kerr 31 not out`, a batter's runs): an initial, a
+        // surname and a number of its own, which no menu entry holds.
+        if initial_and_surname(entry)
+            && entry
+                .split_whitespace()
+                .skip(2)
+                .any(|t| t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return true;
+        }
         // A result (`Aliquippa 35, Beaver Area 7`, `Kiel 2, Rostock 1`):
         // two sides, each ending in its score.
         if let Some((home, away)) = entry.split_once(", ")
@@ -443,7 +454,25 @@ impl ShortLineBlock {
                     .nth(1)
                     .is_some_and(|l| table_cells(l) == Some(cells))
             });
-        let after = table || after.any(|l| self.prose(l));
+        let after = table
+            || after.any(|l| self.prose(l))
+            || (before && labelled && {
+                // A list in sections, each under its label (`Sow outdoors:` /
+                // `Beetroot` / … / `Sow indoors or in a greenhouse:` /
+                // `Tomatoes` / …), prose above the first label: the prose
+                // after the last section frames them all. Not a row of link
+                // lists (`Mehr zum Thema:` / `[…](…)`).
+                let link = |l: &str| l.contains("](") || l.contains("://");
+                let mut rest = (last + 1..ctx.lines.count())
+                    .map(line)
+                    .filter(|l| !l.is_empty())
+                    .take(30);
+                !(first..=last).any(|i| link(line(i)))
+                    && rest.next().is_some_and(|l| l.ends_with(':') && !link(l))
+                    && rest
+                        .find(|l| link(l) || self.prose(l))
+                        .is_some_and(|l| !link(l))
+            });
         (before || labelled) && after
     }
 
@@ -755,6 +784,23 @@ fn two_parts(entry: &str) -> bool {
             .iter()
             .any(|d| rest.starts_with(d))
     })
+}
+
+/// Whether `entry` opens with the initial of a given name and a surname
+/// (`R. Patel`, `J.R. Holloway`).
+fn initial_and_surname(entry: &str) -> bool {
+    let mut words = entry.split_whitespace();
+    let initials = words.next().unwrap_or("");
+    let surname = words.next().unwrap_or("");
+    (2..=4).contains(&initials.len())
+        && initials
+            .as_bytes()
+            .chunks(2)
+            .all(|c| c.len() == 2 && c[0].is_ascii_uppercase() && c[1] == b'.')
+        && surname.starts_with(|c: char| c.is_uppercase())
+        && surname
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
 }
 
 /// Whether `token` is a line of figures: three numbers or more of up to
