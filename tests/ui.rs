@@ -152,6 +152,8 @@ fn structured_articles_stay_silent() {
         "agm-minutes",
         "batting-figures",
         "sowing-lists",
+        "budget-meal-plan",
+        "night-shift-questions",
         "arts-roundup",
         "wedding-running-order",
         "trainingszeiten",

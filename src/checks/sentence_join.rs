@@ -1346,6 +1346,29 @@ fn named_after(text: &str, end: usize, naming: &HashSet<String>) -> bool {
     false
 }
 
+/// Whether a particle at `prev_start` may close the clause it stands in,
+/// as one whose verb comes before it does (`brannte vollkommen aus`): not
+/// as the clause's first word (`Nach Ich war neunzehn blieben`), nor in
+/// a clause that puts its verb last, where the particle stays with the
+/// verb and so is a preposition: one that a word of
+/// `verb_final_openers` opens (`Wer Der Untertan direkt nach Das weiße
+/// Band sehe`) or a relative pronoun after a comma (`, die vor vier
+/// Jahren mit Das Haus am Kanal bekannt wurde`).
+fn particle_may_close(lang: &Lang, text: &str, prev_start: usize) -> bool {
+    let clause = clause_before(text, prev_start);
+    let Some(first) = clause.split_whitespace().next() else {
+        return false;
+    };
+    let first = first.to_lowercase();
+    let after_comma = text[..prev_start - clause.len()].ends_with(',');
+    !(lang.verb_final_openers.contains(&first)
+        || (after_comma
+            && lang
+                .clause_final
+                .as_ref()
+                .is_some_and(|cf| cf.relative_pronouns.contains(&first))))
+}
+
 /// Whether within six words after `end` (the end of a starter) a word in
 /// small letters closes the clause, right before a comma or a mark of a
 /// sentence (`Die Blechtrommel zeigte,`): the verb of a clause that puts
@@ -2200,6 +2223,7 @@ impl Check for SentenceJoin {
             // quotation (`,” Claverie said Such support`).
             let function_word = lang.not_after.contains(&lower_prev)
                 && !(lang.particles.contains(&lower_prev)
+                    && particle_may_close(lang, text, prev_start)
                     && (lang.after_capitalised.contains(starter)
                         || (lang.after_capitalised_any.contains(starter) && {
                             // (a clause with a word in small letters:
