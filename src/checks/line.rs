@@ -117,18 +117,11 @@ impl Group {
         }))
     }
 
-    fn run(
-        &self,
-        ctx: &Ctx<'_>,
-        span: &Range<usize>,
-        line: &str,
-        matched: Option<bool>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn run(&self, ctx: &Ctx<'_>, span: &Range<usize>, line: &str, out: &mut Vec<Diagnostic>) {
         // Almost no line matches: `is_match` may stop early and allocates
         // nothing, where `matches` searches for every pattern and returns a
-        // fresh vector. (`matched`: the answer of [`Ahead`], if it asked.)
-        if !matched.unwrap_or_else(|| self.set.is_match(line)) {
+        // fresh vector.
+        if !self.set.is_match(line) {
             return;
         }
         for idx in self.set.matches(line).iter() {
@@ -399,69 +392,35 @@ fn moved(d: &Diagnostic, from: usize, to: usize) -> Diagnostic {
 }
 
 impl LineSet {
-    /// The limited group for lines of `chars` characters, compiled when
-    /// first needed; `None` when no limited rule takes such a line.
-    fn limited_group(&self, chars: usize) -> Option<&Group> {
-        if chars > self.limit {
-            return None;
-        }
-        let bucket = BUCKETS.iter().rposition(|&b| chars > b).unwrap_or(0);
-        let (rules, cell) = &self.limited[bucket];
-        cell.get_or_init(|| Group::new(rules.clone()).ok().flatten())
-            .as_ref()
-    }
-
-    /// Whether guarded rule `i` reports `line` (of `chars` characters) by
-    /// its pattern and `unless`, if it applies to it at all.
-    fn guarded_match(&self, ctx: &Ctx<'_>, i: usize, line: &str, chars: usize) -> bool {
-        let Some(g) = &self.guarded else {
-            return false;
-        };
-        let rule = &g.rules[i].0;
-        if g.limit.is_some_and(|max| chars > max)
-            || !rule.applies_to(ctx.lang)
-            || !rule.line_short_enough(line)
-        {
-            return false;
-        }
-        g.compiled(i).is_some_and(|(re, unless)| {
-            re.is_match(line) && !unless.as_ref().is_some_and(|u| u.is_match(line))
-        })
-    }
-
     /// The findings of the rules on one (trimmed, non-empty) line `span`;
-    /// `hit` are the guarded rules whose literals it holds. `ahead` holds
-    /// the answers of the patterns for the line, when they were asked
-    /// before ([`Ahead`]).
-    fn line(
-        &self,
-        ctx: &Ctx<'_>,
-        span: &Range<usize>,
-        hit: &[usize],
-        ahead: Option<AheadLine<'_>>,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    /// `hit` are the guarded rules whose literals it holds.
+    fn line(&self, ctx: &Ctx<'_>, span: &Range<usize>, hit: &[usize], out: &mut Vec<Diagnostic>) {
         let line = &ctx.text[span.clone()];
-        let chars = ahead.map_or_else(|| crate::text::char_count(line), |a| a.chars);
-        if let Some(group) = self.limited_group(chars) {
-            group.run(ctx, span, line, ahead.map(|a| a.limited), out);
+        let chars = crate::text::char_count(line);
+        if chars <= self.limit {
+            let bucket = BUCKETS.iter().rposition(|&b| chars > b).unwrap_or(0);
+            let (rules, cell) = &self.limited[bucket];
+            let group = cell.get_or_init(|| Group::new(rules.clone()).ok().flatten());
+            if let Some(group) = group {
+                group.run(ctx, span, line, out);
+            }
         }
         if let Some(group) = &self.unlimited {
-            group.run(ctx, span, line, ahead.map(|a| a.unlimited), out);
+            group.run(ctx, span, line, out);
         }
         if let Some(g) = &self.guarded
             && !hit.is_empty()
+            && g.limit.is_none_or(|max| chars <= max)
         {
-            for (k, &i) in hit.iter().enumerate() {
-                let matched = match ahead {
-                    Some(a) => a.guarded[k],
-                    None => self.guarded_match(ctx, i, line, chars),
+            for &i in hit {
+                let rule = &g.rules[i].0;
+                if !rule.applies_to(ctx.lang) || !rule.line_short_enough(line) {
+                    continue;
+                }
+                let Some((re, unless)) = g.compiled(i) else {
+                    continue;
                 };
-                if matched {
-                    let rule = &g.rules[i].0;
-                    let Some((re, unless)) = g.compiled(i) else {
-                        continue;
-                    };
+                if re.is_match(line) && !unless.as_ref().is_some_and(|u| u.is_match(line)) {
                     let matches =
                         |s: &str| re.is_match(s) && !unless.as_ref().is_some_and(|u| u.is_match(s));
                     out.extend(rule.line_finding(
@@ -472,89 +431,6 @@ impl LineSet {
                     ));
                 }
             }
-        }
-    }
-}
-
-/// The answers of a document's line patterns, asked pattern by pattern
-/// before the lines are read in order: each set and each guarded pattern
-/// runs over all the lines it is asked about before the next one starts,
-/// with its lazy DFA's tables warm, where line by line the patterns took
-/// turns. Measured on the realtext corpus: 5–10 % less CPU for the line
-/// rules. (Most of what the guarded patterns still cost, about 1 µs a
-/// line, is the lazy DFA building states for text it has not met: the
-/// bounded repetitions of `boilerplate/copyright`, `[^.!?©\n]{0,80}?`,
-/// cost 8 µs a line.)
-struct Ahead {
-    /// Each line's characters (trimmed).
-    chars: Vec<usize>,
-    /// Whether the limited group of the line's length matches it.
-    limited: Vec<bool>,
-    /// Whether the unlimited group matches it.
-    unlimited: Vec<bool>,
-    /// For each (line, rule) of the literal hits (`requires`), whether
-    /// the rule reports the line ([`LineSet::guarded_match`]).
-    guarded: Vec<bool>,
-}
-
-/// [`Ahead`]'s answers for one line.
-#[derive(Clone, Copy)]
-struct AheadLine<'a> {
-    chars: usize,
-    limited: bool,
-    unlimited: bool,
-    /// The answers for the line's guarded rules, in the order of its hits.
-    guarded: &'a [bool],
-}
-
-impl LineSet {
-    /// Asks every pattern of the document's lines, pattern by pattern.
-    fn ahead(&self, ctx: &Ctx<'_>) -> Ahead {
-        let count = ctx.lines.count();
-        let spans: Vec<Range<usize>> = ctx
-            .lines
-            .lines(ctx.text)
-            .map(|(_, range)| trim_range(ctx.text, range))
-            .collect();
-        let chars: Vec<usize> = spans
-            .iter()
-            .map(|span| crate::text::char_count(&ctx.text[span.clone()]))
-            .collect();
-        let mut limited = vec![false; count];
-        for bucket in 0..BUCKETS.len() {
-            let bucket_of = |c: usize| BUCKETS.iter().rposition(|&b| c > b).unwrap_or(0);
-            for n in 0..count {
-                if spans[n].is_empty() || chars[n] > self.limit || bucket_of(chars[n]) != bucket {
-                    continue;
-                }
-                if let Some(group) = self.limited_group(chars[n]) {
-                    limited[n] = group.set.is_match(&ctx.text[spans[n].clone()]);
-                }
-            }
-        }
-        let mut unlimited = vec![false; count];
-        if let Some(group) = &self.unlimited {
-            for n in 0..count {
-                if !spans[n].is_empty() {
-                    unlimited[n] = group.set.is_match(&ctx.text[spans[n].clone()]);
-                }
-            }
-        }
-        let requires = &ctx.literals.requires;
-        let mut guarded = vec![false; requires.len()];
-        let mut order: Vec<usize> = (0..requires.len())
-            .filter(|&k| !spans[requires[k].0].is_empty())
-            .collect();
-        order.sort_by_key(|&k| (requires[k].1, requires[k].0));
-        for k in order {
-            let (n, rule) = requires[k];
-            guarded[k] = self.guarded_match(ctx, rule, &ctx.text[spans[n].clone()], chars[n]);
-        }
-        Ahead {
-            chars,
-            limited,
-            unlimited,
-            guarded,
         }
     }
 }
@@ -579,8 +455,6 @@ impl Check for LineSet {
         let mut next_known = 0;
         let mut kept = Vec::new();
         let requires = &ctx.literals.requires;
-        // (outside a fix loop, whose memo knows most lines already)
-        let ahead = memo.is_none().then(|| self.ahead(ctx));
         let mut next_hit = 0;
         let mut hit = Vec::new();
         let start = out.len();
@@ -590,7 +464,6 @@ impl Check for LineSet {
             while next_hit < requires.len() && requires[next_hit].0 < line_no {
                 next_hit += 1;
             }
-            let first_hit = next_hit;
             while next_hit < requires.len() && requires[next_hit].0 == line_no {
                 hit.push(requires[next_hit].1);
                 next_hit += 1;
@@ -618,7 +491,7 @@ impl Check for LineSet {
                         });
                     }
                     _ => {
-                        self.line(ctx, &span, &hit, None, out);
+                        self.line(ctx, &span, &hit, out);
                         if out[found..].iter().all(|d| within(d, &full)) {
                             kept.push(KnownLine {
                                 found: out[found..]
@@ -632,13 +505,7 @@ impl Check for LineSet {
                     }
                 }
             } else {
-                let ahead = ahead.as_ref().map(|a| AheadLine {
-                    chars: a.chars[line_no],
-                    limited: a.limited[line_no],
-                    unlimited: a.unlimited[line_no],
-                    guarded: &a.guarded[first_hit..next_hit],
-                });
-                self.line(ctx, &span, &hit, ahead, out);
+                self.line(ctx, &span, &hit, out);
             }
             if out.len() > found && inside_sentence(ctx, line_no) {
                 out.truncate(found);
