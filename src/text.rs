@@ -299,6 +299,11 @@ pub fn collapse_whitespace(line: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether `line` holds a Markdown link or a URL (`[…](…)`, `://`).
+pub fn holds_link(line: &str) -> bool {
+    line.contains("](") || line.contains("://")
+}
+
 /// Whether `line` has at least `n` words (runs of non-space characters).
 pub fn has_words(line: &str, n: usize) -> bool {
     n == 0 || line.split_whitespace().nth(n - 1).is_some()

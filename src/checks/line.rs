@@ -654,7 +654,7 @@ fn between_prose(ctx: &Ctx<'_>, n: usize) -> bool {
 /// (`## Footer` / `#### Über uns` / `[Über uns](…)`), and a sidebar's
 /// headings follow one another at one level (`## Suche` / `## Archiv`).
 fn opens_sections(ctx: &Ctx<'_>, n: usize) -> bool {
-    let link = |line: &str| line.contains("](") || line.contains("://");
+    let link = crate::text::holds_link;
     // (the heading's level, if the line is a heading and no link)
     let level = |line: &str| {
         let marks = line.len() - line.trim_start_matches('#').len();
@@ -699,7 +699,7 @@ fn over_verse(ctx: &Ctx<'_>, n: usize) -> bool {
             k += 1;
             continue;
         }
-        if crate::text::has_words(line, 11) || line.contains("://") || line.contains("](") {
+        if crate::text::has_words(line, 11) || crate::text::holds_link(line) {
             break;
         }
         lines += 1;

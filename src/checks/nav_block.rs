@@ -462,7 +462,7 @@ impl ShortLineBlock {
                 // `Tomatoes` / …), prose above the first label: the prose
                 // after the last section frames them all. Not a row of link
                 // lists (`Mehr zum Thema:` / `[…](…)`).
-                let link = |l: &str| l.contains("](") || l.contains("://");
+                let link = crate::text::holds_link;
                 let mut rest = (last + 1..ctx.lines.count())
                     .map(line)
                     .filter(|l| !l.is_empty())

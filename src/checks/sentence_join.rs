@@ -2223,7 +2223,6 @@ impl Check for SentenceJoin {
             // quotation (`,” Claverie said Such support`).
             let function_word = lang.not_after.contains(&lower_prev)
                 && !(lang.particles.contains(&lower_prev)
-                    && particle_may_close(lang, text, prev_start)
                     && (lang.after_capitalised.contains(starter)
                         || (lang.after_capitalised_any.contains(starter) && {
                             // (a clause with a word in small letters:
@@ -2234,7 +2233,8 @@ impl Check for SentenceJoin {
                                 && clause
                                     .split_whitespace()
                                     .any(|w| w.starts_with(char::is_lowercase))
-                        })))
+                        }))
+                    && particle_may_close(lang, text, prev_start))
                 && !ends_attribution(lang, text, &lower_prev, prev_start);
             if prev.chars().count() < 2
                 || !(acronym || prev.chars().skip(1).all(char::is_lowercase))
